@@ -1,0 +1,96 @@
+//! The command line: parse, dispatch, map errors to exit codes. No engine logic here.
+
+pub mod calc;
+pub mod completions;
+mod output;
+
+use crate::exit_codes::Exit;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::process::ExitCode;
+
+pub use output::write_stdout;
+
+/// VoltMetrics: arc-flash (IEEE 1584-2018), shock boundaries and PPE (NFPA 70E) and
+/// compliance for whole equipment inventories.
+#[derive(Debug, Parser)]
+#[command(
+    name = "voltmetrics",
+    version,
+    about = "Electrical-safety risk engine: IEEE 1584-2018 arc flash, NFPA 70E shock boundaries and PPE",
+    long_about = "VoltMetrics computes the arc-flash incident energy and boundary (IEEE 1584-2018) and the \
+shock approach boundaries and PPE (NFPA 70E) of electrical equipment.\n\n\
+Exit codes: 0 success, 1 run error, 2 usage error, 3 invalid rows, 4 a --fail-on gate tripped.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Calculate one equipment from flags and print every intermediate and final value.
+    Calc(calc::CalcArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout.
+    #[command(hide = true)]
+    Man,
+}
+
+/// A usage error found after parsing (exit 2). The message names the flag and what is accepted.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The clap definition (for the man page, completions and tests).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            }
+            .into();
+        }
+    };
+    let result = match cli.command {
+        Command::Calc(args) => calc::run(&args),
+        Command::Completions(args) => completions::run_completions(&args),
+        Command::Man => completions::run_man(),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(err) => exit_for_error(&err).into(),
+    }
+}
+
+/// Prints `err` once (unless it is a closed pipe) and picks the exit code.
+fn exit_for_error(err: &anyhow::Error) -> Exit {
+    if is_broken_pipe(err) {
+        return Exit::Success;
+    }
+    eprintln!("voltmetrics: error: {err:#}");
+    if err.downcast_ref::<UsageError>().is_some() {
+        Exit::Usage
+    } else {
+        Exit::RunError
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

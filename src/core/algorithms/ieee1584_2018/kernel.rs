@@ -1,0 +1,328 @@
+//! The batch kernel: the whole IEEE 1584-2018 model for one equipment, full and reduced case.
+//!
+//! Same equations as [`super::equations`], rewritten in natural-log form:
+//!
+//! * ln Ibf, ln G, ln D, ln T (each case) and ln(1 − 0.5·VarCf) are taken once per row;
+//! * 10^(k1 + k2·lg x + …) = exp(ln10·k1 + k2·ln x + …), so only k1 and k3 are scaled;
+//! * the polynomial P(Ibf) of Eq 1 is also the Q(Ibf)/Ibf of Eq 3–10 (the k4..k10 of
+//!   Tables 3–5 equal those of Table 1, checked by a test), so it is evaluated once per level;
+//! * E and AFB share one exponent: with
+//!   `A = ln10·k1 + k2·lnG + ln10·k3·Ia/Q + k11·lnIbf + k13·lnIb − lnCF`,
+//!   `ln E = A + k12·lnD + ln(12.552/50) + lnT` and `ln AFB = (A − ln20 + lnT) / −k12`;
+//! * the Eq 16–24 interpolation weights are computed once per row.
+//!
+//! No allocation, no formatting. Results agree with [`super::equations`] to ~1e-14.
+
+use super::equations::{enclosure_correction, polynomial_k4_k10};
+use super::range::{validate, Field, InputError, InputErrorKind, RangeWarnings, VOC_LV_MAX_KV};
+use super::tables::{TABLE1, TABLE2, TABLE3_4_5};
+use super::{EnclosureCorrection, Inputs};
+use serde::Serialize;
+use std::f64::consts::LN_10;
+
+/// ln(12.552 / 50).
+const LN_E_CONST: f64 = -1.382_142_989_997_414_7;
+/// ln 20.
+const LN_20: f64 = 2.995_732_273_553_991;
+
+/// The final values of both cases.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Results {
+    /// Final arcing current, full case, kA.
+    pub arcing_current_ka: f64,
+    /// Final arcing current, reduced case (Eq 2), kA.
+    pub arcing_current_reduced_ka: f64,
+    /// Incident energy, full case, J/cm².
+    pub incident_energy_full_j_cm2: f64,
+    /// Incident energy, reduced case, J/cm².
+    pub incident_energy_reduced_j_cm2: f64,
+    /// Arc-flash boundary, full case, mm.
+    pub arc_flash_boundary_full_mm: f64,
+    /// Arc-flash boundary, reduced case, mm.
+    pub arc_flash_boundary_reduced_mm: f64,
+}
+
+impl Results {
+    /// True when the reduced case gives the higher incident energy (ties go to `full`).
+    pub fn reduced_governs(&self) -> bool {
+        self.incident_energy_reduced_j_cm2 > self.incident_energy_full_j_cm2
+    }
+
+    /// Governing incident energy, J/cm².
+    pub fn incident_energy_j_cm2(&self) -> f64 {
+        self.incident_energy_full_j_cm2
+            .max(self.incident_energy_reduced_j_cm2)
+    }
+
+    /// Arc-flash boundary of the governing case, mm.
+    pub fn arc_flash_boundary_mm(&self) -> f64 {
+        if self.reduced_governs() {
+            self.arc_flash_boundary_reduced_mm
+        } else {
+            self.arc_flash_boundary_full_mm
+        }
+    }
+
+    fn all_finite_positive(&self) -> bool {
+        [
+            self.arcing_current_ka,
+            self.arcing_current_reduced_ka,
+            self.incident_energy_full_j_cm2,
+            self.incident_energy_reduced_j_cm2,
+            self.arc_flash_boundary_full_mm,
+            self.arc_flash_boundary_reduced_mm,
+        ]
+        .iter()
+        .all(|v| v.is_finite() && *v > 0.0)
+    }
+}
+
+/// Intermediate values at one test voltage (MV path).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LevelDetail {
+    /// 600, 2700 or 14 300.
+    pub voc_level_v: u32,
+    /// Eq 1 intermediate arcing current, kA.
+    pub arcing_current_ka: f64,
+    /// Reduced intermediate arcing current (× (1 − 0.5·VarCf)), kA.
+    pub arcing_current_reduced_ka: f64,
+    /// Eq 3/4/5, full case, J/cm².
+    pub incident_energy_full_j_cm2: f64,
+    /// Eq 3/4/5, reduced case, J/cm².
+    pub incident_energy_reduced_j_cm2: f64,
+    /// Eq 7/8/9, full case, mm.
+    pub arc_flash_boundary_full_mm: f64,
+    /// Eq 7/8/9, reduced case, mm.
+    pub arc_flash_boundary_reduced_mm: f64,
+}
+
+/// Every intermediate and final value of one calculation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Detail {
+    /// Final values.
+    pub results: Results,
+    /// `true`: Voc ≤ 0.6 kV (Eq 1 at 600 V, Eq 25, Eq 6, Eq 10).
+    pub low_voltage: bool,
+    /// Eq 2 VarCf.
+    pub var_cf: f64,
+    /// 1 − 0.5·VarCf.
+    pub reduction_factor: f64,
+    /// Table 6, Eq 11–15.
+    pub enclosure: EnclosureCorrection,
+    /// Eq 1 at 600 V, full value (both paths).
+    pub arcing_current_600_ka: f64,
+    /// MV path: values at 600, 2700 and 14 300 V. LV path: only `[0]` is set, with the Eq 1
+    /// current at 600 V and the Eq 6 / Eq 10 values (which are the final LV values).
+    pub levels: [LevelDetail; 3],
+}
+
+/// A validated calculation: the details plus the advisory warnings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calculation {
+    /// All values.
+    pub detail: Detail,
+    /// Advisory range warnings.
+    pub warnings: RangeWarnings,
+}
+
+/// Validates `inputs`, computes, and checks that every output is finite and positive.
+pub fn calculate(inputs: &Inputs) -> Result<Calculation, InputError> {
+    let warnings = validate(inputs)?;
+    let detail = calculate_unchecked(inputs);
+    if !detail.results.all_finite_positive() {
+        return Err(InputError {
+            field: Field::BoltedFaultCurrent,
+            value: inputs.ibf_ka,
+            kind: InputErrorKind::NumericalFailure,
+        });
+    }
+    Ok(Calculation { detail, warnings })
+}
+
+/// Eq 2 by Horner's rule.
+#[inline(always)]
+fn variation_factor(k: &[f64; 7], v: f64) -> f64 {
+    (((((k[0] * v + k[1]) * v + k[2]) * v + k[3]) * v + k[4]) * v + k[5]) * v + k[6]
+}
+
+/// Per-row logarithms shared by every level and case.
+struct Logs {
+    ln_ibf: f64,
+    ln_g: f64,
+    ln_d: f64,
+    ln_t_full: f64,
+    ln_t_reduced: f64,
+    ln_cf: f64,
+    ln_f: f64,
+}
+
+/// Eq 3–10 for one level and both cases, from the common exponent terms.
+/// `ia_over_q` and `ln_ib` are those of the full case; the reduced case multiplies Ia by
+/// `f_ia` (1 − 0.5·VarCf for MV, 1 for LV where Ia is the full Iarc_600) and adds ln f to ln Ib.
+#[inline(always)]
+fn energy_and_boundary(k: &[f64; 13], l: &Logs, ia_over_q: f64, f_ia: f64, ln_ib: f64) -> [f64; 4] {
+    let base = LN_10 * k[0] + k[1] * l.ln_g + k[10] * l.ln_ibf - l.ln_cf;
+    let a_full = base + LN_10 * k[2] * ia_over_q + k[12] * ln_ib;
+    let a_red = base + LN_10 * k[2] * ia_over_q * f_ia + k[12] * (ln_ib + l.ln_f);
+    let e_term = k[11] * l.ln_d + LN_E_CONST;
+    let inv = -1.0 / k[11];
+    [
+        (a_full + e_term + l.ln_t_full).exp(),
+        (a_red + e_term + l.ln_t_reduced).exp(),
+        ((a_full - LN_20 + l.ln_t_full) * inv).exp(),
+        ((a_red - LN_20 + l.ln_t_reduced) * inv).exp(),
+    ]
+}
+
+/// Eq 16–24 weights for (x600, x2700, x14300).
+#[inline(always)]
+fn interpolation_weights(v: f64) -> [f64; 3] {
+    let b = (v - 14.3) / 11.6;
+    let x2 = [0.0, -b, 1.0 + b];
+    if v <= 2.7 {
+        let a = (v - 2.7) / 2.1;
+        let x1 = [-a, 1.0 + a, 0.0];
+        let p = (2.7 - v) / 2.1;
+        let q = (v - 0.6) / 2.1;
+        [
+            p * x1[0] + q * x2[0],
+            p * x1[1] + q * x2[1],
+            p * x1[2] + q * x2[2],
+        ]
+    } else {
+        x2
+    }
+}
+
+#[inline(always)]
+fn dot(w: &[f64; 3], x: [f64; 3]) -> f64 {
+    w[0] * x[0] + w[1] * x[1] + w[2] * x[2]
+}
+
+/// Computes every value without range checks. Inputs must have passed [`validate`];
+/// otherwise results may be NaN (never a panic).
+#[inline]
+pub fn calculate_unchecked(inputs: &Inputs) -> Detail {
+    let c = inputs.config as usize;
+    let v = inputs.voc_kv;
+    let ibf = inputs.ibf_ka;
+    let var_cf = variation_factor(&TABLE2[c], v);
+    let f = 1.0 - 0.5 * var_cf;
+    let enclosure = enclosure_correction(inputs.config, v, inputs.enclosure.as_ref());
+    let logs = Logs {
+        ln_ibf: ibf.ln(),
+        ln_g: inputs.gap_mm.ln(),
+        ln_d: inputs.working_distance_mm.ln(),
+        ln_t_full: inputs.arc_duration_ms.ln(),
+        ln_t_reduced: inputs.arc_duration_reduced_ms.ln(),
+        ln_cf: if enclosure.cf == 1.0 {
+            0.0
+        } else {
+            enclosure.cf.ln()
+        },
+        ln_f: f.ln(),
+    };
+    let mut levels = [LevelDetail::default(); 3];
+
+    if v <= VOC_LV_MAX_KV {
+        // Eq 1 at 600 V, Eq 25, then Eq 6 and Eq 10 with Ia = full Iarc_600.
+        let k1 = &TABLE1[c][0];
+        let p = polynomial_k4_k10(k1, ibf);
+        let i600 = (LN_10 * k1[0] + k1[1] * logs.ln_ibf + k1[2] * logs.ln_g).exp() * p;
+        let ratio = 0.6 / v;
+        let iarc = 1.0
+            / (ratio * ratio * (1.0 / (i600 * i600) - (0.36 - v * v) / (0.36 * ibf * ibf))).sqrt();
+        let k = &TABLE3_4_5[c][0];
+        let ia_over_q = i600 / (ibf * p);
+        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(k, &logs, ia_over_q, 1.0, iarc.ln());
+        let results = Results {
+            arcing_current_ka: iarc,
+            arcing_current_reduced_ka: iarc * f,
+            incident_energy_full_j_cm2: e_f,
+            incident_energy_reduced_j_cm2: e_r,
+            arc_flash_boundary_full_mm: afb_f,
+            arc_flash_boundary_reduced_mm: afb_r,
+        };
+        levels[0] = LevelDetail {
+            voc_level_v: 600,
+            arcing_current_ka: i600,
+            arcing_current_reduced_ka: i600 * f,
+            incident_energy_full_j_cm2: e_f,
+            incident_energy_reduced_j_cm2: e_r,
+            arc_flash_boundary_full_mm: afb_f,
+            arc_flash_boundary_reduced_mm: afb_r,
+        };
+        return Detail {
+            results,
+            low_voltage: true,
+            var_cf,
+            reduction_factor: f,
+            enclosure,
+            arcing_current_600_ka: i600,
+            levels,
+        };
+    }
+
+    // MV: Eq 1, 3–5 and 7–9 at each level, then Eq 16–24.
+    for (lvl, out) in levels.iter_mut().enumerate() {
+        let k1 = &TABLE1[c][lvl];
+        let p = polynomial_k4_k10(k1, ibf);
+        let ln_i_no_p = LN_10 * k1[0] + k1[1] * logs.ln_ibf + k1[2] * logs.ln_g;
+        let iarc = ln_i_no_p.exp() * p;
+        let ln_iarc = ln_i_no_p + p.ln();
+        let ia_over_q = iarc / (ibf * p);
+        let [e_f, e_r, afb_f, afb_r] =
+            energy_and_boundary(&TABLE3_4_5[c][lvl], &logs, ia_over_q, f, ln_iarc);
+        *out = LevelDetail {
+            voc_level_v: [600, 2700, 14300][lvl],
+            arcing_current_ka: iarc,
+            arcing_current_reduced_ka: iarc * f,
+            incident_energy_full_j_cm2: e_f,
+            incident_energy_reduced_j_cm2: e_r,
+            arc_flash_boundary_full_mm: afb_f,
+            arc_flash_boundary_reduced_mm: afb_r,
+        };
+    }
+    let w = interpolation_weights(v);
+    let pick = |g: fn(&LevelDetail) -> f64| dot(&w, [g(&levels[0]), g(&levels[1]), g(&levels[2])]);
+    let results = Results {
+        arcing_current_ka: pick(|l| l.arcing_current_ka),
+        arcing_current_reduced_ka: pick(|l| l.arcing_current_reduced_ka),
+        incident_energy_full_j_cm2: pick(|l| l.incident_energy_full_j_cm2),
+        incident_energy_reduced_j_cm2: pick(|l| l.incident_energy_reduced_j_cm2),
+        arc_flash_boundary_full_mm: pick(|l| l.arc_flash_boundary_full_mm),
+        arc_flash_boundary_reduced_mm: pick(|l| l.arc_flash_boundary_reduced_mm),
+    };
+    Detail {
+        results,
+        low_voltage: false,
+        var_cf,
+        reduction_factor: f,
+        enclosure,
+        arcing_current_600_ka: levels[0].arcing_current_ka,
+        levels,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_constants_are_exact() {
+        assert_eq!(LN_E_CONST, (12.552f64 / 50.0).ln());
+        assert_eq!(LN_20, 20f64.ln());
+    }
+
+    #[test]
+    fn interpolation_weights_match_eq16_24() {
+        use super::super::equations::eq16_24_interpolate;
+        for v in [0.601, 1.0, 2.0, 2.7, 2.701, 4.16, 14.3, 15.0] {
+            let w = interpolation_weights(v);
+            let x = [3.0, 5.0, 11.0];
+            let a = dot(&w, x);
+            let b = eq16_24_interpolate(v, x[0], x[1], x[2]);
+            assert!((a - b).abs() <= 1e-12 * b.abs(), "{v}: {a} vs {b}");
+        }
+    }
+}

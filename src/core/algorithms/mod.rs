@@ -1,0 +1,3 @@
+//! Calculation methods. Each result names the method and version that produced it.
+
+pub mod ieee1584_2018;

@@ -1,0 +1,14 @@
+//! VoltMetrics: a batch engine for electrical-safety risk.
+//!
+//! The library holds the engine ([`core`]) and the command-line layer ([`cli`]); the
+//! `voltmetrics` binary is a thin shell over [`cli::main`]. Data flows
+//! read → validate → calculate → check compliance → aggregate → write.
+
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod core;
+pub mod exit_codes;
+
+/// The tool version written with every result.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
