@@ -18,6 +18,7 @@ use serde_json::{json, Map, Value};
 /// Arguments of `calc`.
 #[derive(Debug, Args)]
 #[command(
+    allow_negative_numbers = true,
     after_help = "Example (IEEE 1584-2018 Annex D.1):\n  voltmetrics calc --voltage 4160 --fault-current 15 --config VCB --gap 104 \\\n    --distance 914.4 --height 1143 --width 762 --depth 508 --duration 197 --duration-reduced 223"
 )]
 pub struct CalcArgs {

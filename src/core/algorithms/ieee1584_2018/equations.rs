@@ -244,3 +244,61 @@ pub fn eq25_final_arcing_current_lv(voc_kv: f64, iarc_600_ka: f64, ibf_ka: f64) 
             - (0.6 * 0.6 - voc_kv * voc_kv) / (0.6 * 0.6 * ibf_ka * ibf_ka)))
         .sqrt()
 }
+
+/// The whole model composed literally from the equation functions above (no shared
+/// logarithms, no precomputed weights). Slow; it is the reference the kernel is tested
+/// against. No range checks.
+pub fn calculate_reference(inputs: &super::Inputs) -> super::Results {
+    let c = inputs.config;
+    let v = inputs.voc_kv;
+    let ibf = inputs.ibf_ka;
+    let g = inputs.gap_mm;
+    let d = inputs.working_distance_mm;
+    let (tf, tr) = (inputs.arc_duration_ms, inputs.arc_duration_reduced_ms);
+    let f = reduction_factor(c, v);
+    let cf = enclosure_correction(c, v, inputs.enclosure.as_ref()).cf;
+    if v <= 0.6 {
+        let lvl = VocLevel::V600;
+        let i600 = eq1_intermediate_arcing_current(c, lvl, ibf, g);
+        let iarc = eq25_final_arcing_current_lv(v, i600, ibf);
+        let imin = iarc * f;
+        return super::Results {
+            arcing_current_ka: iarc,
+            arcing_current_reduced_ka: imin,
+            incident_energy_full_j_cm2: eq3_6_incident_energy(
+                c, lvl, g, i600, iarc, ibf, d, tf, cf,
+            ),
+            incident_energy_reduced_j_cm2: eq3_6_incident_energy(
+                c, lvl, g, i600, imin, ibf, d, tr, cf,
+            ),
+            arc_flash_boundary_full_mm: eq7_10_arc_flash_boundary(
+                c, lvl, g, i600, iarc, ibf, tf, cf,
+            ),
+            arc_flash_boundary_reduced_mm: eq7_10_arc_flash_boundary(
+                c, lvl, g, i600, imin, ibf, tr, cf,
+            ),
+        };
+    }
+    let mut x = [[0.0f64; 6]; 3];
+    for (lvl, out) in VocLevel::ALL.into_iter().zip(x.iter_mut()) {
+        let i = eq1_intermediate_arcing_current(c, lvl, ibf, g);
+        let imin = i * f;
+        *out = [
+            i,
+            imin,
+            eq3_6_incident_energy(c, lvl, g, i, i, ibf, d, tf, cf),
+            eq3_6_incident_energy(c, lvl, g, imin, imin, ibf, d, tr, cf),
+            eq7_10_arc_flash_boundary(c, lvl, g, i, i, ibf, tf, cf),
+            eq7_10_arc_flash_boundary(c, lvl, g, imin, imin, ibf, tr, cf),
+        ];
+    }
+    let fin = |k: usize| eq16_24_interpolate(v, x[0][k], x[1][k], x[2][k]);
+    super::Results {
+        arcing_current_ka: fin(0),
+        arcing_current_reduced_ka: fin(1),
+        incident_energy_full_j_cm2: fin(2),
+        incident_energy_reduced_j_cm2: fin(3),
+        arc_flash_boundary_full_mm: fin(4),
+        arc_flash_boundary_reduced_mm: fin(5),
+    }
+}

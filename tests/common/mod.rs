@@ -1,0 +1,46 @@
+//! Shared test helpers: fixture paths, CSV reading, the binary under test.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Path of a file under `fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Reads a CSV fixture into header-keyed rows.
+pub fn read_csv(rel: &str) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(fixture(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let headers = r.headers().expect("header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Parses a float cell.
+pub fn num(row: &HashMap<String, String>, col: &str) -> f64 {
+    row[col]
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{col}={:?} is not a number", row[col]))
+}
+
+/// The voltmetrics binary.
+pub fn voltmetrics() -> assert_cmd::Command {
+    assert_cmd::cargo::cargo_bin_cmd!("voltmetrics")
+}
+
+/// |a - b| <= rel * |b| (with an absolute floor for tiny values).
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-300)
+}
