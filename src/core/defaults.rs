@@ -84,7 +84,7 @@ pub enum VoltageClass {
 impl VoltageClass {
     /// The class of a nominal voltage in volts; `None` above 15 kV (or not a positive number).
     pub fn of_volts(v: f64) -> Option<Self> {
-        if !(v > 0.0) {
+        if v.is_nan() || v <= 0.0 {
             None
         } else if v <= 600.0 {
             Some(Self::Lv)

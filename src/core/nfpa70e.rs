@@ -196,7 +196,7 @@ pub fn shock_boundaries(system: SystemType, nominal_v: f64) -> ShockBoundaries {
         limited_approach_fixed: Approach::NotSpecified,
         restricted_approach: Approach::NotSpecified,
     };
-    if !(nominal_v >= SHOCK_TABLE_MIN_V) {
+    if nominal_v.is_nan() || nominal_v < SHOCK_TABLE_MIN_V {
         return not_specified;
     }
     match table.iter().find(|row| nominal_v <= row.0) {

@@ -130,11 +130,7 @@ pub fn calculate(inputs: &Inputs) -> Result<Calculation, InputError> {
     let warnings = validate(inputs)?;
     let detail = calculate_unchecked(inputs);
     if !detail.results.all_finite_positive() {
-        return Err(InputError {
-            field: Field::BoltedFaultCurrent,
-            value: inputs.ibf_ka,
-            kind: InputErrorKind::NumericalFailure,
-        });
+        return Err(numerical_failure(inputs));
     }
     Ok(Calculation { detail, warnings })
 }
@@ -203,6 +199,43 @@ fn dot(w: &[f64; 3], x: [f64; 3]) -> f64 {
 /// otherwise results may be NaN (never a panic).
 #[inline]
 pub fn calculate_unchecked(inputs: &Inputs) -> Detail {
+    kernel::<true>(inputs)
+}
+
+/// The final values only, without range checks: the batch hot path. Above 2.7 kV the 600 V
+/// level has weight 0 in Eq 16–24 and is not computed.
+#[inline]
+pub fn calculate_results_unchecked(inputs: &Inputs) -> Results {
+    kernel::<false>(inputs).results
+}
+
+/// Validates `inputs` and computes the final values (the batch hot path), checking that every
+/// output is finite and positive.
+#[inline]
+pub fn calculate_results(inputs: &Inputs) -> Result<(Results, RangeWarnings), InputError> {
+    let warnings = validate(inputs)?;
+    let results = calculate_results_unchecked(inputs);
+    if !results.all_finite_positive() {
+        return Err(numerical_failure(inputs));
+    }
+    Ok((results, warnings))
+}
+
+fn numerical_failure(inputs: &Inputs) -> InputError {
+    InputError {
+        field: Field::BoltedFaultCurrent,
+        value: inputs.ibf_ka,
+        kind: InputErrorKind::NumericalFailure,
+    }
+}
+
+/// Configurations whose Table 1 k4..k10 are the same at 2700 and 14 300 V, so P(Ibf) and its
+/// logarithm are shared (checked against the tables by a unit test).
+const SAME_POLYNOMIAL_2700_14300: [bool; 5] = [true, true, false, true, true];
+
+/// The model; `ALL_LEVELS = false` skips levels whose interpolation weight is 0.
+#[inline(always)]
+fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
     let c = inputs.config as usize;
     let v = inputs.voc_kv;
     let ibf = inputs.ibf_ka;
@@ -264,12 +297,23 @@ pub fn calculate_unchecked(inputs: &Inputs) -> Detail {
     }
 
     // MV: Eq 1, 3–5 and 7–9 at each level, then Eq 16–24.
+    let w = interpolation_weights(v);
+    let mut p_prev = (f64::NAN, f64::NAN);
     for (lvl, out) in levels.iter_mut().enumerate() {
+        if !ALL_LEVELS && w[lvl] == 0.0 {
+            continue;
+        }
         let k1 = &TABLE1[c][lvl];
-        let p = polynomial_k4_k10(k1, ibf);
+        let (p, ln_p) = if lvl == 2 && SAME_POLYNOMIAL_2700_14300[c] && !p_prev.0.is_nan() {
+            p_prev
+        } else {
+            let p = polynomial_k4_k10(k1, ibf);
+            (p, p.ln())
+        };
+        p_prev = (p, ln_p);
         let ln_i_no_p = LN_10 * k1[0] + k1[1] * logs.ln_ibf + k1[2] * logs.ln_g;
         let iarc = ln_i_no_p.exp() * p;
-        let ln_iarc = ln_i_no_p + p.ln();
+        let ln_iarc = ln_i_no_p + ln_p;
         let ia_over_q = iarc / (ibf * p);
         let [e_f, e_r, afb_f, afb_r] =
             energy_and_boundary(&TABLE3_4_5[c][lvl], &logs, ia_over_q, f, ln_iarc);
@@ -283,7 +327,6 @@ pub fn calculate_unchecked(inputs: &Inputs) -> Detail {
             arc_flash_boundary_reduced_mm: afb_r,
         };
     }
-    let w = interpolation_weights(v);
     let pick = |g: fn(&LevelDetail) -> f64| dot(&w, [g(&levels[0]), g(&levels[1]), g(&levels[2])]);
     let results = Results {
         arcing_current_ka: pick(|l| l.arcing_current_ka),
@@ -307,6 +350,45 @@ pub fn calculate_unchecked(inputs: &Inputs) -> Detail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_polynomial_flags_match_table1() {
+        for c in 0..5 {
+            assert_eq!(
+                SAME_POLYNOMIAL_2700_14300[c],
+                TABLE1[c][1][3..10] == TABLE1[c][2][3..10],
+                "config {c}"
+            );
+        }
+    }
+
+    #[test]
+    fn results_path_equals_detail_path() {
+        use super::super::{ElectrodeConfig, EnclosureMm};
+        for config in ElectrodeConfig::ALL {
+            for v in [0.208, 0.48, 0.6, 0.7, 2.4, 2.7, 4.16, 13.8, 15.0] {
+                let inp = Inputs {
+                    config,
+                    voc_kv: v,
+                    ibf_ka: 20.0,
+                    gap_mm: if v <= 0.6 { 25.0 } else { 104.0 },
+                    working_distance_mm: 600.0,
+                    enclosure: Some(EnclosureMm {
+                        height_mm: 900.0,
+                        width_mm: 800.0,
+                        depth_mm: None,
+                    }),
+                    arc_duration_ms: 80.0,
+                    arc_duration_reduced_ms: 120.0,
+                };
+                assert_eq!(
+                    calculate_unchecked(&inp).results,
+                    calculate_results_unchecked(&inp),
+                    "{config} {v}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn log_constants_are_exact() {

@@ -14,7 +14,10 @@ pub mod tables;
 
 use serde::Serialize;
 
-pub use kernel::{calculate, calculate_unchecked, Calculation, Detail, LevelDetail, Results};
+pub use kernel::{
+    calculate, calculate_results, calculate_results_unchecked, calculate_unchecked, Calculation,
+    Detail, LevelDetail, Results,
+};
 pub use range::{validate, Field, InputError, InputErrorKind, RangeWarnings};
 
 /// Method tag written with every result (`method` column). Bump the number whenever a change
