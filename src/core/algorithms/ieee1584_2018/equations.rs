@@ -116,12 +116,14 @@ pub fn eq7_10_arc_flash_boundary(
 
 /// Eq 11 / Eq 12: equivalent enclosure width or height in inches for a dimension above
 /// 660.4 mm (`a`, `b` from Table 6).
+#[inline]
 pub fn eq11_12_equivalent_dimension_in(voc_kv: f64, dim_mm: f64, a: f64, b: f64) -> f64 {
     (DIM_660_MM + (dim_mm - DIM_660_MM) * (voc_kv + a) / b) / 25.4
 }
 
 /// Table 6 box type: shallow when Voc < 0.6 kV, H and W < 508 mm and depth ≤ 203.2 mm.
 /// An unknown depth is treated as typical (the conservative choice).
+#[inline]
 pub fn table6_box_type(voc_kv: f64, enclosure: &EnclosureMm) -> BoxType {
     let shallow_depth = matches!(enclosure.depth_mm, Some(d) if d <= SHALLOW_DEPTH_MM);
     if voc_kv < 0.6
@@ -136,6 +138,7 @@ pub fn table6_box_type(voc_kv: f64, enclosure: &EnclosureMm) -> BoxType {
 }
 
 /// Table 6: equivalent width in inches (the same rule for VCB, VCBB and HCB).
+#[inline]
 pub fn table6_width_in(
     config: ElectrodeConfig,
     voc_kv: f64,
@@ -157,6 +160,7 @@ pub fn table6_width_in(
 
 /// Table 6: equivalent height in inches (VCB keeps the height up to 49 in; VCBB and HCB use
 /// Eq 12 above 660.4 mm).
+#[inline]
 pub fn table6_height_in(
     config: ElectrodeConfig,
     voc_kv: f64,
@@ -183,11 +187,13 @@ pub fn table6_height_in(
 }
 
 /// Eq 13: equivalent enclosure size (in). Not clamped.
+#[inline]
 pub fn eq13_equivalent_enclosure_size(width_1_in: f64, height_1_in: f64) -> f64 {
     (height_1_in + width_1_in) / 2.0
 }
 
 /// Eq 14 (typical) and Eq 15 (shallow): enclosure size correction factor CF.
+#[inline]
 pub fn eq14_15_correction_factor(config: ElectrodeConfig, box_type: BoxType, ees_in: f64) -> f64 {
     let [b1, b2, b3] = TABLE7[config as usize][box_type as usize];
     let poly = b1 * ees_in * ees_in + b2 * ees_in + b3;
@@ -198,6 +204,7 @@ pub fn eq14_15_correction_factor(config: ElectrodeConfig, box_type: BoxType, ees
 }
 
 /// Table 6 and Eq 11–15 together. Open-air configurations (VOA, HOA) use CF = 1.
+#[inline]
 pub fn enclosure_correction(
     config: ElectrodeConfig,
     voc_kv: f64,

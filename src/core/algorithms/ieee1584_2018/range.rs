@@ -261,6 +261,7 @@ fn within(field: Field, value: f64, (min, max): (f64, f64)) -> Result<(), InputE
 
 /// Checks `inputs` against the model's range. `Err` for the first hard-limit violation (in
 /// the order of the contract's columns); `Ok` with the advisory warnings otherwise.
+#[inline]
 pub fn validate(inputs: &Inputs) -> Result<RangeWarnings, InputError> {
     let i = inputs;
     positive(Field::NominalVoltage, i.voc_kv)?;
@@ -294,6 +295,7 @@ pub fn validate(inputs: &Inputs) -> Result<RangeWarnings, InputError> {
     Ok(RangeWarnings(warnings))
 }
 
+#[inline]
 fn check_enclosure(
     config: ElectrodeConfig,
     gap_mm: f64,
