@@ -2,35 +2,12 @@
 
 mod common;
 
-use common::voltmetrics;
+use common::{args, voltmetrics, ANNEX_D1_CALC};
 use predicates::prelude::*;
-
-const D1: [&str; 20] = [
-    "calc",
-    "--voltage",
-    "4160",
-    "--fault-current",
-    "15",
-    "--config",
-    "VCB",
-    "--gap",
-    "104",
-    "--distance",
-    "914.4",
-    "--height",
-    "1143",
-    "--width",
-    "762",
-    "--depth",
-    "508",
-    "--duration",
-    "197",
-    "--duration-reduced",
-];
 
 fn d1() -> assert_cmd::Command {
     let mut c = voltmetrics();
-    c.args(D1).arg("223");
+    c.args(args(ANNEX_D1_CALC));
     c
 }
 
@@ -163,24 +140,9 @@ fn usage_error(args: &[&str], needles: &[&str]) {
 
 #[test]
 fn out_of_range_flags_exit_2_naming_flag_and_range() {
-    let base = [
-        "calc",
-        "--fault-current",
-        "15",
-        "--config",
-        "VCB",
-        "--gap",
-        "104",
-        "--distance",
-        "914.4",
-        "--height",
-        "1143",
-        "--width",
-        "762",
-        "--duration",
-        "100",
-    ];
-    let mut args = base.to_vec();
+    let mut args = args(
+        "calc --fault-current 15 --config VCB --gap 104 --distance 914.4 --height 1143 --width 762 --duration 100",
+    );
     args.extend(["--voltage", "20000"]);
     usage_error(&args, &["--voltage", "20000", "208", "15000"]);
 

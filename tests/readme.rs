@@ -10,29 +10,7 @@ fn readme_calc_example_is_current() {
     let end = start + readme[start..].find("```").unwrap();
     let shown = &readme[start..end];
     let out = common::voltmetrics()
-        .args([
-            "calc",
-            "--voltage",
-            "4160",
-            "--fault-current",
-            "15",
-            "--config",
-            "VCB",
-            "--gap",
-            "104",
-            "--distance",
-            "914.4",
-            "--height",
-            "1143",
-            "--width",
-            "762",
-            "--depth",
-            "508",
-            "--duration",
-            "197",
-            "--duration-reduced",
-            "223",
-        ])
+        .args(common::args(common::ANNEX_D1_CALC))
         .output()
         .unwrap();
     assert!(out.status.success());

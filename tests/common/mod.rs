@@ -44,3 +44,13 @@ pub fn voltmetrics() -> assert_cmd::Command {
 pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1e-300)
 }
+
+/// `calc` arguments of IEEE 1584-2018 Annex D.1 (the README example).
+pub const ANNEX_D1_CALC: &str =
+    "calc --voltage 4160 --fault-current 15 --config VCB --gap 104 --distance 914.4 \
+     --height 1143 --width 762 --depth 508 --duration 197 --duration-reduced 223";
+
+/// Splits a command line written as one string.
+pub fn args(line: &str) -> Vec<&str> {
+    line.split_whitespace().filter(|a| *a != "\\").collect()
+}
