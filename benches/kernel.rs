@@ -145,7 +145,26 @@ fn kernel(c: &mut Criterion) {
             assert!(((a - b) / b).abs() < 1e-9, "{a} vs {b} for {i:?}");
         }
     }
-    let mut g = c.benchmark_group("ieee1584_2018_full_and_reduced");
+    compare(c, "ieee1584_2018_full_and_reduced", &inputs, true);
+    // The same comparison on the LV and MV rows of the mix separately.
+    for (name, lv) in [("lv_only", true), ("mv_only", false)] {
+        let subset: Vec<Inputs> = inputs
+            .iter()
+            .copied()
+            .filter(|i| (i.voc_kv <= 0.6) == lv)
+            .collect();
+        compare(
+            c,
+            &format!("ieee1584_2018_full_and_reduced_{name}"),
+            &subset,
+            false,
+        );
+    }
+}
+
+/// One benchmark group: the crate, our validated path and (optionally) our unchecked path.
+fn compare(c: &mut Criterion, group: &str, inputs: &[Inputs], unchecked: bool) {
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(inputs.len() as u64));
     g.bench_function("arcflash_0.1.1", |b| {
         b.iter(|| {
@@ -167,50 +186,20 @@ fn kernel(c: &mut Criterion) {
                 .sum::<f64>()
         })
     });
-    g.bench_function("voltmetrics_unchecked", |b| {
-        b.iter(|| {
-            inputs
-                .iter()
-                .map(|i| {
-                    let r = calculate_results_unchecked(black_box(i));
-                    r.incident_energy_j_cm2() + r.arc_flash_boundary_mm()
-                })
-                .sum::<f64>()
-        })
-    });
-    g.finish();
-
-    // The same comparison on the LV and MV rows of the mix separately.
-    for (name, lv) in [("lv_only", true), ("mv_only", false)] {
-        let subset: Vec<Inputs> = inputs
-            .iter()
-            .copied()
-            .filter(|i| (i.voc_kv <= 0.6) == lv)
-            .collect();
-        let mut g = c.benchmark_group(format!("ieee1584_2018_full_and_reduced_{name}"));
-        g.throughput(Throughput::Elements(subset.len() as u64));
-        g.bench_function("arcflash_0.1.1", |b| {
+    if unchecked {
+        g.bench_function("voltmetrics_unchecked", |b| {
             b.iter(|| {
-                subset
-                    .iter()
-                    .map(|i| baseline::run(black_box(i))[0])
-                    .sum::<f64>()
-            })
-        });
-        g.bench_function("voltmetrics_validated", |b| {
-            b.iter(|| {
-                subset
+                inputs
                     .iter()
                     .map(|i| {
-                        calculate_results(black_box(i)).map_or(0.0, |(r, _)| {
-                            r.incident_energy_j_cm2() + r.arc_flash_boundary_mm()
-                        })
+                        let r = calculate_results_unchecked(black_box(i));
+                        r.incident_energy_j_cm2() + r.arc_flash_boundary_mm()
                     })
                     .sum::<f64>()
             })
         });
-        g.finish();
     }
+    g.finish();
 }
 
 criterion_group!(benches, kernel);

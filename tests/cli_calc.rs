@@ -95,18 +95,9 @@ fn same_input_same_hash_and_output() {
 #[test]
 fn class_fills_defaults_and_says_so() {
     let out = voltmetrics()
-        .args([
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "30",
-            "--class",
-            "mcc",
-            "--duration",
-            "50",
-            "--json",
-        ])
+        .args(args(
+            "calc --voltage 480 --fault-current 30 --class mcc --duration 50 --json",
+        ))
         .assert()
         .success()
         .get_output()
@@ -131,8 +122,9 @@ fn class_fills_defaults_and_says_so() {
     }
 }
 
-fn usage_error(args: &[&str], needles: &[&str]) {
-    let mut a = voltmetrics().args(args).assert().code(2);
+/// Runs a command line (one string) and expects exit 2 with each needle on stderr.
+fn usage_error(line: &str, needles: &[&str]) {
+    let mut a = voltmetrics().args(args(line)).assert().code(2);
     for n in needles {
         a = a.stderr(predicate::str::contains(*n));
     }
@@ -140,76 +132,18 @@ fn usage_error(args: &[&str], needles: &[&str]) {
 
 #[test]
 fn out_of_range_flags_exit_2_naming_flag_and_range() {
-    let mut args = args(
-        "calc --fault-current 15 --config VCB --gap 104 --distance 914.4 --height 1143 --width 762 --duration 100",
-    );
-    args.extend(["--voltage", "20000"]);
-    usage_error(&args, &["--voltage", "20000", "208", "15000"]);
-
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "0.1",
-            "--config",
-            "VCB",
-            "--gap",
-            "32",
-            "--distance",
-            "600",
-            "--height",
-            "508",
-            "--width",
-            "508",
-            "--duration",
-            "100",
-        ],
+        "calc --fault-current 15 --config VCB --gap 104 --distance 914.4 --height 1143 --width 762 --duration 100 --voltage 20000",
+        &["--voltage", "20000", "208", "15000"],
+    );
+
+    usage_error("calc --voltage 480 --fault-current 0.1 --config VCB --gap 32 --distance 600 --height 508 --width 508 --duration 100",
         &["--fault-current", "0.1", "0.5", "106"],
     );
-    usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "13800",
-            "--fault-current",
-            "10",
-            "--config",
-            "VCB",
-            "--gap",
-            "300",
-            "--distance",
-            "900",
-            "--height",
-            "1143",
-            "--width",
-            "1200",
-            "--duration",
-            "100",
-        ],
+    usage_error("calc --voltage 13800 --fault-current 10 --config VCB --gap 300 --distance 900 --height 1143 --width 1200 --duration 100",
         &["--gap", "300", "19.05", "254"],
     );
-    usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "20",
-            "--config",
-            "VCB",
-            "--gap",
-            "32",
-            "--distance",
-            "600",
-            "--height",
-            "508",
-            "--width",
-            "100",
-            "--duration",
-            "100",
-        ],
+    usage_error("calc --voltage 480 --fault-current 20 --config VCB --gap 32 --distance 600 --height 508 --width 100 --duration 100",
         &["--width", "100", "4 x gap"],
     );
 }
@@ -217,132 +151,36 @@ fn out_of_range_flags_exit_2_naming_flag_and_range() {
 #[test]
 fn bad_values_and_missing_flags_exit_2() {
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "abc",
-            "--fault-current",
-            "1",
-            "--duration",
-            "1",
-            "--config",
-            "VOA",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage abc --fault-current 1 --duration 1 --config VOA --gap 20 --distance 500",
         &["--voltage", "'abc' is not a number"],
     );
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "NaN",
-            "--duration",
-            "1",
-            "--config",
-            "VOA",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage 480 --fault-current NaN --duration 1 --config VOA --gap 20 --distance 500",
         &["--fault-current", "not a finite number"],
     );
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "10",
-            "--duration",
-            "-5",
-            "--config",
-            "VOA",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage 480 --fault-current 10 --duration -5 --config VOA --gap 20 --distance 500",
         &["--duration", "greater than 0"],
     );
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "10",
-            "--duration",
-            "5",
-            "--config",
-            "XYZ",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage 480 --fault-current 10 --duration 5 --config XYZ --gap 20 --distance 500",
         &["--config", "VCB"],
     );
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "10",
-            "--duration",
-            "5",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage 480 --fault-current 10 --duration 5 --gap 20 --distance 500",
         &["--config is required", "VCB, VCBB, HCB, VOA, HOA"],
     );
     usage_error(
-        &[
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "10",
-            "--duration",
-            "5",
-            "--config",
-            "VCB",
-            "--gap",
-            "20",
-            "--distance",
-            "500",
-        ],
+        "calc --voltage 480 --fault-current 10 --duration 5 --config VCB --gap 20 --distance 500",
         &["--height is required"],
     );
-    usage_error(&["calc", "--voltage", "480"], &["--fault-current"]);
+    usage_error("calc --voltage 480", &["--fault-current"]);
 }
 
 #[test]
 fn short_working_distance_warns_but_computes() {
     voltmetrics()
-        .args([
-            "calc",
-            "--voltage",
-            "480",
-            "--fault-current",
-            "20",
-            "--config",
-            "VOA",
-            "--gap",
-            "32",
-            "--distance",
-            "100",
-            "--duration",
-            "100",
-        ])
+        .args(args("calc --voltage 480 --fault-current 20 --config VOA --gap 32 --distance 100 --duration 100"))
         .assert()
         .success()
         .stdout(predicate::str::contains("working_distance_mm below 305 mm"));
