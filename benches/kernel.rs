@@ -7,7 +7,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
 use voltmetrics::core::algorithms::ieee1584_2018::{
-    calculate, calculate_results, calculate_results_unchecked, ElectrodeConfig, EnclosureMm, Inputs,
+    calculate, calculate_batch, calculate_results, calculate_results_unchecked, ElectrodeConfig,
+    EnclosureMm, Inputs, Outcome,
 };
 
 /// Deterministic xorshift64* so the mix is the same on every machine.
@@ -162,7 +163,8 @@ fn kernel(c: &mut Criterion) {
     }
 }
 
-/// One benchmark group: the crate, our validated path and (optionally) our unchecked path.
+/// One benchmark group: the crate, our validated per-row path, our validated batch path and
+/// (optionally) our unchecked per-row path.
 fn compare(c: &mut Criterion, group: &str, inputs: &[Inputs], unchecked: bool) {
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(inputs.len() as u64));
@@ -180,6 +182,19 @@ fn compare(c: &mut Criterion, group: &str, inputs: &[Inputs], unchecked: bool) {
                 .iter()
                 .map(|i| {
                     calculate_results(black_box(i)).map_or(0.0, |(r, _)| {
+                        r.incident_energy_j_cm2() + r.arc_flash_boundary_mm()
+                    })
+                })
+                .sum::<f64>()
+        })
+    });
+    let mut out: Vec<Outcome> = vec![Ok(Default::default()); inputs.len()];
+    g.bench_function("voltmetrics_batch_validated", |b| {
+        b.iter(|| {
+            calculate_batch(black_box(inputs), &mut out);
+            out.iter()
+                .map(|o| {
+                    o.map_or(0.0, |(r, _)| {
                         r.incident_energy_j_cm2() + r.arc_flash_boundary_mm()
                     })
                 })

@@ -200,3 +200,72 @@ fn continuity_across_0_6_and_2_7_kv() {
         );
     }
 }
+
+/// Any input, valid or not (most rows get garbage in one field).
+fn mixed_inputs() -> impl Strategy<Value = Inputs> {
+    (valid_inputs(), 0usize..11, prop::num::f64::ANY).prop_map(|(mut inp, which, garbage)| {
+        match which {
+            0 => inp.voc_kv = garbage,
+            1 => inp.ibf_ka = garbage,
+            2 => inp.gap_mm = garbage,
+            3 => inp.working_distance_mm = garbage,
+            4 => inp.arc_duration_reduced_ms = garbage,
+            5 => inp.voc_kv = 20.0,
+            6 => inp.enclosure.as_mut().unwrap().width_mm = garbage,
+            7 => inp.enclosure.as_mut().unwrap().depth_mm = Some(garbage),
+            8 => inp.enclosure.as_mut().unwrap().height_mm = garbage,
+            _ => {}
+        }
+        inp
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The block-wise batch kernel gives exactly the per-row results, errors included.
+    #[test]
+    fn batch_equals_per_row(rows in prop::collection::vec(mixed_inputs(), 0..200)) {
+        use voltmetrics::core::algorithms::ieee1584_2018::{calculate_batch, calculate_results, Outcome};
+        let mut out: Vec<Outcome> = vec![Ok(Default::default()); rows.len()];
+        calculate_batch(&rows, &mut out);
+        for (inp, got) in rows.iter().zip(&out) {
+            let want = calculate_results(inp);
+            match (got, &want) {
+                (Ok((a, wa)), Ok((b, wb))) => {
+                    prop_assert_eq!(wa, wb);
+                    // Bit-identical, not merely close.
+                    for (x, y) in [
+                        (a.arcing_current_ka, b.arcing_current_ka),
+                        (a.arcing_current_reduced_ka, b.arcing_current_reduced_ka),
+                        (a.incident_energy_full_j_cm2, b.incident_energy_full_j_cm2),
+                        (a.incident_energy_reduced_j_cm2, b.incident_energy_reduced_j_cm2),
+                        (a.arc_flash_boundary_full_mm, b.arc_flash_boundary_full_mm),
+                        (a.arc_flash_boundary_reduced_mm, b.arc_flash_boundary_reduced_mm),
+                    ] {
+                        prop_assert_eq!(x.to_bits(), y.to_bits(), "{:?}", inp);
+                    }
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(format!("{a}"), format!("{b}")),
+                _ => prop_assert!(false, "batch {:?} vs per-row {:?} for {:?}", got, want, inp),
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(5000))]
+
+    /// The branch-free range check accepts exactly what the in-order check accepts, with the
+    /// same warnings.
+    #[test]
+    fn fast_validation_agrees_with_in_order(inp in mixed_inputs(), no_enclosure in prop::bool::weighted(0.05)) {
+        use voltmetrics::core::algorithms::ieee1584_2018::{validate_fast, validate_in_order};
+        let inp = if no_enclosure { Inputs { enclosure: None, ..inp } } else { inp };
+        match (validate_fast(&inp), validate_in_order(&inp)) {
+            (Some(w), Ok(v)) => prop_assert_eq!(w, v),
+            (None, Err(_)) => {}
+            (a, b) => prop_assert!(false, "fast {:?} vs in order {:?} for {:?}", a, b, inp),
+        }
+    }
+}

@@ -17,6 +17,7 @@ use super::equations::{enclosure_correction, polynomial_k4_k10};
 use super::range::{validate, Field, InputError, InputErrorKind, RangeWarnings, VOC_LV_MAX_KV};
 use super::tables::{TABLE1, TABLE2, TABLE3_4_5};
 use super::{EnclosureCorrection, Inputs};
+use crate::core::algorithms::fastexp::exp_or_nan;
 use serde::Serialize;
 use std::f64::consts::LN_10;
 
@@ -63,7 +64,9 @@ impl Results {
         }
     }
 
-    fn all_finite_positive(&self) -> bool {
+    /// Every value finite and positive (branch-free: NaN fails both comparisons).
+    #[inline(always)]
+    pub(super) fn all_finite_positive(&self) -> bool {
         [
             self.arcing_current_ka,
             self.arcing_current_reduced_ka,
@@ -73,7 +76,7 @@ impl Results {
             self.arc_flash_boundary_reduced_mm,
         ]
         .iter()
-        .all(|v| v.is_finite() && *v > 0.0)
+        .fold(true, |ok, &v| ok & (v > 0.0) & (v < f64::INFINITY))
     }
 }
 
@@ -137,49 +140,118 @@ pub fn calculate(inputs: &Inputs) -> Result<Calculation, InputError> {
 
 /// Eq 2 by Horner's rule.
 #[inline(always)]
-fn variation_factor(k: &[f64; 7], v: f64) -> f64 {
+pub(super) fn variation_factor(k: &[f64; 7], v: f64) -> f64 {
     (((((k[0] * v + k[1]) * v + k[2]) * v + k[3]) * v + k[4]) * v + k[5]) * v + k[6]
 }
 
 /// Per-row logarithms shared by every level and case.
-struct Logs {
-    ln_ibf: f64,
-    ln_g: f64,
-    ln_d: f64,
-    ln_t_full: f64,
-    ln_t_reduced: f64,
-    ln_cf: f64,
-    ln_f: f64,
+#[derive(Clone, Copy, Default)]
+pub(super) struct Logs {
+    pub(super) ln_ibf: f64,
+    pub(super) ln_g: f64,
+    pub(super) ln_d: f64,
+    pub(super) ln_t_full: f64,
+    pub(super) ln_t_reduced: f64,
+    pub(super) ln_cf: f64,
+    pub(super) ln_f: f64,
+}
+
+impl Logs {
+    /// The logarithms of one row (`f` = 1 − 0.5·VarCf, `cf` = the enclosure factor).
+    #[inline(always)]
+    pub(super) fn of(inputs: &Inputs, f: f64, cf: f64) -> Logs {
+        Logs {
+            ln_ibf: inputs.ibf_ka.ln(),
+            ln_g: inputs.gap_mm.ln(),
+            ln_d: inputs.working_distance_mm.ln(),
+            ln_t_full: inputs.arc_duration_ms.ln(),
+            ln_t_reduced: inputs.arc_duration_reduced_ms.ln(),
+            ln_cf: if cf == 1.0 { 0.0 } else { cf.ln() },
+            ln_f: f.ln(),
+        }
+    }
+
+    /// ln of the Eq 1 current without its polynomial: ln10·k1 + k2·ln Ibf + k3·ln G.
+    #[inline(always)]
+    pub(super) fn ln_arcing_current_without_p(&self, k1: &[f64; 10]) -> f64 {
+        LN_10 * k1[0] + k1[1] * self.ln_ibf + k1[2] * self.ln_g
+    }
+}
+
+/// Eq 25 (LV final arcing current).
+#[inline(always)]
+pub(super) fn eq25(v: f64, i600: f64, ibf: f64) -> f64 {
+    let ratio = 0.6 / v;
+    1.0 / (ratio * ratio * (1.0 / (i600 * i600) - (0.36 - v * v) / (0.36 * ibf * ibf))).sqrt()
 }
 
 /// Eq 3–10 for one level and both cases, from the common exponent terms.
 /// `ia_over_q` and `ln_ib` are those of the full case; the reduced case multiplies Ia by
 /// `f_ia` (1 − 0.5·VarCf for MV, 1 for LV where Ia is the full Iarc_600) and adds ln f to ln Ib.
 #[inline(always)]
-fn energy_and_boundary(k: &[f64; 13], l: &Logs, ia_over_q: f64, f_ia: f64, ln_ib: f64) -> [f64; 4] {
-    let base = LN_10 * k[0] + k[1] * l.ln_g + k[10] * l.ln_ibf - l.ln_cf;
-    let a_full = base + LN_10 * k[2] * ia_over_q + k[12] * ln_ib;
-    let a_red = base + LN_10 * k[2] * ia_over_q * f_ia + k[12] * (ln_ib + l.ln_f);
+fn energy_and_boundary(
+    config: usize,
+    level: usize,
+    l: &Logs,
+    ia_over_q: f64,
+    f_ia: f64,
+    ln_ib: f64,
+) -> [f64; 4] {
+    energy_and_boundary_exponents(config, level, l, ia_over_q, f_ia, ln_ib).map(exp_or_nan)
+}
+
+/// Tables 3–5 constants the exponents need, per (config, level): ln10·k1, ln10·k3, −1/k12
+/// (computed at compile time, with the same IEEE operations as at run time).
+const DERIVED_3_4_5: [[[f64; 3]; 3]; 5] = {
+    let mut t = [[[0.0; 3]; 3]; 5];
+    let mut c = 0;
+    while c < 5 {
+        let mut l = 0;
+        while l < 3 {
+            let k = &TABLE3_4_5[c][l];
+            t[c][l] = [LN_10 * k[0], LN_10 * k[2], -1.0 / k[11]];
+            l += 1;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// The natural-log exponents of [`energy_and_boundary`]: ln E full, ln E reduced, ln AFB full,
+/// ln AFB reduced.
+#[inline(always)]
+pub(super) fn energy_and_boundary_exponents(
+    config: usize,
+    level: usize,
+    l: &Logs,
+    ia_over_q: f64,
+    f_ia: f64,
+    ln_ib: f64,
+) -> [f64; 4] {
+    let k = &TABLE3_4_5[config][level];
+    let [ln10_k1, ln10_k3, inv] = DERIVED_3_4_5[config][level];
+    let base = ln10_k1 + k[1] * l.ln_g + k[10] * l.ln_ibf - l.ln_cf;
+    let a_full = base + ln10_k3 * ia_over_q + k[12] * ln_ib;
+    let a_red = base + ln10_k3 * ia_over_q * f_ia + k[12] * (ln_ib + l.ln_f);
     let e_term = k[11] * l.ln_d + LN_E_CONST;
-    let inv = -1.0 / k[11];
     [
-        (a_full + e_term + l.ln_t_full).exp(),
-        (a_red + e_term + l.ln_t_reduced).exp(),
-        ((a_full - LN_20 + l.ln_t_full) * inv).exp(),
-        ((a_red - LN_20 + l.ln_t_reduced) * inv).exp(),
+        a_full + e_term + l.ln_t_full,
+        a_red + e_term + l.ln_t_reduced,
+        (a_full - LN_20 + l.ln_t_full) * inv,
+        (a_red - LN_20 + l.ln_t_reduced) * inv,
     ]
 }
 
 /// Eq 16–24 weights for (x600, x2700, x14300).
 #[inline(always)]
-fn interpolation_weights(v: f64) -> [f64; 3] {
-    let b = (v - 14.3) / 11.6;
+pub(super) fn interpolation_weights(v: f64) -> [f64; 3] {
+    let b = (v - 14.3) * (1.0 / 11.6);
     let x2 = [0.0, -b, 1.0 + b];
     if v <= 2.7 {
-        let a = (v - 2.7) / 2.1;
+        let a = (v - 2.7) * (1.0 / 2.1);
         let x1 = [-a, 1.0 + a, 0.0];
-        let p = (2.7 - v) / 2.1;
-        let q = (v - 0.6) / 2.1;
+        let p = (2.7 - v) * (1.0 / 2.1);
+        let q = (v - 0.6) * (1.0 / 2.1);
         [
             p * x1[0] + q * x2[0],
             p * x1[1] + q * x2[1],
@@ -191,7 +263,7 @@ fn interpolation_weights(v: f64) -> [f64; 3] {
 }
 
 #[inline(always)]
-fn dot(w: &[f64; 3], x: [f64; 3]) -> f64 {
+pub(super) fn dot(w: &[f64; 3], x: [f64; 3]) -> f64 {
     w[0] * x[0] + w[1] * x[1] + w[2] * x[2]
 }
 
@@ -221,7 +293,7 @@ pub fn calculate_results(inputs: &Inputs) -> Result<(Results, RangeWarnings), In
     Ok((results, warnings))
 }
 
-fn numerical_failure(inputs: &Inputs) -> InputError {
+pub(super) fn numerical_failure(inputs: &Inputs) -> InputError {
     InputError {
         field: Field::BoltedFaultCurrent,
         value: inputs.ibf_ka,
@@ -231,7 +303,7 @@ fn numerical_failure(inputs: &Inputs) -> InputError {
 
 /// Configurations whose Table 1 k4..k10 are the same at 2700 and 14 300 V, so P(Ibf) and its
 /// logarithm are shared (checked against the tables by a unit test).
-const SAME_POLYNOMIAL_2700_14300: [bool; 5] = [true, true, false, true, true];
+pub(super) const SAME_POLYNOMIAL_2700_14300: [bool; 5] = [true, true, false, true, true];
 
 /// The model; `ALL_LEVELS = false` skips levels whose interpolation weight is 0.
 #[inline(always)]
@@ -242,32 +314,17 @@ fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
     let var_cf = variation_factor(&TABLE2[c], v);
     let f = 1.0 - 0.5 * var_cf;
     let enclosure = enclosure_correction(inputs.config, v, inputs.enclosure.as_ref());
-    let logs = Logs {
-        ln_ibf: ibf.ln(),
-        ln_g: inputs.gap_mm.ln(),
-        ln_d: inputs.working_distance_mm.ln(),
-        ln_t_full: inputs.arc_duration_ms.ln(),
-        ln_t_reduced: inputs.arc_duration_reduced_ms.ln(),
-        ln_cf: if enclosure.cf == 1.0 {
-            0.0
-        } else {
-            enclosure.cf.ln()
-        },
-        ln_f: f.ln(),
-    };
+    let logs = Logs::of(inputs, f, enclosure.cf);
     let mut levels = [LevelDetail::default(); 3];
 
     if v <= VOC_LV_MAX_KV {
         // Eq 1 at 600 V, Eq 25, then Eq 6 and Eq 10 with Ia = full Iarc_600.
         let k1 = &TABLE1[c][0];
         let p = polynomial_k4_k10(k1, ibf);
-        let i600 = (LN_10 * k1[0] + k1[1] * logs.ln_ibf + k1[2] * logs.ln_g).exp() * p;
-        let ratio = 0.6 / v;
-        let iarc = 1.0
-            / (ratio * ratio * (1.0 / (i600 * i600) - (0.36 - v * v) / (0.36 * ibf * ibf))).sqrt();
-        let k = &TABLE3_4_5[c][0];
+        let i600 = exp_or_nan(logs.ln_arcing_current_without_p(k1)) * p;
+        let iarc = eq25(v, i600, ibf);
         let ia_over_q = i600 / (ibf * p);
-        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(k, &logs, ia_over_q, 1.0, iarc.ln());
+        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(c, 0, &logs, ia_over_q, 1.0, iarc.ln());
         let results = Results {
             arcing_current_ka: iarc,
             arcing_current_reduced_ka: iarc * f,
@@ -311,12 +368,11 @@ fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
             (p, p.ln())
         };
         p_prev = (p, ln_p);
-        let ln_i_no_p = LN_10 * k1[0] + k1[1] * logs.ln_ibf + k1[2] * logs.ln_g;
-        let iarc = ln_i_no_p.exp() * p;
+        let ln_i_no_p = logs.ln_arcing_current_without_p(k1);
+        let iarc = exp_or_nan(ln_i_no_p) * p;
         let ln_iarc = ln_i_no_p + ln_p;
         let ia_over_q = iarc / (ibf * p);
-        let [e_f, e_r, afb_f, afb_r] =
-            energy_and_boundary(&TABLE3_4_5[c][lvl], &logs, ia_over_q, f, ln_iarc);
+        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(c, lvl, &logs, ia_over_q, f, ln_iarc);
         *out = LevelDetail {
             voc_level_v: [600, 2700, 14300][lvl],
             arcing_current_ka: iarc,

@@ -7,6 +7,7 @@
 //! * [`range`] — the model's validated range: hard limits (errors) and advisory limits
 //!   (warnings).
 
+pub mod batch;
 pub mod equations;
 pub mod kernel;
 pub mod range;
@@ -14,11 +15,14 @@ pub mod tables;
 
 use serde::Serialize;
 
+pub use batch::{calculate_batch, Outcome};
 pub use kernel::{
     calculate, calculate_results, calculate_results_unchecked, calculate_unchecked, Calculation,
     Detail, LevelDetail, Results,
 };
-pub use range::{validate, Field, InputError, InputErrorKind, RangeWarnings};
+pub use range::{
+    validate, validate_fast, validate_in_order, Field, InputError, InputErrorKind, RangeWarnings,
+};
 
 /// Method tag written with every result (`method` column). Bump the number whenever a change
 /// can alter any computed value.

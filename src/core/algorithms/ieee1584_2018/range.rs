@@ -263,6 +263,47 @@ fn within(field: Field, value: f64, (min, max): (f64, f64)) -> Result<(), InputE
 /// the order of the contract's columns); `Ok` with the advisory warnings otherwise.
 #[inline]
 pub fn validate(inputs: &Inputs) -> Result<RangeWarnings, InputError> {
+    match validate_fast(inputs) {
+        Some(w) => Ok(w),
+        None => validate_in_order(inputs),
+    }
+}
+
+/// The common case without branches: `Some(warnings)` when every hard limit holds, `None`
+/// otherwise (then [`validate_in_order`] finds the first violation). Agrees with
+/// [`validate_in_order`] on every input (property-tested).
+#[inline(always)]
+pub fn validate_fast(i: &Inputs) -> Option<RangeWarnings> {
+    let finite_pos = |x: f64| (x > 0.0) & (x < f64::INFINITY);
+    let v = i.voc_kv;
+    let lv = v <= VOC_LV_MAX_KV;
+    let (ibf_lo, ibf_hi) = if lv { IBF_LV_KA } else { IBF_MV_KA };
+    let (gap_lo, gap_hi) = if lv { GAP_LV_MM } else { GAP_MV_MM };
+    // `&` on bools (not `&&`, not `RangeInclusive::contains`) keeps this free of branches.
+    let between = |x: f64, lo: f64, hi: f64| (x >= lo) & (x <= hi);
+    let mut ok = between(v, VOC_MIN_KV, VOC_MAX_KV)
+        & between(i.ibf_ka, ibf_lo, ibf_hi)
+        & between(i.gap_mm, gap_lo, gap_hi)
+        & finite_pos(i.working_distance_mm)
+        & finite_pos(i.arc_duration_ms)
+        & finite_pos(i.arc_duration_reduced_ms);
+    let mut w = (i.working_distance_mm < WORKING_DISTANCE_MIN_MM) as u8
+        * RangeWarnings::WORKING_DISTANCE_BELOW_305_MM;
+    if !i.config.is_open_air() {
+        let enc = i.enclosure?;
+        let (h, wd) = (enc.height_mm, enc.width_mm);
+        ok &= finite_pos(h) & finite_pos(wd) & (wd >= 4.0 * i.gap_mm);
+        ok &= enc.depth_mm.is_none_or(finite_pos);
+        w |= ((h > ENCLOSURE_DIM_MAX_MM) as u8 * RangeWarnings::HEIGHT_ABOVE_1244_6_MM)
+            | ((wd > ENCLOSURE_DIM_MAX_MM) as u8 * RangeWarnings::WIDTH_ABOVE_1244_6_MM)
+            | ((h * wd > OPENING_AREA_MAX_MM2) as u8 * RangeWarnings::OPENING_ABOVE_1_549_M2);
+    }
+    ok.then_some(RangeWarnings(w))
+}
+
+/// The checks one at a time, in the order of the contract's columns; the first violation is
+/// the error.
+pub fn validate_in_order(inputs: &Inputs) -> Result<RangeWarnings, InputError> {
     let i = inputs;
     positive(Field::NominalVoltage, i.voc_kv)?;
     within(Field::NominalVoltage, i.voc_kv, (VOC_MIN_KV, VOC_MAX_KV))?;
