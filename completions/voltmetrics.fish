@@ -26,10 +26,40 @@ end
 
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s o -l output -d 'Results file, or - for stdout [default: stdout; CSV, or a table on a terminal]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l format -d 'Results format [default: from the -o extension]' -r -f -a "csv\t''
+parquet\t''
+json\t''
+ndjson\t''
+table\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary -d 'Also write the facility summary here (format from the extension)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library for rows without arc_duration_ms (not supported yet)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
+noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
+danger\t'Exit 4 when any row is above the danger threshold'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l progress -d 'Progress bar on stderr' -r -f -a "auto\t'A progress bar when stderr is a terminal'
+always\t'Always draw it (on stderr)'
+never\t'Never'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'No summary line on stderr'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l format -d 'Report format' -r -f -a "text\t''
+json\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal line-to-line voltage in volts (208 to 15000)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l fault-current -d 'Three-phase bolted fault current in kA (0.5-106 at <= 600 V, 0.2-65 above)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l config -d 'Electrode configuration [default: from --class]' -r -f -a "VCB\t''
@@ -55,11 +85,16 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l danger-
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l json -d 'Print one JSON object (keys: the output column names, plus `intermediate`)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from calc completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from calc completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from calc completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from calc completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

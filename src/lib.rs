@@ -9,6 +9,8 @@
 pub mod cli;
 pub mod core;
 pub mod exit_codes;
+pub mod io;
+pub mod pipeline;
 
 /// The tool version written with every result.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

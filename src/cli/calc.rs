@@ -189,10 +189,10 @@ pub fn run(args: &CalcArgs) -> anyhow::Result<Exit> {
     let outcome = evaluate(args)?;
     if args.json {
         let text = serde_json::to_string_pretty(&to_json(&outcome))?;
-        write_stdout(|w| writeln!(w, "{text}"))?;
+        write_stdout(|w| Ok(writeln!(w, "{text}")?))?;
     } else {
         let text = to_table(&outcome);
-        write_stdout(|w| w.write_all(text.as_bytes()))?;
+        write_stdout(|w| Ok(w.write_all(text.as_bytes())?))?;
     }
     Ok(Exit::Success)
 }

@@ -33,13 +33,13 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
 /// `voltmetrics completions SHELL`.
 pub fn run_completions(args: &CompletionsArgs) -> anyhow::Result<Exit> {
     let script = completion_script(args.shell);
-    write_stdout(|w| w.write_all(&script))?;
+    write_stdout(|w| Ok(w.write_all(&script)?))?;
     Ok(Exit::Success)
 }
 
 /// `voltmetrics man`.
 pub fn run_man() -> anyhow::Result<Exit> {
     let page = man_page()?;
-    write_stdout(|w| w.write_all(&page))?;
+    write_stdout(|w| Ok(w.write_all(&page)?))?;
     Ok(Exit::Success)
 }

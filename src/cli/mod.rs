@@ -3,12 +3,15 @@
 pub mod calc;
 pub mod completions;
 mod output;
+pub mod run;
+pub mod schema;
+pub mod validate;
 
 use crate::exit_codes::Exit;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
-pub use output::write_stdout;
+pub use output::{is_broken_pipe, write_stdout};
 
 /// VoltMetrics: arc-flash (IEEE 1584-2018), shock boundaries and PPE (NFPA 70E) and
 /// compliance for whole equipment inventories.
@@ -31,8 +34,14 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Compute every equipment of one or more inventories: results, facility summary, gates.
+    Run(run::RunArgs),
+    /// Check inventories without calculating; exit 0 when clean, 3 otherwise.
+    Validate(validate::ValidateArgs),
     /// Calculate one equipment from flags and print every intermediate and final value.
     Calc(calc::CalcArgs),
+    /// Print the JSON Schema of an input, output or summary row.
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -65,7 +74,10 @@ pub fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate(args) => validate::run(&args),
         Command::Calc(args) => calc::run(&args),
+        Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),
     };
@@ -86,11 +98,4 @@ fn exit_for_error(err: &anyhow::Error) -> Exit {
     } else {
         Exit::RunError
     }
-}
-
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

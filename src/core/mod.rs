@@ -6,8 +6,10 @@
 //! * [`assessment`] — one equipment from inputs to the contract's result values;
 //! * [`hash`] — the stable `input_hash`.
 
+pub mod aggregation;
 pub mod algorithms;
 pub mod assessment;
+pub mod compliance;
 pub mod defaults;
 pub mod hash;
 pub mod nfpa70e;

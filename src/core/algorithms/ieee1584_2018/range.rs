@@ -144,7 +144,7 @@ impl fmt::Display for InputError {
         let unit = self.field.unit();
         let v = self.value * s;
         match self.kind {
-            InputErrorKind::NotFinite => write!(f, "value {v} is not a finite number; expected a positive number in {unit}"),
+            InputErrorKind::NotFinite => write!(f, "value {v} is not a finite number, expected a positive number in {unit}"),
             InputErrorKind::NotPositive => write!(f, "value {v} must be greater than 0 {unit}"),
             InputErrorKind::OutOfRange { min, max } => write!(
                 f,
@@ -154,11 +154,11 @@ impl fmt::Display for InputError {
             ),
             InputErrorKind::WidthBelowFourGaps { gap_mm } => write!(
                 f,
-                "value {v} mm is below 4 x gap ({} mm for gap {gap_mm} mm); IEEE 1584-2018 needs width >= 4 x gap",
+                "value {v} mm is below 4 x gap ({} mm for gap {gap_mm} mm), IEEE 1584-2018 needs width >= 4 x gap",
                 4.0 * gap_mm
             ),
             InputErrorKind::MissingEnclosure => {
-                write!(f, "missing; VCB, VCBB and HCB need the enclosure height and width in mm")
+                write!(f, "missing, VCB, VCBB and HCB need the enclosure height and width in mm")
             }
             InputErrorKind::NumericalFailure => write!(
                 f,

@@ -1,0 +1,346 @@
+//! `voltmetrics run`: the batch job. Read the inventories, check and compute every row in
+//! parallel, write the results (and the facility summary), report, and gate.
+
+use super::{write_stdout, UsageError};
+use crate::core::aggregation::summarize;
+use crate::core::algorithms::ieee1584_2018::METHOD;
+use crate::core::compliance::MaintenanceIntervals;
+use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
+use crate::exit_codes::Exit;
+use crate::io::read::{read_inputs, Inventory};
+use crate::io::write::{write_file_atomic, write_frame, Format, RunMetadata};
+use crate::pipeline::columns::Columns;
+use crate::pipeline::output::{aggregation_frame, results_frame};
+use crate::pipeline::process;
+use crate::pipeline::rows::{RowOptions, RowResult, Status};
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::time::Instant;
+
+/// `--fail-on` gates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 3 when any row is invalid.
+    Invalid,
+    /// Exit 4 when any row's compliance status is `fail`.
+    Noncompliant,
+    /// Exit 4 when any row is above the danger threshold.
+    Danger,
+}
+
+/// `--progress`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressMode {
+    /// A progress bar when stderr is a terminal.
+    Auto,
+    /// Always draw it (on stderr).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  voltmetrics run fixtures/inventory.csv -o results.parquet --summary summary.csv --portfolio\n  voltmetrics run site-*.csv --as-of 2026-01-01 --fail-on invalid --fail-on danger > results.csv\n  cat inventory.csv | voltmetrics run - | head"
+)]
+pub struct RunArgs {
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Results file, or - for stdout [default: stdout; CSV, or a table on a terminal].
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<String>,
+    /// Results format [default: from the -o extension].
+    #[arg(long, value_name = "F", value_parser = PossibleValuesParser::new(Format::NAMES))]
+    pub format: Option<String>,
+    /// Also write the facility summary here (format from the extension).
+    #[arg(long, value_name = "PATH")]
+    pub summary: Option<String>,
+    /// Add a facility_id = "*" portfolio row to the summary.
+    #[arg(long)]
+    pub portfolio: bool,
+    /// Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC].
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Worker threads [default: all cores]. Results are identical for any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Protective-device library for rows without arc_duration_ms (not supported yet).
+    #[arg(long, value_name = "FILE")]
+    pub devices: Option<String>,
+    /// Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable.
+    #[arg(long = "fail-on", value_enum, value_name = "GATE")]
+    pub fail_on: Vec<FailOn>,
+    /// Progress bar on stderr.
+    #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
+    pub progress: ProgressMode,
+    /// Incident energy above which `danger` is set, cal/cm² (owner policy).
+    #[arg(long = "danger-threshold", value_name = "CAL_CM2", default_value_t = DEFAULT_DANGER_THRESHOLD_CAL_CM2)]
+    pub danger_threshold: f64,
+    /// Maintenance intervals in months for NFPA 70B condition 1, 2, 3.
+    #[arg(
+        long = "maintenance-intervals",
+        value_name = "M1,M2,M3",
+        default_value = "60,36,12"
+    )]
+    pub maintenance_intervals: String,
+    /// No summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// A validated `run` configuration (all usage errors are found before any I/O).
+#[derive(Debug)]
+pub struct RunConfig {
+    /// Where results go: `None` = stdout.
+    pub output: Option<String>,
+    /// Results format.
+    pub format: Format,
+    /// Summary path and format.
+    pub summary: Option<(String, Format)>,
+    /// The as-of time.
+    pub as_of: DateTime<Utc>,
+    /// Threads.
+    pub jobs: usize,
+    /// Row options.
+    pub rows: RowOptions,
+}
+
+/// Parses `--as-of`: a date (00:00 UTC) or an RFC 3339 time.
+pub fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| format!("--as-of '{s}': expected a date YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z"))
+}
+
+fn usage(msg: String) -> anyhow::Error {
+    UsageError(msg).into()
+}
+
+/// Turns the flags into a configuration, or a usage error naming the flag.
+pub fn configure(args: &RunArgs) -> Result<RunConfig> {
+    let output = args.output.clone().filter(|o| o != "-");
+    let format = match (&args.format, &output) {
+        (Some(f), _) => Format::from_name(f).ok_or_else(|| usage(format!("--format '{f}': accepted: {}", Format::NAMES.join(", "))))?,
+        (None, Some(path)) => Format::from_path(path).ok_or_else(|| {
+            usage(format!("-o {path}: cannot tell the format from the extension; use .csv, .parquet, .json, .ndjson or .txt, or give --format"))
+        })?,
+        (None, None) => {
+            if std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Csv
+            }
+        }
+    };
+    let summary = match &args.summary {
+        None => None,
+        Some(p) if p == "-" => return Err(usage("--summary -: the summary needs a file path (stdout carries the results)".into())),
+        Some(p) => Some((
+            p.clone(),
+            Format::from_path(p).ok_or_else(|| usage(format!("--summary {p}: cannot tell the format from the extension; use .csv, .parquet, .json, .ndjson or .txt")))?,
+        )),
+    };
+    let as_of = match &args.as_of {
+        Some(s) => parse_as_of(s).map_err(usage)?,
+        None => Utc::now(),
+    };
+    let jobs = match args.jobs {
+        Some(0) => {
+            return Err(usage(
+                "--jobs 0: expected a whole number of threads, at least 1".into(),
+            ))
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    if !args.danger_threshold.is_finite() || args.danger_threshold <= 0.0 {
+        return Err(usage(format!(
+            "--danger-threshold {}: expected a positive number of cal/cm2",
+            args.danger_threshold
+        )));
+    }
+    let intervals = MaintenanceIntervals::parse(&args.maintenance_intervals)
+        .map_err(|e| usage(format!("--maintenance-intervals {e}")))?;
+    if let Some(d) = &args.devices {
+        return Err(usage(format!(
+            "--devices {d}: protective-device libraries are not supported yet; give arc_duration_ms (and arc_duration_reduced_ms) per row"
+        )));
+    }
+    Ok(RunConfig {
+        output,
+        format,
+        summary,
+        as_of,
+        jobs,
+        rows: RowOptions {
+            as_of: as_of.date_naive(),
+            danger_threshold_cal_cm2: args.danger_threshold,
+            intervals,
+        },
+    })
+}
+
+/// The run's metadata (Parquet key-value metadata).
+pub fn run_metadata(run_id: &str, as_of: &DateTime<Utc>, inv: &Inventory) -> RunMetadata {
+    let inputs: Vec<serde_json::Value> = inv
+        .sources
+        .iter()
+        .map(|s| serde_json::json!({"path": s.path, "rows": s.rows, "fnv1a64": s.content_hash}))
+        .collect();
+    RunMetadata {
+        pairs: vec![
+            ("voltmetrics.version".into(), crate::VERSION.into()),
+            ("voltmetrics.methods".into(), METHOD.into()),
+            (
+                "voltmetrics.nfpa70e".into(),
+                "2021 tables 130.4(E)(a)/(b), 130.7(C)(15)(c)".into(),
+            ),
+            ("voltmetrics.run_id".into(), run_id.into()),
+            (
+                "voltmetrics.as_of".into(),
+                as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+            ),
+            (
+                "voltmetrics.inputs".into(),
+                serde_json::Value::Array(inputs).to_string(),
+            ),
+        ],
+    }
+}
+
+fn progress_bar(mode: ProgressMode, quiet: bool, total: usize) -> Option<indicatif::ProgressBar> {
+    let show = match mode {
+        ProgressMode::Always => true,
+        ProgressMode::Never => false,
+        ProgressMode::Auto => !quiet && std::io::stderr().is_terminal(),
+    };
+    if !show {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// Counts of one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows.
+    pub rows: usize,
+    /// Invalid rows.
+    pub invalid: usize,
+    /// Not-applicable rows.
+    pub not_applicable: usize,
+    /// Rows whose compliance status is `fail`.
+    pub noncompliant: usize,
+    /// Rows above the danger threshold.
+    pub danger: usize,
+}
+
+fn counts(rows: &[RowResult]) -> Counts {
+    let mut c = Counts {
+        rows: rows.len(),
+        ..Counts::default()
+    };
+    for r in rows {
+        match r.status {
+            Status::Invalid => c.invalid += 1,
+            Status::NotApplicable => c.not_applicable += 1,
+            Status::Ok => {}
+        }
+        if r.findings.is_some_and(|f| f.status() == "fail") && r.status == Status::Ok {
+            c.noncompliant += 1;
+        }
+        if r.assessment.is_some_and(|a| a.danger) {
+            c.danger += 1;
+        }
+    }
+    c
+}
+
+/// The gate result: 3 for invalid rows (checked first), 4 for noncompliant or danger.
+pub fn gate(fail_on: &[FailOn], c: &Counts) -> Exit {
+    if fail_on.contains(&FailOn::Invalid) && c.invalid > 0 {
+        return Exit::Invalid;
+    }
+    if (fail_on.contains(&FailOn::Noncompliant) && c.noncompliant > 0)
+        || (fail_on.contains(&FailOn::Danger) && c.danger > 0)
+    {
+        return Exit::Gate;
+    }
+    Exit::Success
+}
+
+/// `voltmetrics run`.
+pub fn run(args: &RunArgs) -> Result<Exit> {
+    let cfg = configure(args)?;
+    let started = Instant::now();
+    let run_id = uuid::Uuid::now_v7().to_string();
+    let inv = read_inputs(&args.inputs)?;
+    let n = inv.frame.height();
+    if args.verbose > 0 {
+        eprintln!(
+            "voltmetrics: run {run_id}, {n} rows from {} file(s), as of {}, {} thread(s)",
+            inv.sources.len(),
+            cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+            cfg.jobs
+        );
+    }
+    let bar = progress_bar(args.progress, args.quiet, n);
+    let on_progress = |done: usize| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    };
+    let rows = process(&inv, &cfg.rows, cfg.jobs, &on_progress)?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let cols = Columns::of(&inv.frame)?;
+    let meta = run_metadata(&run_id, &cfg.as_of, &inv);
+    let mut results = results_frame(&inv, &cols, &rows)?;
+    match &cfg.output {
+        Some(path) => write_file_atomic(path, &mut results, cfg.format, &meta)?,
+        None => write_stdout(|w| write_frame(&mut results, cfg.format, &meta, w))?,
+    }
+    let agg = aggregation_frame(&cols, &rows)?;
+    let facilities = agg.column("facility_id")?.n_unique()?;
+    if let Some((path, format)) = &cfg.summary {
+        let mut summary = summarize(&agg, args.portfolio)?;
+        write_file_atomic(path, &mut summary, *format, &meta)?;
+    }
+    let c = counts(&rows);
+    if !args.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "voltmetrics: {} rows, {} invalid, {} not applicable, {} facilities, {:.2} s, {:.0} rows/s",
+            c.rows,
+            c.invalid,
+            c.not_applicable,
+            facilities,
+            secs,
+            c.rows as f64 / secs.max(1e-9)
+        );
+    }
+    Ok(gate(&args.fail_on, &c))
+}

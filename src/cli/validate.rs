@@ -1,0 +1,82 @@
+//! `voltmetrics validate`: the parsing and row checks of `run`, without calculating. A report
+//! for people (or JSON for machines) and an exit code for CI: 0 clean, 3 otherwise.
+
+use super::write_stdout;
+use crate::exit_codes::Exit;
+use crate::io::read::read_inputs;
+use crate::pipeline::rows::{RowOptions, Status};
+use crate::pipeline::validate_rows;
+use anyhow::Result;
+use clap::builder::PossibleValuesParser;
+use clap::Args;
+
+/// Arguments of `validate`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example (a CI gate):\n  voltmetrics validate inventories/*.csv || exit 1")]
+pub struct ValidateArgs {
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Report format.
+    #[arg(long, value_name = "F", default_value = "text", value_parser = PossibleValuesParser::new(["text", "json"]))]
+    pub format: String,
+}
+
+/// `voltmetrics validate`.
+pub fn run(args: &ValidateArgs) -> Result<Exit> {
+    let inv = read_inputs(&args.inputs)?;
+    let opts = RowOptions {
+        as_of: chrono::Utc::now().date_naive(),
+        danger_threshold_cal_cm2: crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2,
+        intervals: Default::default(),
+    };
+    let rows = validate_rows(&inv, &opts)?;
+    let invalid: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].status == Status::Invalid)
+        .collect();
+    let mut problems = Vec::new();
+    for &i in &invalid {
+        let (file, row) = inv.locate(i);
+        for e in &rows[i].errors {
+            problems.push((file.to_string(), row, e));
+        }
+    }
+    if args.format == "json" {
+        let doc = serde_json::json!({
+            "rows": rows.len(),
+            "valid": rows.len() - invalid.len(),
+            "invalid": invalid.len(),
+            "files": inv.sources.iter().map(|s| serde_json::json!({"path": s.path, "rows": s.rows})).collect::<Vec<_>>(),
+            "problems": problems.iter().map(|(file, row, e)| serde_json::json!({
+                "file": file, "row": row, "column": e.column, "value": e.value, "reason": e.reason,
+            })).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&doc)?;
+        write_stdout(|w| Ok(writeln!(w, "{text}")?))?;
+    } else {
+        write_stdout(|w| {
+            writeln!(
+                w,
+                "{} rows in {} file(s): {} valid, {} invalid, {} problem(s)",
+                rows.len(),
+                inv.sources.len(),
+                rows.len() - invalid.len(),
+                invalid.len(),
+                problems.len()
+            )?;
+            for (file, row, e) in &problems {
+                let value = e
+                    .value
+                    .as_deref()
+                    .map_or("(missing)".to_string(), |v| format!("'{v}'"));
+                writeln!(w, "{file}:{row}: {}: {value}: {}", e.column, e.reason)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(if invalid.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Invalid
+    })
+}

@@ -1,0 +1,113 @@
+//! Facility and portfolio summary (SPEC §3), computed with polars group-by over the per-row
+//! values of [`crate::pipeline::output::aggregation_frame`].
+
+use polars::prelude::*;
+
+/// The summary columns of the contract, in order.
+pub const SUMMARY_COLUMNS: [&str; 22] = [
+    "facility_id",
+    "equipment_count",
+    "ok_count",
+    "invalid_count",
+    "not_applicable_count",
+    "max_incident_energy_cal_cm2",
+    "max_incident_energy_equipment_id",
+    "mean_incident_energy_cal_cm2",
+    "p95_incident_energy_cal_cm2",
+    "ppe_category_0_count",
+    "ppe_category_1_count",
+    "ppe_category_2_count",
+    "ppe_category_3_count",
+    "ppe_category_4_count",
+    "danger_count",
+    "compliance_pass_count",
+    "compliance_warn_count",
+    "compliance_fail_count",
+    "compliance_rate",
+    "study_overdue_count",
+    "maintenance_overdue_count",
+    "label_understated_count",
+];
+
+fn count_eq(column: &str, value: &str, alias: &str) -> Expr {
+    col(column)
+        .eq(lit(value))
+        .cast(DataType::UInt32)
+        .sum()
+        .alias(alias)
+}
+
+fn count_true(column: &str, alias: &str) -> Expr {
+    col(column).cast(DataType::UInt32).sum().alias(alias)
+}
+
+/// The aggregations of one group (or of the whole portfolio).
+fn aggregations() -> Vec<Expr> {
+    let mut a = vec![
+        len().cast(DataType::UInt32).alias("equipment_count"),
+        count_eq("status", "ok", "ok_count"),
+        count_eq("status", "invalid", "invalid_count"),
+        count_eq("status", "not_applicable", "not_applicable_count"),
+        col("ie").max().alias("max_incident_energy_cal_cm2"),
+        col("equipment_id")
+            .filter(col("ie").eq(col("ie").max()))
+            .first()
+            .alias("max_incident_energy_equipment_id"),
+        col("ie").mean().alias("mean_incident_energy_cal_cm2"),
+        col("ie")
+            .quantile(lit(0.95), QuantileMethod::Linear)
+            .alias("p95_incident_energy_cal_cm2"),
+    ];
+    for k in 0..5 {
+        a.push(
+            col("ppe")
+                .eq(lit(k))
+                .cast(DataType::UInt32)
+                .sum()
+                .alias(format!("ppe_category_{k}_count")),
+        );
+    }
+    a.extend([
+        count_true("danger", "danger_count"),
+        count_eq("compliance", "pass", "compliance_pass_count"),
+        count_eq("compliance", "warn", "compliance_warn_count"),
+        count_eq("compliance", "fail", "compliance_fail_count"),
+        count_true("study_overdue", "study_overdue_count"),
+        count_true("maintenance_overdue", "maintenance_overdue_count"),
+        count_true("label_understated", "label_understated_count"),
+    ]);
+    a
+}
+
+/// compliance_rate = pass ÷ ok (null without ok rows), then the contract's column order.
+fn finish(lf: LazyFrame) -> LazyFrame {
+    lf.with_column(
+        when(col("ok_count").gt(lit(0)))
+            .then(
+                col("compliance_pass_count").cast(DataType::Float64)
+                    / col("ok_count").cast(DataType::Float64),
+            )
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("compliance_rate"),
+    )
+    .select(SUMMARY_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
+}
+
+/// One row per facility in order of first appearance, plus the `*` portfolio row when asked.
+pub fn summarize(per_row: &DataFrame, portfolio: bool) -> PolarsResult<DataFrame> {
+    let lf = per_row.clone().lazy();
+    let facilities = finish(
+        lf.clone()
+            .group_by_stable([col("facility_id")])
+            .agg(aggregations()),
+    );
+    let out = if portfolio {
+        let mut all = vec![lit("*").alias("facility_id")];
+        all.extend(aggregations());
+        let total = finish(lf.select(all));
+        concat([facilities, total], UnionArgs::default())?
+    } else {
+        facilities
+    };
+    out.collect()
+}

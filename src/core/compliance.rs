@@ -1,0 +1,466 @@
+//! Compliance rules (SPEC §4), evaluated against `--as-of`. The rule table lives here, in one
+//! place, with its references; each finding is a bit of [`Findings`], so the hot path does no
+//! allocation.
+
+use chrono::{Months, NaiveDate};
+
+/// Severity of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Advisory.
+    Warn,
+    /// Non-compliant.
+    Fail,
+}
+
+/// One rule of the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The rule id written to `findings`.
+    pub id: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// What it checks, with its reference.
+    pub description: &'static str,
+}
+
+/// The rule table (SPEC §4), in the order findings are listed.
+pub const RULES: [Rule; 12] = [
+    Rule {
+        id: "LABEL_MISSING",
+        severity: Severity::Fail,
+        description: "no label data (NFPA 70E 130.5(H); NEC 110.16)",
+    },
+    Rule {
+        id: "LABEL_IE_UNDERSTATED",
+        severity: Severity::Fail,
+        description: "label incident energy below the computed incident energy",
+    },
+    Rule {
+        id: "LABEL_AFB_UNDERSTATED",
+        severity: Severity::Fail,
+        description: "label arc-flash boundary below the computed one",
+    },
+    Rule {
+        id: "LABEL_PPE_UNDERSTATED",
+        severity: Severity::Fail,
+        description: "label PPE category lower than the computed one",
+    },
+    Rule {
+        id: "LABEL_PREDATES_STUDY",
+        severity: Severity::Warn,
+        description: "label dated before the study it should reflect",
+    },
+    Rule {
+        id: "STUDY_MISSING",
+        severity: Severity::Warn,
+        description: "no study_date",
+    },
+    Rule {
+        id: "STUDY_OVERDUE",
+        severity: Severity::Fail,
+        description: "study older than 5 years (NFPA 70E 130.5(2))",
+    },
+    Rule {
+        id: "STUDY_DUE_SOON",
+        severity: Severity::Warn,
+        description: "study due within 180 days",
+    },
+    Rule {
+        id: "MAINTENANCE_OVERDUE",
+        severity: Severity::Fail,
+        description: "last maintenance older than the interval for its condition (NFPA 70B-2023)",
+    },
+    Rule {
+        id: "MAINTENANCE_POOR",
+        severity: Severity::Warn,
+        description: "ECM 3: clearing times may not hold (NFPA 70E 130.5(3))",
+    },
+    Rule {
+        id: "DANGER_OVER_40",
+        severity: Severity::Fail,
+        description: "incident energy above the danger threshold: no PPE category covers it",
+    },
+    Rule {
+        id: "OUT_OF_RANGE",
+        severity: Severity::Warn,
+        description: "an input lies outside the method's validated range",
+    },
+];
+
+/// Bit of each rule in [`Findings`] (index into [`RULES`]).
+pub mod bit {
+    #![allow(missing_docs)]
+    pub const LABEL_MISSING: u16 = 1 << 0;
+    pub const LABEL_IE_UNDERSTATED: u16 = 1 << 1;
+    pub const LABEL_AFB_UNDERSTATED: u16 = 1 << 2;
+    pub const LABEL_PPE_UNDERSTATED: u16 = 1 << 3;
+    pub const LABEL_PREDATES_STUDY: u16 = 1 << 4;
+    pub const STUDY_MISSING: u16 = 1 << 5;
+    pub const STUDY_OVERDUE: u16 = 1 << 6;
+    pub const STUDY_DUE_SOON: u16 = 1 << 7;
+    pub const MAINTENANCE_OVERDUE: u16 = 1 << 8;
+    pub const MAINTENANCE_POOR: u16 = 1 << 9;
+    pub const DANGER_OVER_40: u16 = 1 << 10;
+    pub const OUT_OF_RANGE: u16 = 1 << 11;
+    /// Any of the three understated-label rules.
+    pub const LABEL_UNDERSTATED: u16 =
+        LABEL_IE_UNDERSTATED | LABEL_AFB_UNDERSTATED | LABEL_PPE_UNDERSTATED;
+}
+
+/// The findings of one row as bits of [`RULES`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Findings(pub u16);
+
+impl Findings {
+    /// Whether a rule bit is set.
+    pub fn has(self, b: u16) -> bool {
+        self.0 & b != 0
+    }
+
+    /// The worst severity: `pass`, `warn` or `fail`.
+    pub fn status(self) -> &'static str {
+        let mut worst: Option<Severity> = None;
+        for (i, r) in RULES.iter().enumerate() {
+            if self.0 & (1 << i) != 0 {
+                worst = worst.max(Some(r.severity));
+            }
+        }
+        match worst {
+            None => "pass",
+            Some(Severity::Warn) => "warn",
+            Some(Severity::Fail) => "fail",
+        }
+    }
+
+    /// The rule ids joined with `;` (the `findings` column).
+    pub fn joined(self) -> String {
+        RULES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, r)| r.id)
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+}
+
+/// Maintenance intervals in months for NFPA 70B equipment condition 1, 2, 3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaintenanceIntervals(pub [u32; 3]);
+
+impl Default for MaintenanceIntervals {
+    /// 60, 36 and 12 months (NFPA 70B-2023).
+    fn default() -> Self {
+        MaintenanceIntervals([60, 36, 12])
+    }
+}
+
+impl MaintenanceIntervals {
+    /// Parses `60,36,12`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        let bad = || {
+            format!("'{s}': expected three whole numbers of months for condition 1, 2 and 3, e.g. 60,36,12")
+        };
+        if parts.len() != 3 {
+            return Err(bad());
+        }
+        let mut out = [0u32; 3];
+        for (o, p) in out.iter_mut().zip(&parts) {
+            *o = p.parse::<u32>().ok().filter(|m| *m > 0).ok_or_else(bad)?;
+        }
+        Ok(MaintenanceIntervals(out))
+    }
+}
+
+/// Study review period: 5 years.
+pub const STUDY_REVIEW_MONTHS: u32 = 60;
+/// "Due soon" window.
+pub const STUDY_DUE_SOON_DAYS: i64 = 180;
+/// Condition assumed when a row gives a maintenance date but no condition (NFPA 70B ECM 2).
+pub const DEFAULT_CONDITION: u8 = 2;
+
+/// What the rules look at for one computed row.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ComplianceInputs {
+    /// `label_incident_energy_cal_cm2`.
+    pub label_incident_energy_cal_cm2: Option<f64>,
+    /// `label_arc_flash_boundary_mm`.
+    pub label_arc_flash_boundary_mm: Option<f64>,
+    /// `label_ppe_category`.
+    pub label_ppe_category: Option<u8>,
+    /// `label_date`.
+    pub label_date: Option<NaiveDate>,
+    /// `study_date`.
+    pub study_date: Option<NaiveDate>,
+    /// `last_maintenance_date`.
+    pub last_maintenance_date: Option<NaiveDate>,
+    /// `maintenance_condition` 1–3.
+    pub maintenance_condition: Option<u8>,
+    /// Computed governing incident energy, cal/cm².
+    pub incident_energy_cal_cm2: f64,
+    /// Computed arc-flash boundary, mm.
+    pub arc_flash_boundary_mm: f64,
+    /// Computed PPE category (`None` above 40 cal/cm²).
+    pub ppe_category: Option<u8>,
+    /// Above the danger threshold.
+    pub danger: bool,
+    /// Any advisory range warning.
+    pub out_of_range: bool,
+}
+
+/// Evaluates every rule for one row against `as_of`.
+pub fn evaluate(
+    c: &ComplianceInputs,
+    as_of: NaiveDate,
+    intervals: MaintenanceIntervals,
+) -> Findings {
+    use bit::*;
+    let mut f = 0u16;
+    let has_label = c.label_incident_energy_cal_cm2.is_some()
+        || c.label_arc_flash_boundary_mm.is_some()
+        || c.label_ppe_category.is_some();
+    if !has_label {
+        f |= LABEL_MISSING;
+    }
+    // A label is understated when it states less than computed (labels round; a label equal to
+    // the computed value to 1e-9 is not understated).
+    if c.label_incident_energy_cal_cm2
+        .is_some_and(|l| l < c.incident_energy_cal_cm2 * (1.0 - 1e-9))
+    {
+        f |= LABEL_IE_UNDERSTATED;
+    }
+    if c.label_arc_flash_boundary_mm
+        .is_some_and(|l| l < c.arc_flash_boundary_mm * (1.0 - 1e-9))
+    {
+        f |= LABEL_AFB_UNDERSTATED;
+    }
+    if let Some(l) = c.label_ppe_category {
+        // Above 40 cal/cm² no category covers the energy, so every label category is too low.
+        if c.ppe_category.is_none_or(|p| l < p) {
+            f |= LABEL_PPE_UNDERSTATED;
+        }
+    }
+    if let (Some(l), Some(s)) = (c.label_date, c.study_date) {
+        if l < s {
+            f |= LABEL_PREDATES_STUDY;
+        }
+    }
+    match c.study_date {
+        None => f |= STUDY_MISSING,
+        Some(s) => {
+            let due = s
+                .checked_add_months(Months::new(STUDY_REVIEW_MONTHS))
+                .unwrap_or(NaiveDate::MAX);
+            if due < as_of {
+                f |= STUDY_OVERDUE;
+            } else if (due - as_of).num_days() <= STUDY_DUE_SOON_DAYS {
+                f |= STUDY_DUE_SOON;
+            }
+        }
+    }
+    if let Some(m) = c.last_maintenance_date {
+        let cond = c
+            .maintenance_condition
+            .unwrap_or(DEFAULT_CONDITION)
+            .clamp(1, 3);
+        let months = intervals.0[usize::from(cond - 1)];
+        let due = m
+            .checked_add_months(Months::new(months))
+            .unwrap_or(NaiveDate::MAX);
+        if due < as_of {
+            f |= MAINTENANCE_OVERDUE;
+        }
+    }
+    if c.maintenance_condition == Some(3) {
+        f |= MAINTENANCE_POOR;
+    }
+    if c.danger {
+        f |= DANGER_OVER_40;
+    }
+    if c.out_of_range {
+        f |= OUT_OF_RANGE;
+    }
+    Findings(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn base() -> ComplianceInputs {
+        ComplianceInputs {
+            label_incident_energy_cal_cm2: Some(5.0),
+            label_arc_flash_boundary_mm: Some(1500.0),
+            label_ppe_category: Some(2),
+            label_date: Some(d("2024-02-01")),
+            study_date: Some(d("2024-01-15")),
+            last_maintenance_date: Some(d("2025-06-01")),
+            maintenance_condition: Some(1),
+            incident_energy_cal_cm2: 4.5,
+            arc_flash_boundary_mm: 1400.0,
+            ppe_category: Some(2),
+            danger: false,
+            out_of_range: false,
+        }
+    }
+
+    #[test]
+    fn rule_bits_follow_the_table() {
+        assert_eq!(RULES[6].id, "STUDY_OVERDUE");
+        assert_eq!(Findings(bit::STUDY_OVERDUE).joined(), "STUDY_OVERDUE");
+        assert_eq!(Findings(bit::OUT_OF_RANGE).joined(), "OUT_OF_RANGE");
+        assert_eq!(
+            Findings(bit::DANGER_OVER_40 | bit::LABEL_MISSING).joined(),
+            "LABEL_MISSING;DANGER_OVER_40"
+        );
+    }
+
+    #[test]
+    fn clean_row_passes() {
+        let f = evaluate(&base(), d("2026-11-26"), MaintenanceIntervals::default());
+        assert_eq!(f, Findings(0));
+        assert_eq!(f.status(), "pass");
+    }
+
+    #[test]
+    fn each_rule_triggers() {
+        let as_of = d("2026-11-26");
+        let iv = MaintenanceIntervals::default();
+        let check = |c: ComplianceInputs, b: u16| {
+            let f = evaluate(&c, as_of, iv);
+            assert!(f.has(b), "{:?} missing {}", c, Findings(b).joined());
+        };
+        check(
+            ComplianceInputs {
+                label_incident_energy_cal_cm2: None,
+                label_arc_flash_boundary_mm: None,
+                label_ppe_category: None,
+                ..base()
+            },
+            bit::LABEL_MISSING,
+        );
+        check(
+            ComplianceInputs {
+                label_incident_energy_cal_cm2: Some(4.0),
+                ..base()
+            },
+            bit::LABEL_IE_UNDERSTATED,
+        );
+        check(
+            ComplianceInputs {
+                label_arc_flash_boundary_mm: Some(1000.0),
+                ..base()
+            },
+            bit::LABEL_AFB_UNDERSTATED,
+        );
+        check(
+            ComplianceInputs {
+                label_ppe_category: Some(1),
+                ..base()
+            },
+            bit::LABEL_PPE_UNDERSTATED,
+        );
+        check(
+            ComplianceInputs {
+                ppe_category: None,
+                label_ppe_category: Some(4),
+                ..base()
+            },
+            bit::LABEL_PPE_UNDERSTATED,
+        );
+        check(
+            ComplianceInputs {
+                label_date: Some(d("2023-12-01")),
+                ..base()
+            },
+            bit::LABEL_PREDATES_STUDY,
+        );
+        check(
+            ComplianceInputs {
+                study_date: None,
+                ..base()
+            },
+            bit::STUDY_MISSING,
+        );
+        check(
+            ComplianceInputs {
+                study_date: Some(d("2021-11-25")),
+                ..base()
+            },
+            bit::STUDY_OVERDUE,
+        );
+        check(
+            ComplianceInputs {
+                study_date: Some(d("2022-01-15")),
+                ..base()
+            },
+            bit::STUDY_DUE_SOON,
+        );
+        check(
+            ComplianceInputs {
+                maintenance_condition: Some(3),
+                last_maintenance_date: Some(d("2025-10-01")),
+                ..base()
+            },
+            bit::MAINTENANCE_OVERDUE,
+        );
+        check(
+            ComplianceInputs {
+                maintenance_condition: Some(3),
+                ..base()
+            },
+            bit::MAINTENANCE_POOR,
+        );
+        check(
+            ComplianceInputs {
+                danger: true,
+                ..base()
+            },
+            bit::DANGER_OVER_40,
+        );
+        check(
+            ComplianceInputs {
+                out_of_range: true,
+                ..base()
+            },
+            bit::OUT_OF_RANGE,
+        );
+    }
+
+    #[test]
+    fn edges() {
+        let iv = MaintenanceIntervals::default();
+        // Exactly five years old: due today, not overdue; due soon.
+        let f = evaluate(
+            &ComplianceInputs {
+                study_date: Some(d("2021-11-26")),
+                ..base()
+            },
+            d("2026-11-26"),
+            iv,
+        );
+        assert!(!f.has(bit::STUDY_OVERDUE) && f.has(bit::STUDY_DUE_SOON));
+        // A label equal to the computed value is not understated.
+        let f = evaluate(
+            &ComplianceInputs {
+                label_incident_energy_cal_cm2: Some(4.5),
+                ..base()
+            },
+            d("2026-11-26"),
+            iv,
+        );
+        assert!(!f.has(bit::LABEL_IE_UNDERSTATED));
+        assert_eq!(
+            MaintenanceIntervals::parse("48, 24,6").unwrap(),
+            MaintenanceIntervals([48, 24, 6])
+        );
+        assert!(MaintenanceIntervals::parse("1,2").is_err());
+        assert!(MaintenanceIntervals::parse("1,x,3").is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! The edges: reading inventories and writing results. Everything else is pure.
+
+pub mod read;
+pub mod write;

@@ -1,0 +1,229 @@
+//! Reading inventories: CSV (file, `.csv.gz`, `-` for stdin) and Parquet, into one polars
+//! frame. The format is recognised from the content (Parquet and gzip magic bytes), so a
+//! mislabelled file still reads. Column names are normalised (trimmed, lower case); unknown
+//! columns are kept. CSV is read with every column as text so ids stay verbatim and every
+//! cell can be checked with an exact message later.
+
+use crate::pipeline::columns::is_input_column;
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+use std::io::{Cursor, Read};
+
+/// One input file.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// As given on the command line (`-` for stdin).
+    pub path: String,
+    /// Data rows.
+    pub rows: usize,
+    /// FNV-1a 64 of the file's bytes, hex.
+    pub content_hash: String,
+}
+
+/// All inputs, concatenated.
+pub struct Inventory {
+    /// The rows, with normalised column names.
+    pub frame: DataFrame,
+    /// The files, in order.
+    pub sources: Vec<Source>,
+}
+
+impl Inventory {
+    /// The file and 1-based data row of frame row `i`.
+    pub fn locate(&self, mut i: usize) -> (&str, usize) {
+        for s in &self.sources {
+            if i < s.rows {
+                return (&s.path, i + 1);
+            }
+            i -= s.rows;
+        }
+        ("?", i + 1)
+    }
+
+    /// Columns of the frame that are not input columns of the contract (passed through).
+    pub fn passthrough_columns(&self) -> Vec<String> {
+        self.frame
+            .get_column_names()
+            .into_iter()
+            .filter(|n| !is_input_column(n.as_str()))
+            .map(|n| n.to_string())
+            .collect()
+    }
+}
+
+fn fnv_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn read_bytes(path: &str) -> Result<Vec<u8>> {
+    if path == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("-: cannot read standard input")?;
+        return Ok(buf);
+    }
+    std::fs::read(path).with_context(|| format!("{path}: cannot read the file"))
+}
+
+/// Reads one file into a frame with normalised column names.
+fn read_one(path: &str) -> Result<(DataFrame, String)> {
+    let raw = read_bytes(path)?;
+    let content_hash = fnv_hex(&raw);
+    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .with_context(|| format!("{path}: not a readable gzip file"))?;
+        out
+    } else {
+        raw
+    };
+    let df = if bytes.starts_with(b"PAR1") {
+        ParquetReader::new(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| anyhow::anyhow!("{path}: not a readable Parquet file: {e}"))?
+    } else {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            bail!("{path}: the file is empty; expected a CSV header row (or a Parquet file)");
+        }
+        if std::str::from_utf8(&bytes[..bytes.len().min(1 << 16)]).is_err()
+            && std::str::from_utf8(&bytes).is_err()
+        {
+            bail!("{path}: not a CSV file (not UTF-8 text) and not a Parquet file");
+        }
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .with_raise_if_empty(true)
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| anyhow::anyhow!("{path}: not a readable CSV file: {e}"))?
+    };
+    Ok((normalise_names(df, path)?, content_hash))
+}
+
+fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str().trim().to_ascii_lowercase())
+        .collect();
+    for (i, n) in names.iter().enumerate() {
+        if n.is_empty() {
+            bail!(
+                "{path}: column {} has an empty name; every column needs a header",
+                i + 1
+            );
+        }
+        if let Some(j) = names[..i].iter().position(|m| m == n) {
+            bail!("{path}: columns {} and {} are both named '{n}' (names are compared without case and surrounding spaces)", j + 1, i + 1);
+        }
+    }
+    df.set_column_names(&names.iter().map(String::as_str).collect::<Vec<_>>())?;
+    Ok(df)
+}
+
+/// The file-level required columns (SPEC §1) missing from `names`.
+pub fn missing_required(names: &[&str]) -> Vec<&'static str> {
+    let has = |n: &str| names.contains(&n);
+    let mut missing = Vec::new();
+    for n in [
+        "facility_id",
+        "equipment_id",
+        "nominal_voltage_v",
+        "bolted_fault_current_ka",
+    ] {
+        if !has(n) {
+            missing.push(n);
+        }
+    }
+    if !has("arc_duration_ms") && !has("protective_device_id") {
+        missing.push("arc_duration_ms (or protective_device_id)");
+    }
+    if !has("electrode_config") && !has("equipment_class") {
+        missing.push("electrode_config (or equipment_class)");
+    }
+    missing
+}
+
+/// Reads and concatenates every input. File-level problems are errors naming the file.
+pub fn read_inputs(paths: &[String]) -> Result<Inventory> {
+    if paths.iter().filter(|p| *p == "-").count() > 1 {
+        bail!("-: standard input can be read only once");
+    }
+    let mut frames = Vec::with_capacity(paths.len());
+    let mut sources = Vec::with_capacity(paths.len());
+    for path in paths {
+        let (df, content_hash) = read_one(path)?;
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        let missing = missing_required(&names);
+        if !missing.is_empty() {
+            bail!(
+                "{path}: required column(s) missing: {}; found: {}",
+                missing.join(", "),
+                names.join(", ")
+            );
+        }
+        sources.push(Source {
+            path: path.clone(),
+            rows: df.height(),
+            content_hash,
+        });
+        frames.push(df);
+    }
+    Ok(Inventory {
+        frame: concat(frames)?,
+        sources,
+    })
+}
+
+/// Stacks frames by column name: columns missing from a frame are null there; a column whose
+/// dtype differs between frames is read as text everywhere.
+fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
+    if frames.len() == 1 {
+        return Ok(frames.into_iter().next().unwrap_or_default());
+    }
+    let mut names: Vec<PlSmallStr> = Vec::new();
+    let mut dtypes: Vec<DataType> = Vec::new();
+    for df in &frames {
+        for col in df.columns() {
+            match names.iter().position(|n| n == col.name()) {
+                None => {
+                    names.push(col.name().clone());
+                    dtypes.push(col.dtype().clone());
+                }
+                Some(k) if &dtypes[k] != col.dtype() => dtypes[k] = DataType::String,
+                Some(_) => {}
+            }
+        }
+    }
+    let mut out: Option<DataFrame> = None;
+    for df in frames {
+        let h = df.height();
+        let cols = names
+            .iter()
+            .zip(&dtypes)
+            .map(|(n, dt)| match df.column(n.as_str()) {
+                Ok(c) => c.cast(dt),
+                Err(_) => Ok(Column::full_null(n.clone(), h, dt)),
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let aligned = DataFrame::new(h, cols)?;
+        match out.as_mut() {
+            None => out = Some(aligned),
+            Some(acc) => {
+                acc.vstack_mut(&aligned)?;
+            }
+        }
+    }
+    let mut df = out.unwrap_or_default();
+    df.rechunk_mut();
+    Ok(df)
+}

@@ -1,0 +1,168 @@
+//! Writing frames: CSV, Parquet (with the run's key-value metadata), JSON (array), NDJSON and
+//! a readable table. Files are written to a temporary name in the target's directory and
+//! renamed, so a crashed or killed run never leaves a half-written file at the target path.
+
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated, with a header row.
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+    /// One JSON array of objects.
+    Json,
+    /// One JSON object per line.
+    Ndjson,
+    /// Aligned columns for people.
+    Table,
+}
+
+impl Format {
+    /// Accepted names (`--format`).
+    pub const NAMES: [&'static str; 5] = ["csv", "parquet", "json", "ndjson", "table"];
+
+    /// Parses a `--format` value.
+    pub fn from_name(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "parquet" | "pq" => Some(Format::Parquet),
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "table" | "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+
+    /// The format a path's extension names (`.csv`, `.parquet`/`.pq`, `.json`,
+    /// `.ndjson`/`.jsonl`, `.txt`).
+    pub fn from_path(path: &str) -> Option<Format> {
+        let ext = Path::new(path).extension()?.to_str()?;
+        Format::from_name(ext)
+    }
+}
+
+/// Run metadata written into Parquet files.
+#[derive(Clone, Debug)]
+pub struct RunMetadata {
+    /// Key-value pairs.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// Writes `df` in `format` to `w`.
+pub fn write_frame(
+    df: &mut DataFrame,
+    format: Format,
+    meta: &RunMetadata,
+    w: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        Format::Csv => CsvWriter::new(&mut *w).include_header(true).finish(df)?,
+        Format::Parquet => {
+            ParquetWriter::new(&mut *w)
+                .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta.pairs.clone())))
+                .finish(df)?;
+        }
+        Format::Json => JsonWriter::new(&mut *w)
+            .with_json_format(JsonFormat::Json)
+            .finish(df)?,
+        Format::Ndjson => JsonWriter::new(&mut *w)
+            .with_json_format(JsonFormat::JsonLines)
+            .finish(df)?,
+        Format::Table => write_table(df, w)?,
+    }
+    Ok(())
+}
+
+/// Writes `df` to `path` atomically (temporary file in the same directory, then rename).
+pub fn write_file_atomic(
+    path: &str,
+    df: &mut DataFrame,
+    format: Format,
+    meta: &RunMetadata,
+) -> Result<()> {
+    let target = PathBuf::from(path);
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        bail!("{path}: the directory {} does not exist", dir.display());
+    }
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp)
+            .with_context(|| format!("{}: cannot create", tmp.display()))?;
+        let mut w = BufWriter::new(file);
+        write_frame(df, format, meta, &mut w)?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &target)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("{path}: cannot write the output"))
+}
+
+fn cell(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::Float64(f) => format_float(*f),
+        AnyValue::Float32(f) => format_float(f64::from(*f)),
+        AnyValue::String(s) => (*s).to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn format_float(f: f64) -> String {
+    if f == f.trunc() && f.abs() < 1e15 {
+        format!("{f:.0}")
+    } else if f.abs() >= 100.0 {
+        format!("{f:.1}")
+    } else {
+        format!("{f:.3}")
+    }
+}
+
+/// A plain aligned table of every column (numbers rounded for reading; use CSV or Parquet for
+/// exact values).
+pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
+    let cols = df.columns();
+    let mut cells: Vec<Vec<String>> = cols.iter().map(|c| vec![c.name().to_string()]).collect();
+    for (k, c) in cols.iter().enumerate() {
+        let s = c.as_materialized_series();
+        for i in 0..df.height() {
+            cells[k].push(cell(&s.get(i)?));
+        }
+    }
+    let widths: Vec<usize> = cells
+        .iter()
+        .map(|col| col.iter().map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in 0..=df.height() {
+        let mut line = String::new();
+        for (k, col) in cells.iter().enumerate() {
+            if k > 0 {
+                line.push_str("  ");
+            }
+            let s = &col[row];
+            line.push_str(s);
+            if k + 1 < cells.len() {
+                line.extend(std::iter::repeat_n(' ', widths[k] - s.chars().count()));
+            }
+        }
+        writeln!(w, "{}", line.trim_end())?;
+    }
+    Ok(())
+}

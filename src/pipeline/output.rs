@@ -1,0 +1,260 @@
+//! The result frame (SPEC §2: one row per input row, in input order, then the passed-through
+//! columns) and the frame the facility summary is aggregated from.
+
+use super::columns::{c, Columns, INPUT_COLUMNS};
+use super::rows::{RowResult, Status};
+use crate::core::compliance::bit;
+use crate::core::nfpa70e::Approach;
+use crate::io::read::Inventory;
+use polars::prelude::*;
+
+/// The output columns of the contract, in order.
+pub const OUTPUT_COLUMNS: [&str; 34] = [
+    "facility_id",
+    "equipment_id",
+    "status",
+    "errors",
+    "method",
+    "electrode_config",
+    "gap_mm",
+    "working_distance_mm",
+    "enclosure_height_mm",
+    "enclosure_width_mm",
+    "enclosure_depth_mm",
+    "defaults_applied",
+    "arcing_current_ka",
+    "arcing_current_reduced_ka",
+    "arc_duration_ms",
+    "arc_duration_reduced_ms",
+    "incident_energy_full_cal_cm2",
+    "incident_energy_reduced_cal_cm2",
+    "incident_energy_cal_cm2",
+    "incident_energy_j_cm2",
+    "arc_flash_boundary_full_mm",
+    "arc_flash_boundary_reduced_mm",
+    "arc_flash_boundary_mm",
+    "governing_case",
+    "min_arc_rating_cal_cm2",
+    "ppe_category",
+    "danger",
+    "limited_approach_movable_mm",
+    "limited_approach_fixed_mm",
+    "restricted_approach_mm",
+    "compliance_status",
+    "findings",
+    "range_warnings",
+    "input_hash",
+];
+
+fn f64_col(name: &str, rows: &[RowResult], f: impl Fn(&RowResult) -> Option<f64>) -> Column {
+    Column::new(
+        name.into(),
+        rows.iter().map(&f).collect::<Vec<Option<f64>>>(),
+    )
+}
+
+fn str_col<'a>(
+    name: &str,
+    rows: &'a [RowResult],
+    f: impl Fn(&'a RowResult) -> Option<&'a str>,
+) -> Column {
+    Column::new(
+        name.into(),
+        rows.iter().map(f).collect::<Vec<Option<&str>>>(),
+    )
+}
+
+fn string_col(name: &str, rows: &[RowResult], f: impl Fn(&RowResult) -> Option<String>) -> Column {
+    Column::new(
+        name.into(),
+        rows.iter().map(f).collect::<Vec<Option<String>>>(),
+    )
+}
+
+fn approach(a: Option<Approach>) -> Option<f64> {
+    a.and_then(Approach::mm)
+}
+
+/// Empty lists are written as missing values (an empty CSV cell, JSON null).
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// The name a passed-through column gets: its own, unless an output column has that name
+/// (then `input_` is put in front).
+pub fn passthrough_name(name: &str) -> String {
+    if OUTPUT_COLUMNS.contains(&name) {
+        format!("input_{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Builds the result frame.
+pub fn results_frame(
+    inv: &Inventory,
+    cols: &Columns,
+    rows: &[RowResult],
+) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let ids = |idx: usize, name: &str| {
+        Column::new(
+            name.into(),
+            (0..n)
+                .map(|i| cols.get(idx).raw(i))
+                .collect::<Vec<Option<&str>>>(),
+        )
+    };
+    let ok = |r: &RowResult| r.status == Status::Ok;
+    let a = |r: &RowResult| r.assessment;
+    let res = |r: &RowResult| r.results;
+    // Shock boundaries depend only on the voltage: given for ok and not_applicable rows.
+    let shock = |r: &RowResult| r.shock.filter(|_| r.status != Status::Invalid);
+    let mut columns = vec![
+        ids(c::FACILITY_ID, "facility_id"),
+        ids(c::EQUIPMENT_ID, "equipment_id"),
+        str_col("status", rows, |r| Some(r.status.as_str())),
+        string_col("errors", rows, |r| non_empty(r.errors_text())),
+        str_col("method", rows, |r| r.method()),
+        str_col("electrode_config", rows, |r| r.config.map(|c| c.as_str())),
+        f64_col("gap_mm", rows, |r| r.geometry[0]),
+        f64_col("working_distance_mm", rows, |r| r.geometry[1]),
+        f64_col("enclosure_height_mm", rows, |r| r.geometry[2]),
+        f64_col("enclosure_width_mm", rows, |r| r.geometry[3]),
+        f64_col("enclosure_depth_mm", rows, |r| r.geometry[4]),
+        string_col("defaults_applied", rows, |r| non_empty(r.defaults.joined())),
+        f64_col("arcing_current_ka", rows, |r| {
+            res(r).map(|x| x.arcing_current_ka)
+        }),
+        f64_col("arcing_current_reduced_ka", rows, |r| {
+            res(r).map(|x| x.arcing_current_reduced_ka)
+        }),
+        f64_col("arc_duration_ms", rows, |r| r.durations[0]),
+        f64_col("arc_duration_reduced_ms", rows, |r| r.durations[1]),
+        f64_col("incident_energy_full_cal_cm2", rows, |r| {
+            a(r).map(|x| x.incident_energy_full_cal_cm2)
+        }),
+        f64_col("incident_energy_reduced_cal_cm2", rows, |r| {
+            a(r).map(|x| x.incident_energy_reduced_cal_cm2)
+        }),
+        f64_col("incident_energy_cal_cm2", rows, |r| {
+            a(r).map(|x| x.incident_energy_cal_cm2)
+        }),
+        f64_col("incident_energy_j_cm2", rows, |r| {
+            a(r).map(|x| x.incident_energy_j_cm2)
+        }),
+        f64_col("arc_flash_boundary_full_mm", rows, |r| {
+            res(r).map(|x| x.arc_flash_boundary_full_mm)
+        }),
+        f64_col("arc_flash_boundary_reduced_mm", rows, |r| {
+            res(r).map(|x| x.arc_flash_boundary_reduced_mm)
+        }),
+        f64_col("arc_flash_boundary_mm", rows, |r| {
+            a(r).map(|x| x.arc_flash_boundary_mm)
+        }),
+        str_col("governing_case", rows, |r| {
+            a(r).map(|x| x.governing_case.as_str())
+        }),
+        f64_col("min_arc_rating_cal_cm2", rows, |r| {
+            a(r).map(|x| x.min_arc_rating_cal_cm2)
+        }),
+        Column::new(
+            "ppe_category".into(),
+            rows.iter()
+                .map(|r| a(r).and_then(|x| x.ppe_category).map(i32::from))
+                .collect::<Vec<Option<i32>>>(),
+        ),
+        Column::new(
+            "danger".into(),
+            rows.iter()
+                .map(|r| a(r).map(|x| x.danger))
+                .collect::<Vec<Option<bool>>>(),
+        ),
+        f64_col("limited_approach_movable_mm", rows, |r| {
+            approach(shock(r).map(|s| s.limited_approach_movable))
+        }),
+        f64_col("limited_approach_fixed_mm", rows, |r| {
+            approach(shock(r).map(|s| s.limited_approach_fixed))
+        }),
+        f64_col("restricted_approach_mm", rows, |r| {
+            approach(shock(r).map(|s| s.restricted_approach))
+        }),
+        str_col("compliance_status", rows, |r| {
+            r.findings.filter(|_| ok(r)).map(|f| f.status())
+        }),
+        string_col("findings", rows, |r| {
+            r.findings
+                .filter(|_| ok(r))
+                .and_then(|f| non_empty(f.joined()))
+        }),
+        string_col("range_warnings", rows, |r| non_empty(r.warnings.joined())),
+        string_col("input_hash", rows, |r| {
+            Some(format!("{:016x}", r.input_hash))
+        }),
+    ];
+    debug_assert_eq!(columns.len(), OUTPUT_COLUMNS.len());
+    for name in inv.passthrough_columns() {
+        let col = inv.frame.column(&name)?.clone();
+        let out_name = passthrough_name(&name);
+        columns.push(col.with_name(out_name.as_str().into()));
+    }
+    DataFrame::new(n, columns)
+}
+
+/// The per-row values the facility summary aggregates.
+pub fn aggregation_frame(cols: &Columns, rows: &[RowResult]) -> PolarsResult<DataFrame> {
+    let n = rows.len();
+    let a = |r: &RowResult| r.assessment;
+    let flag = |name: &str, b: u16| {
+        Column::new(
+            name.into(),
+            rows.iter()
+                .map(|r| r.findings.is_some_and(|f| f.has(b)))
+                .collect::<Vec<bool>>(),
+        )
+    };
+    DataFrame::new(
+        n,
+        vec![
+            Column::new(
+                "facility_id".into(),
+                (0..n)
+                    .map(|i| cols.get(c::FACILITY_ID).raw(i))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            Column::new(
+                "equipment_id".into(),
+                (0..n)
+                    .map(|i| cols.get(c::EQUIPMENT_ID).raw(i))
+                    .collect::<Vec<Option<&str>>>(),
+            ),
+            str_col("status", rows, |r| Some(r.status.as_str())),
+            f64_col("ie", rows, |r| a(r).map(|x| x.incident_energy_cal_cm2)),
+            Column::new(
+                "ppe".into(),
+                rows.iter()
+                    .map(|r| a(r).and_then(|x| x.ppe_category).map(i32::from))
+                    .collect::<Vec<Option<i32>>>(),
+            ),
+            Column::new(
+                "danger".into(),
+                rows.iter()
+                    .map(|r| a(r).is_some_and(|x| x.danger))
+                    .collect::<Vec<bool>>(),
+            ),
+            str_col("compliance", rows, |r| {
+                r.findings
+                    .filter(|_| r.status == Status::Ok)
+                    .map(|f| f.status())
+            }),
+            flag("study_overdue", bit::STUDY_OVERDUE),
+            flag("maintenance_overdue", bit::MAINTENANCE_OVERDUE),
+            flag("label_understated", bit::LABEL_UNDERSTATED),
+        ],
+    )
+}
+
+/// Keeps the input column list referenced (the schema command lists it).
+pub fn input_column_names() -> impl Iterator<Item = &'static str> {
+    INPUT_COLUMNS.iter().map(|(n, _)| *n)
+}

@@ -1,0 +1,653 @@
+//! One inventory row from its cells to its result: parse and check every cell, fill defaults,
+//! compute (in blocks, with the batch kernel), look up NFPA 70E values, check compliance.
+//! Nothing here does I/O; a bad cell is a [`RowError`], never a panic.
+
+use super::columns::{c, Columns, Kind, INPUT_COLUMNS};
+use crate::core::algorithms::ieee1584_2018::{
+    calculate_batch, ElectrodeConfig, EnclosureMm, InputErrorKind, Inputs, Outcome, RangeWarnings,
+    Results, METHOD,
+};
+use crate::core::assessment::{assess, Assessment};
+use crate::core::compliance::{self, ComplianceInputs, Findings, MaintenanceIntervals};
+use crate::core::defaults::{apply_defaults, DefaultsApplied, EquipmentClass, Geometry};
+use crate::core::hash::InputHasher;
+use crate::core::nfpa70e::{shock_boundaries, ShockBoundaries, SystemType};
+use chrono::NaiveDate;
+use std::fmt;
+
+/// Options that change results.
+#[derive(Clone, Copy, Debug)]
+pub struct RowOptions {
+    /// The date compliance is evaluated against.
+    pub as_of: NaiveDate,
+    /// `danger` threshold, cal/cm².
+    pub danger_threshold_cal_cm2: f64,
+    /// Maintenance intervals by condition.
+    pub intervals: MaintenanceIntervals,
+}
+
+/// Row status (SPEC §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Computed.
+    Ok,
+    /// A cell is bad or a required value is missing.
+    Invalid,
+    /// Valid data that no method covers (DC, or outside the model's range).
+    NotApplicable,
+}
+
+impl Status {
+    /// `ok`, `invalid`, `not_applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Invalid => "invalid",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// A problem with one cell of one row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowError {
+    /// The column.
+    pub column: &'static str,
+    /// The offending value as written (`None` when missing).
+    pub value: Option<String>,
+    /// What is wrong and what is accepted.
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.column, self.reason)
+    }
+}
+
+/// The result of one row.
+#[derive(Clone, Debug)]
+pub struct RowResult {
+    /// Status.
+    pub status: Status,
+    /// Invalid: every cell error; not applicable: the reason. Empty for `ok`.
+    pub errors: Vec<RowError>,
+    /// Electrode configuration used.
+    pub config: Option<ElectrodeConfig>,
+    /// Geometry used (after defaults): gap, working distance, height, width, depth.
+    pub geometry: [Option<f64>; 5],
+    /// Columns filled from defaults.
+    pub defaults: DefaultsApplied,
+    /// Clearing times used, ms.
+    pub durations: [Option<f64>; 2],
+    /// Engine results (status `ok`).
+    pub results: Option<Results>,
+    /// Contract values (status `ok`).
+    pub assessment: Option<Assessment>,
+    /// Shock boundaries (whenever the voltage is known).
+    pub shock: Option<ShockBoundaries>,
+    /// Compliance findings (status `ok`).
+    pub findings: Option<Findings>,
+    /// Advisory range warnings.
+    pub warnings: RangeWarnings,
+    /// `input_hash`.
+    pub input_hash: u64,
+}
+
+impl RowResult {
+    /// The `errors` column.
+    pub fn errors_text(&self) -> String {
+        self.errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// The `method` column: set when a method produced numbers.
+    pub fn method(&self) -> Option<&'static str> {
+        (self.status == Status::Ok).then_some(METHOD)
+    }
+}
+
+/// Parsed values of one row, before defaults.
+struct Parsed {
+    class: Option<EquipmentClass>,
+    system: SystemType,
+    voltage_v: Option<f64>,
+    ibf_ka: Option<f64>,
+    geometry: Geometry,
+    t_full: Option<f64>,
+    t_reduced: Option<f64>,
+    device: bool,
+    compliance: ComplianceInputs,
+}
+
+fn err(column: &'static str, value: Option<&str>, reason: impl Into<String>) -> RowError {
+    RowError {
+        column,
+        value: value.map(str::to_string),
+        reason: reason.into(),
+    }
+}
+
+const CLASSES: &str =
+    "switchgear, switchboard, mcc, panelboard, cable_junction_box, open_air, other";
+
+/// A positive finite number, or an error naming the column and value.
+fn positive(
+    cols: &Columns,
+    idx: usize,
+    i: usize,
+    unit: &str,
+    errs: &mut Vec<RowError>,
+) -> Option<f64> {
+    let name = INPUT_COLUMNS[idx].0;
+    match cols.get(idx).number(i) {
+        Ok(None) => None,
+        Ok(Some(v)) if v.is_nan() => {
+            errs.push(err(
+                name,
+                Some("NaN"),
+                format!("value 'NaN' is not a number, expected a positive number in {unit}"),
+            ));
+            None
+        }
+        Ok(Some(v)) if v.is_infinite() => {
+            let s = v.to_string();
+            errs.push(err(
+                name,
+                Some(&s),
+                format!("value '{s}' is infinite, expected a positive number in {unit}"),
+            ));
+            None
+        }
+        Ok(Some(v)) if v <= 0.0 => {
+            let s = cols.get(idx).display(i).unwrap_or_else(|| v.to_string());
+            let what = if v == 0.0 { "zero" } else { "negative" };
+            errs.push(err(
+                name,
+                Some(s.trim()),
+                format!(
+                    "value '{}' is {what}, expected a positive number in {unit}",
+                    s.trim()
+                ),
+            ));
+            None
+        }
+        Ok(Some(v)) => Some(v),
+        Err(raw) => {
+            errs.push(err(
+                name,
+                Some(&raw),
+                format!("value '{raw}' is not a number, expected a positive number in {unit}"),
+            ));
+            None
+        }
+    }
+}
+
+fn date(cols: &Columns, idx: usize, i: usize, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
+    let raw = cols.get(idx).text(i)?;
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errs.push(err(
+                INPUT_COLUMNS[idx].0,
+                Some(raw),
+                format!("value '{raw}' is not a date, expected YYYY-MM-DD"),
+            ));
+            None
+        }
+    }
+}
+
+fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
+    let text = |idx: usize| cols.get(idx).text(i);
+    if cols.get(c::FACILITY_ID).verbatim(i).is_none() {
+        errs.push(err(
+            "facility_id",
+            None,
+            "missing, a facility id is required",
+        ));
+    }
+    if cols.get(c::EQUIPMENT_ID).verbatim(i).is_none() {
+        errs.push(err(
+            "equipment_id",
+            None,
+            "missing, an equipment id is required",
+        ));
+    }
+    let class = text(c::EQUIPMENT_CLASS).and_then(|s| {
+        let parsed = EquipmentClass::parse(s);
+        if parsed.is_none() {
+            errs.push(err(
+                "equipment_class",
+                Some(s),
+                format!("unknown value '{s}', accepted: {CLASSES}"),
+            ));
+        }
+        parsed
+    });
+    let system = match text(c::SYSTEM_TYPE) {
+        None => SystemType::Ac,
+        Some(s) => SystemType::parse(s).unwrap_or_else(|| {
+            errs.push(err(
+                "system_type",
+                Some(s),
+                format!("unknown value '{s}', accepted: ac, dc"),
+            ));
+            SystemType::Ac
+        }),
+    };
+    let voltage_v = positive(cols, c::NOMINAL_VOLTAGE_V, i, "V", errs);
+    if voltage_v.is_none() && cols.get(c::NOMINAL_VOLTAGE_V).number(i) == Ok(None) {
+        errs.push(err(
+            "nominal_voltage_v",
+            None,
+            "missing, a nominal voltage in V is required",
+        ));
+    }
+    let ibf_ka = positive(cols, c::BOLTED_FAULT_CURRENT_KA, i, "kA", errs);
+    if ibf_ka.is_none() && cols.get(c::BOLTED_FAULT_CURRENT_KA).number(i) == Ok(None) {
+        errs.push(err(
+            "bolted_fault_current_ka",
+            None,
+            "missing, a bolted fault current in kA is required",
+        ));
+    }
+    let electrode_config = text(c::ELECTRODE_CONFIG).and_then(|s| {
+        let parsed = ElectrodeConfig::parse(s);
+        if parsed.is_none() {
+            errs.push(err(
+                "electrode_config",
+                Some(s),
+                format!("unknown value '{s}', accepted: VCB, VCBB, HCB, VOA, HOA"),
+            ));
+        }
+        parsed
+    });
+    let geometry = Geometry {
+        electrode_config,
+        gap_mm: positive(cols, c::GAP_MM, i, "mm", errs),
+        working_distance_mm: positive(cols, c::WORKING_DISTANCE_MM, i, "mm", errs),
+        height_mm: positive(cols, c::ENCLOSURE_HEIGHT_MM, i, "mm", errs),
+        width_mm: positive(cols, c::ENCLOSURE_WIDTH_MM, i, "mm", errs),
+        depth_mm: positive(cols, c::ENCLOSURE_DEPTH_MM, i, "mm", errs),
+    };
+    let t_full = positive(cols, c::ARC_DURATION_MS, i, "ms", errs);
+    let t_reduced = positive(cols, c::ARC_DURATION_REDUCED_MS, i, "ms", errs);
+    let device = text(c::PROTECTIVE_DEVICE_ID).is_some();
+    let label_ie = positive(cols, c::LABEL_INCIDENT_ENERGY_CAL_CM2, i, "cal/cm2", errs);
+    let label_afb = positive(cols, c::LABEL_ARC_FLASH_BOUNDARY_MM, i, "mm", errs);
+    let label_ppe = match cols.get(c::LABEL_PPE_CATEGORY).number(i) {
+        Ok(None) => None,
+        Ok(Some(v)) if v.fract() == 0.0 && (0.0..=4.0).contains(&v) => Some(v as u8),
+        other => {
+            let raw = match other {
+                Err(raw) => raw,
+                _ => cols
+                    .get(c::LABEL_PPE_CATEGORY)
+                    .display(i)
+                    .unwrap_or_default(),
+            };
+            errs.push(err(
+                "label_ppe_category",
+                Some(raw.trim()),
+                format!(
+                    "value '{}' is not a PPE category, expected a whole number 0 to 4",
+                    raw.trim()
+                ),
+            ));
+            None
+        }
+    };
+    let condition = text(c::MAINTENANCE_CONDITION).and_then(|s| {
+        let v = match s.to_ascii_lowercase().as_str() {
+            "1" | "1.0" | "good" => Some(1),
+            "2" | "2.0" | "fair" => Some(2),
+            "3" | "3.0" | "poor" => Some(3),
+            _ => None,
+        };
+        if v.is_none() {
+            errs.push(err(
+                "maintenance_condition",
+                Some(s),
+                format!("unknown value '{s}', accepted: 1, 2, 3 (or good, fair, poor)"),
+            ));
+        }
+        v
+    });
+    let compliance = ComplianceInputs {
+        label_incident_energy_cal_cm2: label_ie,
+        label_arc_flash_boundary_mm: label_afb,
+        label_ppe_category: label_ppe,
+        label_date: date(cols, c::LABEL_DATE, i, errs),
+        study_date: date(cols, c::STUDY_DATE, i, errs),
+        last_maintenance_date: date(cols, c::LAST_MAINTENANCE_DATE, i, errs),
+        maintenance_condition: condition,
+        ..ComplianceInputs::default()
+    };
+    Parsed {
+        class,
+        system,
+        voltage_v,
+        ibf_ka,
+        geometry,
+        t_full,
+        t_reduced,
+        device,
+        compliance,
+    }
+}
+
+/// The stable hash of row `i`'s normalised inputs: numbers by value (so `480` and `480.0`
+/// agree), text trimmed, enums in canonical case.
+pub fn input_hash(cols: &Columns, i: usize) -> u64 {
+    let mut h = InputHasher::default();
+    for (idx, (_, kind)) in INPUT_COLUMNS.iter().enumerate() {
+        let tag = idx as u8;
+        let col = cols.get(idx);
+        match (kind, col.number(i)) {
+            (Kind::Number, Ok(v)) => {
+                h.num(tag, v);
+            }
+            _ => {
+                let t = if idx == c::FACILITY_ID || idx == c::EQUIPMENT_ID {
+                    col.verbatim(i)
+                } else {
+                    col.text(i)
+                };
+                match idx {
+                    c::ELECTRODE_CONFIG
+                    | c::SYSTEM_TYPE
+                    | c::EQUIPMENT_CLASS
+                    | c::MAINTENANCE_CONDITION => {
+                        h.text(tag, t.map(str::to_ascii_lowercase).as_deref());
+                    }
+                    _ => {
+                        h.text(tag, t);
+                    }
+                }
+            }
+        }
+    }
+    h.finish()
+}
+
+/// A row after parsing and defaults: either finished, or waiting for the engine.
+enum Draft {
+    Done(RowResult),
+    Compute {
+        row: RowResult,
+        inputs: Inputs,
+        compliance: ComplianceInputs,
+        system: SystemType,
+        voltage_v: f64,
+    },
+}
+
+fn draft(cols: &Columns, i: usize, extra_errors: Vec<RowError>) -> Draft {
+    let mut errs = extra_errors;
+    let p = parse_row(cols, i, &mut errs);
+    let mut row = RowResult {
+        status: Status::Invalid,
+        errors: Vec::new(),
+        config: p.geometry.electrode_config,
+        geometry: [
+            p.geometry.gap_mm,
+            p.geometry.working_distance_mm,
+            p.geometry.height_mm,
+            p.geometry.width_mm,
+            p.geometry.depth_mm,
+        ],
+        defaults: DefaultsApplied::default(),
+        durations: [p.t_full, p.t_reduced],
+        results: None,
+        assessment: None,
+        shock: p.voltage_v.map(|v| shock_boundaries(p.system, v)),
+        findings: None,
+        warnings: RangeWarnings::default(),
+        input_hash: input_hash(cols, i),
+    };
+    if p.t_full.is_none() && cols.get(c::ARC_DURATION_MS).number(i) == Ok(None) {
+        let reason = if p.device {
+            "missing, the row names a protective_device_id, but clearing times from a device library (--devices) are not supported yet, give arc_duration_ms"
+        } else {
+            "missing, give arc_duration_ms (or a protective_device_id)"
+        };
+        errs.push(err("arc_duration_ms", None, reason));
+    }
+    let no_class_given = cols.get(c::EQUIPMENT_CLASS).text(i).is_none();
+    if p.geometry.electrode_config.is_none()
+        && no_class_given
+        && cols.get(c::ELECTRODE_CONFIG).text(i).is_none()
+    {
+        errs.push(err(
+            "electrode_config",
+            None,
+            "missing, give electrode_config or an equipment_class that implies one",
+        ));
+    }
+    if !errs.is_empty() {
+        row.errors = errs;
+        row.shock = None;
+        return Draft::Done(row);
+    }
+    // Every required value parsed from here on.
+    let (voltage_v, ibf_ka, t_full) = (
+        p.voltage_v.unwrap_or_default(),
+        p.ibf_ka.unwrap_or_default(),
+        p.t_full.unwrap_or_default(),
+    );
+    if p.system == SystemType::Dc {
+        row.status = Status::NotApplicable;
+        row.errors = vec![err(
+            "system_type",
+            Some("dc"),
+            "IEEE 1584-2018 covers three-phase AC only, no DC arc-flash method in this version",
+        )];
+        return Draft::Done(row);
+    }
+    let mut g = p.geometry;
+    let mut defaults = apply_defaults(&mut g, p.class, voltage_v);
+    let t_reduced = p.t_reduced.unwrap_or_else(|| {
+        defaults.0 |= DefaultsApplied::ARC_DURATION_REDUCED;
+        t_full
+    });
+    row.defaults = defaults;
+    row.config = g.electrode_config;
+    row.geometry = [
+        g.gap_mm,
+        g.working_distance_mm,
+        g.height_mm,
+        g.width_mm,
+        g.depth_mm,
+    ];
+    row.durations = [Some(t_full), Some(t_reduced)];
+    let class_note = || match p.class {
+        Some(cl) => format!(
+            "no typical value for equipment_class '{}' at {voltage_v} V",
+            cl.as_str()
+        ),
+        None => "no equipment_class to take a typical value from".to_string(),
+    };
+    let mut missing = Vec::new();
+    let Some(config) = g.electrode_config else {
+        missing.push(err(
+            "electrode_config",
+            None,
+            format!("missing, {}", class_note()),
+        ));
+        row.errors = missing;
+        return Draft::Done(row);
+    };
+    for (v, name) in [
+        (g.gap_mm, "gap_mm"),
+        (g.working_distance_mm, "working_distance_mm"),
+    ] {
+        if v.is_none() {
+            missing.push(err(name, None, format!("missing, {}", class_note())));
+        }
+    }
+    if !config.is_open_air() {
+        for (v, name) in [
+            (g.height_mm, "enclosure_height_mm"),
+            (g.width_mm, "enclosure_width_mm"),
+        ] {
+            if v.is_none() {
+                missing.push(err(
+                    name,
+                    None,
+                    format!("missing, {} (needed for {config})", class_note()),
+                ));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        row.errors = missing;
+        return Draft::Done(row);
+    }
+    let enclosure = match (config.is_open_air(), g.height_mm, g.width_mm) {
+        (false, Some(h), Some(w)) => Some(EnclosureMm {
+            height_mm: h,
+            width_mm: w,
+            depth_mm: g.depth_mm,
+        }),
+        _ => None,
+    };
+    let inputs = Inputs {
+        config,
+        voc_kv: voltage_v / 1000.0,
+        ibf_ka,
+        gap_mm: g.gap_mm.unwrap_or_default(),
+        working_distance_mm: g.working_distance_mm.unwrap_or_default(),
+        enclosure,
+        arc_duration_ms: t_full,
+        arc_duration_reduced_ms: t_reduced,
+    };
+    Draft::Compute {
+        row,
+        inputs,
+        compliance: p.compliance,
+        system: p.system,
+        voltage_v,
+    }
+}
+
+fn finish(draft: Draft, outcome: Option<&Outcome>, opts: &RowOptions) -> RowResult {
+    let Draft::Compute {
+        mut row,
+        compliance: mut ci,
+        system,
+        voltage_v,
+        ..
+    } = draft
+    else {
+        let Draft::Done(row) = draft else {
+            unreachable!("matched above")
+        };
+        return row;
+    };
+    match outcome {
+        Some(Ok((results, warnings))) => {
+            let a = assess(results, system, voltage_v, opts.danger_threshold_cal_cm2);
+            ci.incident_energy_cal_cm2 = a.incident_energy_cal_cm2;
+            ci.arc_flash_boundary_mm = a.arc_flash_boundary_mm;
+            ci.ppe_category = a.ppe_category;
+            ci.danger = a.danger;
+            ci.out_of_range = !warnings.is_empty();
+            row.status = Status::Ok;
+            row.results = Some(*results);
+            row.assessment = Some(a);
+            row.warnings = *warnings;
+            row.findings = Some(compliance::evaluate(&ci, opts.as_of, opts.intervals));
+        }
+        Some(Err(e)) => {
+            let column = e.field.column();
+            let value =
+                (!e.value.is_nan()).then(|| (e.value * e.field.to_column_units()).to_string());
+            row.status = match e.kind {
+                InputErrorKind::MissingEnclosure => Status::Invalid,
+                _ => Status::NotApplicable,
+            };
+            row.errors = vec![RowError {
+                column,
+                value,
+                reason: e.to_string(),
+            }];
+        }
+        None => {}
+    }
+    row
+}
+
+/// Processes rows `range` of `cols`. `extra` gives errors found across rows (duplicates) by
+/// row index. Output order is input order.
+pub fn process_range(
+    cols: &Columns,
+    range: std::ops::Range<usize>,
+    extra: &(dyn Fn(usize) -> Vec<RowError> + Sync),
+    opts: &RowOptions,
+    calculate: bool,
+) -> Vec<RowResult> {
+    let drafts: Vec<Draft> = range.map(|i| draft(cols, i, extra(i))).collect();
+    if !calculate {
+        return drafts
+            .into_iter()
+            .map(|d| match d {
+                Draft::Done(row) => row,
+                Draft::Compute { mut row, .. } => {
+                    row.status = Status::Ok;
+                    row
+                }
+            })
+            .collect();
+    }
+    let mut inputs = Vec::with_capacity(drafts.len());
+    let mut slot = Vec::with_capacity(drafts.len());
+    for (k, d) in drafts.iter().enumerate() {
+        if let Draft::Compute { inputs: inp, .. } = d {
+            slot.push(k);
+            inputs.push(*inp);
+        }
+    }
+    let mut outcomes: Vec<Outcome> = vec![Ok(Default::default()); inputs.len()];
+    calculate_batch(&inputs, &mut outcomes);
+    let mut next = 0;
+    drafts
+        .into_iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let outcome = if next < slot.len() && slot[next] == k {
+                next += 1;
+                Some(&outcomes[next - 1])
+            } else {
+                None
+            };
+            finish(d, outcome, opts)
+        })
+        .collect()
+}
+
+/// Whether a column needed to read any row is present: the file-level required columns.
+pub fn missing_required_columns(cols: &Columns) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    for idx in [
+        c::FACILITY_ID,
+        c::EQUIPMENT_ID,
+        c::NOMINAL_VOLTAGE_V,
+        c::BOLTED_FAULT_CURRENT_KA,
+    ] {
+        if !cols.get(idx).present() {
+            missing.push(INPUT_COLUMNS[idx].0);
+        }
+    }
+    if !cols.get(c::ARC_DURATION_MS).present() && !cols.get(c::PROTECTIVE_DEVICE_ID).present() {
+        missing.push("arc_duration_ms (or protective_device_id)");
+    }
+    if !cols.get(c::ELECTRODE_CONFIG).present() && !cols.get(c::EQUIPMENT_CLASS).present() {
+        missing.push("electrode_config (or equipment_class)");
+    }
+    missing
+}
