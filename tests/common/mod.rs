@@ -54,3 +54,53 @@ pub const ANNEX_D1_CALC: &str =
 pub fn args(line: &str) -> Vec<&str> {
     line.split_whitespace().filter(|a| *a != "\\").collect()
 }
+
+/// The as-of date the fixture's compliance rows are designed for.
+pub const FIXTURE_AS_OF: &str = "2026-06-30";
+
+/// Reads CSV text into header-keyed rows (order kept).
+pub fn parse_csv(text: &[u8]) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text);
+    let headers = r.headers().expect("header").clone();
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            headers
+                .iter()
+                .zip(rec.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The header of CSV text.
+pub fn csv_header(text: &[u8]) -> Vec<String> {
+    csv::Reader::from_reader(text)
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs `voltmetrics run` on the fixture with the fixture's as-of date and returns stdout (CSV).
+pub fn run_fixture(extra: &[&str]) -> Vec<u8> {
+    let out = voltmetrics()
+        .args([
+            "run",
+            fixture("inventory.csv").to_str().unwrap(),
+            "--as-of",
+            FIXTURE_AS_OF,
+            "-q",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
