@@ -298,7 +298,7 @@ fn several_inputs_are_concatenated_and_duplicates_name_the_file() {
         "a.csv",
         &format!("{HEADER}\nF,E1,mcc,480,20,50\nF,E2,mcc,480,20,50\n"),
     );
-    let b = write(dir.path(), "b.csv", &format!("arc_duration_ms,facility_id,equipment_id,equipment_class,nominal_voltage_v,bolted_fault_current_ka,extra\n50,F,E1,mcc,480,20,x\n"));
+    let b = write(dir.path(), "b.csv", "arc_duration_ms,facility_id,equipment_id,equipment_class,nominal_voltage_v,bolted_fault_current_ka,extra\n50,F,E1,mcc,480,20,x\n");
     let out = voltmetrics().args(["run", &a, &b, "-q"]).output().unwrap();
     let rows = parse_csv(&out.stdout);
     assert_eq!(rows.len(), 3);
