@@ -69,10 +69,13 @@ impl SystemType {
 
     /// Parses `ac`/`dc`, ignoring case and surrounding spaces.
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "ac" => Some(SystemType::Ac),
-            "dc" => Some(SystemType::Dc),
-            _ => None,
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("ac") {
+            Some(SystemType::Ac)
+        } else if s.eq_ignore_ascii_case("dc") {
+            Some(SystemType::Dc)
+        } else {
+            None
         }
     }
 }

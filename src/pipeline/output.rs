@@ -3,7 +3,9 @@
 
 use super::columns::{c, Columns, INPUT_COLUMNS};
 use super::rows::{RowResult, Status};
-use crate::core::compliance::bit;
+use crate::core::algorithms::ieee1584_2018::RangeWarnings;
+use crate::core::compliance::{bit, Findings};
+use crate::core::defaults::DefaultsApplied;
 use crate::core::nfpa70e::Approach;
 use crate::io::read::Inventory;
 use polars::prelude::*;
@@ -80,6 +82,37 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
+/// A text column whose value is a function of a small key (a bit set): each distinct key is
+/// rendered once, so a million rows do not allocate a million strings.
+fn keyed_col(name: &str, keys: Vec<Option<u16>>, render: impl Fn(u16) -> String) -> Column {
+    let mut table: std::collections::BTreeMap<u16, Option<String>> =
+        std::collections::BTreeMap::new();
+    for k in keys.iter().flatten() {
+        table.entry(*k).or_insert_with(|| non_empty(render(*k)));
+    }
+    let values: Vec<Option<&str>> = keys
+        .iter()
+        .map(|k| k.and_then(|k| table[&k].as_deref()))
+        .collect();
+    Column::new(name.into(), values)
+}
+
+/// `input_hash` as 16 hex digits per row, formatted into one buffer.
+fn hash_col(rows: &[RowResult]) -> Column {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = vec![0u8; rows.len() * 16];
+    for (r, out) in rows.iter().zip(buf.chunks_exact_mut(16)) {
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = HEX[((r.input_hash >> (60 - 4 * k)) & 0xf) as usize];
+        }
+    }
+    let text = std::str::from_utf8(&buf).unwrap_or_default();
+    let values: Vec<&str> = (0..rows.len())
+        .map(|i| &text[16 * i..16 * i + 16])
+        .collect();
+    Column::new("input_hash".into(), values)
+}
+
 /// The name a passed-through column gets: its own, unless an output column has that name
 /// (then `input_` is put in front).
 pub fn passthrough_name(name: &str) -> String {
@@ -122,7 +155,11 @@ pub fn results_frame(
         f64_col("enclosure_height_mm", rows, |r| r.geometry[2]),
         f64_col("enclosure_width_mm", rows, |r| r.geometry[3]),
         f64_col("enclosure_depth_mm", rows, |r| r.geometry[4]),
-        string_col("defaults_applied", rows, |r| non_empty(r.defaults.joined())),
+        keyed_col(
+            "defaults_applied",
+            rows.iter().map(|r| Some(u16::from(r.defaults.0))).collect(),
+            |k| DefaultsApplied(k as u8).joined(),
+        ),
         f64_col("arcing_current_ka", rows, |r| {
             res(r).map(|x| x.arcing_current_ka)
         }),
@@ -182,15 +219,19 @@ pub fn results_frame(
         str_col("compliance_status", rows, |r| {
             r.findings.filter(|_| ok(r)).map(|f| f.status())
         }),
-        string_col("findings", rows, |r| {
-            r.findings
-                .filter(|_| ok(r))
-                .and_then(|f| non_empty(f.joined()))
-        }),
-        string_col("range_warnings", rows, |r| non_empty(r.warnings.joined())),
-        string_col("input_hash", rows, |r| {
-            Some(format!("{:016x}", r.input_hash))
-        }),
+        keyed_col(
+            "findings",
+            rows.iter()
+                .map(|r| r.findings.filter(|_| ok(r)).map(|f| f.0))
+                .collect(),
+            |k| Findings(k).joined(),
+        ),
+        keyed_col(
+            "range_warnings",
+            rows.iter().map(|r| Some(u16::from(r.warnings.0))).collect(),
+            |k| RangeWarnings(k as u8).joined(),
+        ),
+        hash_col(rows),
     ];
     debug_assert_eq!(columns.len(), OUTPUT_COLUMNS.len());
     for name in inv.passthrough_columns() {

@@ -2,7 +2,7 @@
 //! compute (in blocks, with the batch kernel), look up NFPA 70E values, check compliance.
 //! Nothing here does I/O; a bad cell is a [`RowError`], never a panic.
 
-use super::columns::{c, Columns, Kind, INPUT_COLUMNS};
+use super::columns::{c, Col, Columns, Kind, INPUT_COLUMNS};
 use crate::core::algorithms::ieee1584_2018::{
     calculate_batch, ElectrodeConfig, EnclosureMm, InputErrorKind, Inputs, Outcome, RangeWarnings,
     Results, METHOD,
@@ -135,15 +135,9 @@ const CLASSES: &str =
     "switchgear, switchboard, mcc, panelboard, cable_junction_box, open_air, other";
 
 /// A positive finite number, or an error naming the column and value.
-fn positive(
-    cols: &Columns,
-    idx: usize,
-    i: usize,
-    unit: &str,
-    errs: &mut Vec<RowError>,
-) -> Option<f64> {
+fn positive(cells: &Cells, idx: usize, unit: &str, errs: &mut Vec<RowError>) -> Option<f64> {
     let name = INPUT_COLUMNS[idx].0;
-    match cols.get(idx).number(i) {
+    match cells.number(idx) {
         Ok(None) => None,
         Ok(Some(v)) if v.is_nan() => {
             errs.push(err(
@@ -163,7 +157,7 @@ fn positive(
             None
         }
         Ok(Some(v)) if v <= 0.0 => {
-            let s = cols.get(idx).display(i).unwrap_or_else(|| v.to_string());
+            let s = cells.display(idx).unwrap_or_else(|| v.to_string());
             let what = if v == 0.0 { "zero" } else { "negative" };
             errs.push(err(
                 name,
@@ -187,11 +181,25 @@ fn positive(
     }
 }
 
-fn date(cols: &Columns, idx: usize, i: usize, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
-    let raw = cols.get(idx).text(i)?;
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
+/// `YYYY-MM-DD` without chrono's format interpreter (this runs for every row).
+fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+fn date(cells: &Cells, idx: usize, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
+    let raw = cells.text(idx)?;
+    match parse_ymd(raw) {
+        Some(d) => Some(d),
+        None => {
             errs.push(err(
                 INPUT_COLUMNS[idx].0,
                 Some(raw),
@@ -202,16 +210,16 @@ fn date(cols: &Columns, idx: usize, i: usize, errs: &mut Vec<RowError>) -> Optio
     }
 }
 
-fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
-    let text = |idx: usize| cols.get(idx).text(i);
-    if cols.get(c::FACILITY_ID).verbatim(i).is_none() {
+fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
+    let text = |idx: usize| cells.text(idx);
+    if !cells.ids_present[0] {
         errs.push(err(
             "facility_id",
             None,
             "missing, a facility id is required",
         ));
     }
-    if cols.get(c::EQUIPMENT_ID).verbatim(i).is_none() {
+    if !cells.ids_present[1] {
         errs.push(err(
             "equipment_id",
             None,
@@ -240,16 +248,16 @@ fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
             SystemType::Ac
         }),
     };
-    let voltage_v = positive(cols, c::NOMINAL_VOLTAGE_V, i, "V", errs);
-    if voltage_v.is_none() && cols.get(c::NOMINAL_VOLTAGE_V).number(i) == Ok(None) {
+    let voltage_v = positive(cells, c::NOMINAL_VOLTAGE_V, "V", errs);
+    if voltage_v.is_none() && cells.number(c::NOMINAL_VOLTAGE_V) == Ok(None) {
         errs.push(err(
             "nominal_voltage_v",
             None,
             "missing, a nominal voltage in V is required",
         ));
     }
-    let ibf_ka = positive(cols, c::BOLTED_FAULT_CURRENT_KA, i, "kA", errs);
-    if ibf_ka.is_none() && cols.get(c::BOLTED_FAULT_CURRENT_KA).number(i) == Ok(None) {
+    let ibf_ka = positive(cells, c::BOLTED_FAULT_CURRENT_KA, "kA", errs);
+    if ibf_ka.is_none() && cells.number(c::BOLTED_FAULT_CURRENT_KA) == Ok(None) {
         errs.push(err(
             "bolted_fault_current_ka",
             None,
@@ -269,27 +277,24 @@ fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
     });
     let geometry = Geometry {
         electrode_config,
-        gap_mm: positive(cols, c::GAP_MM, i, "mm", errs),
-        working_distance_mm: positive(cols, c::WORKING_DISTANCE_MM, i, "mm", errs),
-        height_mm: positive(cols, c::ENCLOSURE_HEIGHT_MM, i, "mm", errs),
-        width_mm: positive(cols, c::ENCLOSURE_WIDTH_MM, i, "mm", errs),
-        depth_mm: positive(cols, c::ENCLOSURE_DEPTH_MM, i, "mm", errs),
+        gap_mm: positive(cells, c::GAP_MM, "mm", errs),
+        working_distance_mm: positive(cells, c::WORKING_DISTANCE_MM, "mm", errs),
+        height_mm: positive(cells, c::ENCLOSURE_HEIGHT_MM, "mm", errs),
+        width_mm: positive(cells, c::ENCLOSURE_WIDTH_MM, "mm", errs),
+        depth_mm: positive(cells, c::ENCLOSURE_DEPTH_MM, "mm", errs),
     };
-    let t_full = positive(cols, c::ARC_DURATION_MS, i, "ms", errs);
-    let t_reduced = positive(cols, c::ARC_DURATION_REDUCED_MS, i, "ms", errs);
+    let t_full = positive(cells, c::ARC_DURATION_MS, "ms", errs);
+    let t_reduced = positive(cells, c::ARC_DURATION_REDUCED_MS, "ms", errs);
     let device = text(c::PROTECTIVE_DEVICE_ID).is_some();
-    let label_ie = positive(cols, c::LABEL_INCIDENT_ENERGY_CAL_CM2, i, "cal/cm2", errs);
-    let label_afb = positive(cols, c::LABEL_ARC_FLASH_BOUNDARY_MM, i, "mm", errs);
-    let label_ppe = match cols.get(c::LABEL_PPE_CATEGORY).number(i) {
+    let label_ie = positive(cells, c::LABEL_INCIDENT_ENERGY_CAL_CM2, "cal/cm2", errs);
+    let label_afb = positive(cells, c::LABEL_ARC_FLASH_BOUNDARY_MM, "mm", errs);
+    let label_ppe = match cells.number(c::LABEL_PPE_CATEGORY) {
         Ok(None) => None,
         Ok(Some(v)) if v.fract() == 0.0 && (0.0..=4.0).contains(&v) => Some(v as u8),
         other => {
             let raw = match other {
                 Err(raw) => raw,
-                _ => cols
-                    .get(c::LABEL_PPE_CATEGORY)
-                    .display(i)
-                    .unwrap_or_default(),
+                _ => cells.display(c::LABEL_PPE_CATEGORY).unwrap_or_default(),
             };
             errs.push(err(
                 "label_ppe_category",
@@ -303,11 +308,15 @@ fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
         }
     };
     let condition = text(c::MAINTENANCE_CONDITION).and_then(|s| {
-        let v = match s.to_ascii_lowercase().as_str() {
-            "1" | "1.0" | "good" => Some(1),
-            "2" | "2.0" | "fair" => Some(2),
-            "3" | "3.0" | "poor" => Some(3),
-            _ => None,
+        let is = |a: &str| s.eq_ignore_ascii_case(a);
+        let v = if is("1") || is("1.0") || is("good") {
+            Some(1)
+        } else if is("2") || is("2.0") || is("fair") {
+            Some(2)
+        } else if is("3") || is("3.0") || is("poor") {
+            Some(3)
+        } else {
+            None
         };
         if v.is_none() {
             errs.push(err(
@@ -322,9 +331,9 @@ fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
         label_incident_energy_cal_cm2: label_ie,
         label_arc_flash_boundary_mm: label_afb,
         label_ppe_category: label_ppe,
-        label_date: date(cols, c::LABEL_DATE, i, errs),
-        study_date: date(cols, c::STUDY_DATE, i, errs),
-        last_maintenance_date: date(cols, c::LAST_MAINTENANCE_DATE, i, errs),
+        label_date: date(cells, c::LABEL_DATE, errs),
+        study_date: date(cells, c::STUDY_DATE, errs),
+        last_maintenance_date: date(cells, c::LAST_MAINTENANCE_DATE, errs),
         maintenance_condition: condition,
         ..ComplianceInputs::default()
     };
@@ -341,38 +350,113 @@ fn parse_row(cols: &Columns, i: usize, errs: &mut Vec<RowError>) -> Parsed {
     }
 }
 
-/// The stable hash of row `i`'s normalised inputs: numbers by value (so `480` and `480.0`
-/// agree), text trimmed, enums in canonical case.
-pub fn input_hash(cols: &Columns, i: usize) -> u64 {
+/// The stable hash of a row's normalised inputs: numbers by value (so `480` and `480.0`
+/// agree), text trimmed, enums in canonical (lower) case, ids verbatim.
+pub fn input_hash(cells: &Cells) -> u64 {
     let mut h = InputHasher::default();
     for (idx, (_, kind)) in INPUT_COLUMNS.iter().enumerate() {
         let tag = idx as u8;
-        let col = cols.get(idx);
-        match (kind, col.number(i)) {
+        match (kind, cells.number(idx)) {
             (Kind::Number, Ok(v)) => {
                 h.num(tag, v);
             }
-            _ => {
-                let t = if idx == c::FACILITY_ID || idx == c::EQUIPMENT_ID {
-                    col.verbatim(i)
-                } else {
-                    col.text(i)
-                };
-                match idx {
-                    c::ELECTRODE_CONFIG
-                    | c::SYSTEM_TYPE
-                    | c::EQUIPMENT_CLASS
-                    | c::MAINTENANCE_CONDITION => {
-                        h.text(tag, t.map(str::to_ascii_lowercase).as_deref());
-                    }
-                    _ => {
-                        h.text(tag, t);
-                    }
+            _ => match idx {
+                c::FACILITY_ID | c::EQUIPMENT_ID => {
+                    h.text(tag, cells.ids[idx]);
                 }
-            }
+                c::ELECTRODE_CONFIG
+                | c::SYSTEM_TYPE
+                | c::EQUIPMENT_CLASS
+                | c::MAINTENANCE_CONDITION => {
+                    let mut buf = [0u8; 32];
+                    let t = cells.text(idx).map(|t| lower(t, &mut buf));
+                    h.text(tag, t.as_deref());
+                }
+                _ => {
+                    h.text(tag, cells.text(idx));
+                }
+            },
         }
     }
     h.finish()
+}
+
+/// ASCII lower case into `buf` when it fits (enum values do), else an allocated copy.
+fn lower<'b>(t: &str, buf: &'b mut [u8; 32]) -> std::borrow::Cow<'b, str> {
+    if t.len() <= buf.len() && t.is_ascii() {
+        let out = &mut buf[..t.len()];
+        out.copy_from_slice(t.as_bytes());
+        out.make_ascii_lowercase();
+        std::borrow::Cow::Borrowed(std::str::from_utf8(out).unwrap_or_default())
+    } else {
+        std::borrow::Cow::Owned(t.to_ascii_lowercase())
+    }
+}
+
+/// One row's cells, each read from its column once.
+pub struct Cells<'a> {
+    /// Trimmed text, `None` when empty (numbers from numeric columns have no text).
+    text: [Option<&'a str>; c::COUNT],
+    /// Parsed numbers of number columns; `Err(())` when the text is not a number.
+    num: [Result<Option<f64>, ()>; c::COUNT],
+    /// facility_id and equipment_id verbatim (`None` when blank); slots 0 and 1.
+    ids: [Option<&'a str>; 2],
+    /// Whether each id is given.
+    ids_present: [bool; 2],
+}
+
+impl<'a> Cells<'a> {
+    /// Reads row `i` of `cols`.
+    pub fn read(cols: &'a Columns, i: usize) -> Cells<'a> {
+        let mut text = [None; c::COUNT];
+        let mut num = [Ok(None); c::COUNT];
+        for (idx, (_, kind)) in INPUT_COLUMNS.iter().enumerate() {
+            let col = cols.get(idx);
+            match (kind, col) {
+                (Kind::Number, Col::Num(ca)) => num[idx] = Ok(ca.get(i)),
+                (Kind::Number, _) => {
+                    let t = col.text(i);
+                    text[idx] = t;
+                    num[idx] = match t {
+                        None => Ok(None),
+                        Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
+                    };
+                }
+                _ => text[idx] = col.text(i),
+            }
+        }
+        let ids = [
+            cols.get(c::FACILITY_ID).verbatim(i),
+            cols.get(c::EQUIPMENT_ID).verbatim(i),
+        ];
+        Cells {
+            text,
+            num,
+            ids,
+            ids_present: [ids[0].is_some(), ids[1].is_some()],
+        }
+    }
+
+    fn text(&self, idx: usize) -> Option<&'a str> {
+        self.text[idx]
+    }
+
+    /// The number of a number column: `Err(raw text)` when it is not a number.
+    fn number(&self, idx: usize) -> Result<Option<f64>, String> {
+        match self.num[idx] {
+            Ok(v) => Ok(v),
+            Err(()) => Err(self.text[idx].unwrap_or_default().to_string()),
+        }
+    }
+
+    /// The cell as written (numbers from numeric columns formatted).
+    fn display(&self, idx: usize) -> Option<String> {
+        match (self.text[idx], self.num[idx]) {
+            (Some(t), _) => Some(t.to_string()),
+            (None, Ok(Some(v))) => Some(v.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// A row after parsing and defaults: either finished, or waiting for the engine.
@@ -389,7 +473,8 @@ enum Draft {
 
 fn draft(cols: &Columns, i: usize, extra_errors: Vec<RowError>) -> Draft {
     let mut errs = extra_errors;
-    let p = parse_row(cols, i, &mut errs);
+    let cells = Cells::read(cols, i);
+    let p = parse_row(&cells, &mut errs);
     let mut row = RowResult {
         status: Status::Invalid,
         errors: Vec::new(),
@@ -408,9 +493,9 @@ fn draft(cols: &Columns, i: usize, extra_errors: Vec<RowError>) -> Draft {
         shock: p.voltage_v.map(|v| shock_boundaries(p.system, v)),
         findings: None,
         warnings: RangeWarnings::default(),
-        input_hash: input_hash(cols, i),
+        input_hash: input_hash(&cells),
     };
-    if p.t_full.is_none() && cols.get(c::ARC_DURATION_MS).number(i) == Ok(None) {
+    if p.t_full.is_none() && cells.number(c::ARC_DURATION_MS) == Ok(None) {
         let reason = if p.device {
             "missing, the row names a protective_device_id, but clearing times from a device library (--devices) are not supported yet, give arc_duration_ms"
         } else {
@@ -418,10 +503,10 @@ fn draft(cols: &Columns, i: usize, extra_errors: Vec<RowError>) -> Draft {
         };
         errs.push(err("arc_duration_ms", None, reason));
     }
-    let no_class_given = cols.get(c::EQUIPMENT_CLASS).text(i).is_none();
+    let no_class_given = cells.text(c::EQUIPMENT_CLASS).is_none();
     if p.geometry.electrode_config.is_none()
         && no_class_given
-        && cols.get(c::ELECTRODE_CONFIG).text(i).is_none()
+        && cells.text(c::ELECTRODE_CONFIG).is_none()
     {
         errs.push(err(
             "electrode_config",
@@ -628,26 +713,4 @@ pub fn process_range(
             finish(d, outcome, opts)
         })
         .collect()
-}
-
-/// Whether a column needed to read any row is present: the file-level required columns.
-pub fn missing_required_columns(cols: &Columns) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    for idx in [
-        c::FACILITY_ID,
-        c::EQUIPMENT_ID,
-        c::NOMINAL_VOLTAGE_V,
-        c::BOLTED_FAULT_CURRENT_KA,
-    ] {
-        if !cols.get(idx).present() {
-            missing.push(INPUT_COLUMNS[idx].0);
-        }
-    }
-    if !cols.get(c::ARC_DURATION_MS).present() && !cols.get(c::PROTECTIVE_DEVICE_ID).present() {
-        missing.push("arc_duration_ms (or protective_device_id)");
-    }
-    if !cols.get(c::ELECTRODE_CONFIG).present() && !cols.get(c::EQUIPMENT_CLASS).present() {
-        missing.push("electrode_config (or equipment_class)");
-    }
-    missing
 }

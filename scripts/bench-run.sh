@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of `voltmetrics run` (issue 3), with the I/O floor in the same script.
+#
+#   bash scripts/bench-run.sh [ROWS] [FACILITIES] [RUNS]     (defaults 1000000 2000 5)
+#
+# Builds the release binary and examples, generates a seeded inventory (Parquet and CSV),
+# then times, RUNS times each and reporting the median:
+#   floor       examples/io_floor: bare polars read of the Parquet file + Parquet rewrite
+#   parquet     voltmetrics run inv.parquet -o results.parquet --summary summary.parquet --portfolio
+#   csv         voltmetrics run inv.csv     -o results.parquet --summary summary.parquet --portfolio
+# Wall time and peak RSS come from /usr/bin/time -v.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+FACILITIES=${2:-2000}
+RUNS=${3:-5}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voltmetrics-release}"
+cargo build --release --quiet --bin voltmetrics --example generate --example io_floor
+BIN="$CARGO_TARGET_DIR/release"
+WORK="${BENCH_DIR:-$(mktemp -d)}"
+mkdir -p "$WORK"
+[ -f "$WORK/inv.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.parquet"
+[ -f "$WORK/inv.csv" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.csv"
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
+
+measure() { # name, command...
+  local name=$1; shift
+  local walls=() rss=()
+  for _ in $(seq 1 "$RUNS"); do
+    /usr/bin/time -v "$@" 2> "$WORK/time.txt" > /dev/null
+    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2,a,":"); if (length(a)==3) print a[1]*3600+a[2]*60+a[3]; else print a[1]*60+a[2]}' "$WORK/time.txt")")
+    rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")")
+  done
+  local med_wall med_rss
+  med_wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  med_rss=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$name ${med_wall} ${med_rss} ${walls[*]}"
+}
+
+echo "rows=$ROWS facilities=$FACILITIES runs=$RUNS cores=$(nproc) $(date -u +%FT%TZ)"
+floor=$(measure floor "$BIN/examples/io_floor" "$WORK/inv.parquet" "$WORK/floor.parquet")
+pq=$(measure parquet "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+csv=$(measure csv "$BIN/voltmetrics" run "$WORK/inv.csv" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+printf '%-8s %10s %12s %8s %12s   %s\n' case "wall_s" "rows/s" "x_floor" "peak_rss_MiB" "all runs (s)"
+fw=$(echo "$floor" | awk '{print $2}')
+for line in "$floor" "$pq" "$csv"; do
+  echo "$line" | awk -v rows="$ROWS" -v fw="$fw" '{
+    printf "%-8s %10.3f %12.0f %8.2f %12.0f   ", $1, $2, rows/$2, $2/fw, $3/1024;
+    for (i = 4; i <= NF; i++) printf "%s ", $i; printf "\n" }'
+done
