@@ -5,7 +5,10 @@ mod common;
 /// The body of the first ```text block that starts with `starts`.
 fn block(readme: &str, starts: &str) -> String {
     let open = format!("```text\n{starts}");
-    let start = readme.find(&open).unwrap_or_else(|| panic!("no text block starting {starts:?}")) + "```text\n".len();
+    let start = readme
+        .find(&open)
+        .unwrap_or_else(|| panic!("no text block starting {starts:?}"))
+        + "```text\n".len();
     let end = start + readme[start..].find("```").unwrap();
     readme[start..end].to_string()
 }
@@ -16,9 +19,16 @@ fn readme() -> String {
 
 #[test]
 fn readme_calc_example_is_current() {
-    let out = common::voltmetrics().args(common::args(common::ANNEX_D1_CALC)).output().unwrap();
+    let out = common::voltmetrics()
+        .args(common::args(common::ANNEX_D1_CALC))
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), block(&readme(), "IEEE 1584-2018 arc-flash"), "README calc example is stale");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        block(&readme(), "IEEE 1584-2018 arc-flash"),
+        "README calc example is stale"
+    );
 }
 
 #[test]
@@ -26,14 +36,32 @@ fn readme_run_example_is_current() {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.txt");
     let out = common::voltmetrics()
-        .args(["run", common::fixture("inventory.csv").to_str().unwrap(), "--as-of", "2026-06-30", "--portfolio"])
-        .args(["-o", dir.path().join("results.csv").to_str().unwrap(), "--summary", summary.to_str().unwrap()])
+        .args([
+            "run",
+            common::fixture("inventory.csv").to_str().unwrap(),
+            "--as-of",
+            "2026-06-30",
+            "--portfolio",
+        ])
+        .args([
+            "-o",
+            dir.path().join("results.csv").to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(std::fs::read_to_string(&summary).unwrap(), block(&readme(), "facility_id  equipment_count"), "README summary is stale");
+    assert_eq!(
+        std::fs::read_to_string(&summary).unwrap(),
+        block(&readme(), "facility_id  equipment_count"),
+        "README summary is stale"
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     let shown = block(&readme(), "voltmetrics: 74 rows");
     let prefix = "voltmetrics: 74 rows, 10 invalid, 3 not applicable, 3 facilities, ";
-    assert!(stderr.starts_with(prefix) && shown.starts_with(prefix), "{stderr} vs {shown}");
+    assert!(
+        stderr.starts_with(prefix) && shown.starts_with(prefix),
+        "{stderr} vs {shown}"
+    );
 }
