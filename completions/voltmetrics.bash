@@ -22,8 +22,14 @@ _voltmetrics() {
             voltmetrics,completions)
                 cmd="voltmetrics__subcmd__completions"
                 ;;
+            voltmetrics,db)
+                cmd="voltmetrics__subcmd__db"
+                ;;
             voltmetrics,help)
                 cmd="voltmetrics__subcmd__help"
+                ;;
+            voltmetrics,history)
+                cmd="voltmetrics__subcmd__history"
                 ;;
             voltmetrics,man)
                 cmd="voltmetrics__subcmd__man"
@@ -37,14 +43,44 @@ _voltmetrics() {
             voltmetrics,validate)
                 cmd="voltmetrics__subcmd__validate"
                 ;;
+            voltmetrics__subcmd__db,help)
+                cmd="voltmetrics__subcmd__db__subcmd__help"
+                ;;
+            voltmetrics__subcmd__db,migrate)
+                cmd="voltmetrics__subcmd__db__subcmd__migrate"
+                ;;
+            voltmetrics__subcmd__db,rollback)
+                cmd="voltmetrics__subcmd__db__subcmd__rollback"
+                ;;
+            voltmetrics__subcmd__db,status)
+                cmd="voltmetrics__subcmd__db__subcmd__status"
+                ;;
+            voltmetrics__subcmd__db__subcmd__help,help)
+                cmd="voltmetrics__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            voltmetrics__subcmd__db__subcmd__help,migrate)
+                cmd="voltmetrics__subcmd__db__subcmd__help__subcmd__migrate"
+                ;;
+            voltmetrics__subcmd__db__subcmd__help,rollback)
+                cmd="voltmetrics__subcmd__db__subcmd__help__subcmd__rollback"
+                ;;
+            voltmetrics__subcmd__db__subcmd__help,status)
+                cmd="voltmetrics__subcmd__db__subcmd__help__subcmd__status"
+                ;;
             voltmetrics__subcmd__help,calc)
                 cmd="voltmetrics__subcmd__help__subcmd__calc"
                 ;;
             voltmetrics__subcmd__help,completions)
                 cmd="voltmetrics__subcmd__help__subcmd__completions"
                 ;;
+            voltmetrics__subcmd__help,db)
+                cmd="voltmetrics__subcmd__help__subcmd__db"
+                ;;
             voltmetrics__subcmd__help,help)
                 cmd="voltmetrics__subcmd__help__subcmd__help"
+                ;;
+            voltmetrics__subcmd__help,history)
+                cmd="voltmetrics__subcmd__help__subcmd__history"
                 ;;
             voltmetrics__subcmd__help,man)
                 cmd="voltmetrics__subcmd__help__subcmd__man"
@@ -58,6 +94,15 @@ _voltmetrics() {
             voltmetrics__subcmd__help,validate)
                 cmd="voltmetrics__subcmd__help__subcmd__validate"
                 ;;
+            voltmetrics__subcmd__help__subcmd__db,migrate)
+                cmd="voltmetrics__subcmd__help__subcmd__db__subcmd__migrate"
+                ;;
+            voltmetrics__subcmd__help__subcmd__db,rollback)
+                cmd="voltmetrics__subcmd__help__subcmd__db__subcmd__rollback"
+                ;;
+            voltmetrics__subcmd__help__subcmd__db,status)
+                cmd="voltmetrics__subcmd__help__subcmd__db__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -65,7 +110,7 @@ _voltmetrics() {
 
     case "${cmd}" in
         voltmetrics)
-            opts="-h -V --help --version run validate calc schema completions man help"
+            opts="-h -V --help --version run validate calc schema db history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,8 +199,154 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__db)
+            opts="-h -V --help --version migrate rollback status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__help)
+            opts="migrate rollback status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__migrate)
+            opts="-h -V --postgres --to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__rollback)
+            opts="-h -V --postgres --to --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__db__subcmd__status)
+            opts="-h -V --postgres --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__help)
-            opts="run validate calc schema completions man help"
+            opts="run validate calc schema db history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +387,77 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__help__subcmd__db)
+            opts="migrate rollback status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__db__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__db__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__history)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -259,6 +520,52 @@ _voltmetrics() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__history)
+            opts="-o -h -V --postgres --facility --since --until --bucket --output --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --facility)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
+                    COMPREPLY=($(compgen -W "1d 1w 1mo" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv parquet json ndjson table" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -30,6 +30,8 @@ complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "run" -d 'Co
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -87,14 +89,55 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l he
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Target schema version' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l to -d 'Target schema version' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l postgres -d 'PostgreSQL URL' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l facility -d 'Only this facility' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l since -d 'From this time, inclusive (YYYY-MM-DD or RFC 3339)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l until -d 'Up to this time, inclusive (YYYY-MM-DD or RFC 3339)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l bucket -d 'Downsample per facility: max and mean incident energy, counts, compliance rate' -r -f -a "1d\t''
+1w\t''
+1mo\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s o -l output -d 'Output file, or - for stdout [default: stdout]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l format -d 'Output format [default: from the -o extension; CSV on a pipe, a table on a terminal]' -r -f -a "csv\t''
+parquet\t''
+json\t''
+ndjson\t''
+table\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'

@@ -6,8 +6,10 @@
 
 #![warn(missing_docs)]
 
+pub mod cache;
 pub mod cli;
 pub mod core;
+pub mod db;
 pub mod exit_codes;
 pub mod io;
 pub mod pipeline;

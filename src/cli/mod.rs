@@ -2,6 +2,8 @@
 
 pub mod calc;
 pub mod completions;
+pub mod db;
+pub mod history;
 mod output;
 pub mod run;
 pub mod schema;
@@ -42,6 +44,10 @@ pub enum Command {
     Calc(calc::CalcArgs),
     /// Print the JSON Schema of an input, output or summary row.
     Schema(schema::SchemaArgs),
+    /// Manage the PostgreSQL schema: migrate, rollback, status.
+    Db(db::DbArgs),
+    /// Stored facility results over time, optionally downsampled (1d, 1w, 1mo).
+    History(history::HistoryArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -78,6 +84,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Calc(args) => calc::run(&args),
         Command::Schema(args) => schema::run(&args),
+        Command::Db(args) => db::run(&args),
+        Command::History(args) => history::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),
     };

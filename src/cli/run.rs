@@ -9,10 +9,9 @@ use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
 use crate::exit_codes::Exit;
 use crate::io::read::{read_inputs, Inventory};
 use crate::io::write::{write_file_atomic, write_frame, Format, RunMetadata};
-use crate::pipeline::columns::Columns;
-use crate::pipeline::output::{aggregation_frame, results_frame};
-use crate::pipeline::process;
-use crate::pipeline::rows::{RowOptions, RowResult, Status};
+use crate::pipeline::output::append_passthrough;
+use crate::pipeline::rows::RowOptions;
+use crate::pipeline::{process, Counts};
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use clap::builder::PossibleValuesParser;
@@ -242,42 +241,6 @@ fn progress_bar(mode: ProgressMode, quiet: bool, total: usize) -> Option<indicat
     Some(bar)
 }
 
-/// Counts of one run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Rows.
-    pub rows: usize,
-    /// Invalid rows.
-    pub invalid: usize,
-    /// Not-applicable rows.
-    pub not_applicable: usize,
-    /// Rows whose compliance status is `fail`.
-    pub noncompliant: usize,
-    /// Rows above the danger threshold.
-    pub danger: usize,
-}
-
-fn counts(rows: &[RowResult]) -> Counts {
-    let mut c = Counts {
-        rows: rows.len(),
-        ..Counts::default()
-    };
-    for r in rows {
-        match r.status {
-            Status::Invalid => c.invalid += 1,
-            Status::NotApplicable => c.not_applicable += 1,
-            Status::Ok => {}
-        }
-        if r.findings.is_some_and(|f| f.status() == "fail") && r.status == Status::Ok {
-            c.noncompliant += 1;
-        }
-        if r.assessment.is_some_and(|a| a.danger) {
-            c.danger += 1;
-        }
-    }
-    c
-}
-
 /// The gate result: 3 for invalid rows (checked first), 4 for noncompliant or danger.
 pub fn gate(fail_on: &[FailOn], c: &Counts) -> Exit {
     if fail_on.contains(&FailOn::Invalid) && c.invalid > 0 {
@@ -296,7 +259,14 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
     let cfg = configure(args)?;
     let started = Instant::now();
     let run_id = uuid::Uuid::now_v7().to_string();
+    let mut stages: Vec<(&str, f64)> = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str, stages: &mut Vec<(&str, f64)>| {
+        stages.push((name, lap.elapsed().as_secs_f64()));
+        lap = Instant::now();
+    };
     let inv = read_inputs(&args.inputs)?;
+    mark("read", &mut stages);
     let n = inv.frame.height();
     if args.verbose > 0 {
         eprintln!(
@@ -312,24 +282,34 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
             b.set_position(done as u64);
         }
     };
-    let rows = process(&inv, &cfg.rows, cfg.jobs, &on_progress)?;
+    let processed = process(&inv, &cfg.rows, cfg.jobs, &on_progress)?;
+    mark("check+calculate", &mut stages);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let cols = Columns::of(&inv.frame)?;
     let meta = run_metadata(&run_id, &cfg.as_of, &inv);
-    let mut results = results_frame(&inv, &cols, &rows)?;
+    let mut results = processed.results;
+    append_passthrough(&inv, &mut results)?;
     match &cfg.output {
         Some(path) => write_file_atomic(path, &mut results, cfg.format, &meta)?,
         None => write_stdout(|w| write_frame(&mut results, cfg.format, &meta, w))?,
     }
-    let agg = aggregation_frame(&cols, &rows)?;
+    mark("write results", &mut stages);
+    let agg = processed.aggregation;
     let facilities = agg.column("facility_id")?.n_unique()?;
     if let Some((path, format)) = &cfg.summary {
         let mut summary = summarize(&agg, args.portfolio)?;
         write_file_atomic(path, &mut summary, *format, &meta)?;
     }
-    let c = counts(&rows);
+    mark("summary", &mut stages);
+    let c = processed.counts;
+    if args.verbose > 0 {
+        let parts: Vec<String> = stages
+            .iter()
+            .map(|(n, t)| format!("{n} {t:.3} s"))
+            .collect();
+        eprintln!("voltmetrics: stages: {}", parts.join(", "));
+    }
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!(

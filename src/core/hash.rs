@@ -1,11 +1,12 @@
-//! `input_hash`: a stable 64-bit FNV-1a hash of a row's normalised inputs.
+//! `input_hash`: a stable 64-bit hash of a row's normalised inputs.
 //!
-//! Stable across runs, machines and `--jobs`: it hashes a fixed byte encoding (field tag,
-//! presence byte, UTF-8 text or the IEEE 754 bits of the number, little-endian), never the
-//! textual form of a number, so `480`, `480.0` and `4.8e2` hash alike.
+//! Stable across runs, machines and `--jobs`: it hashes a fixed encoding (field tag, presence,
+//! UTF-8 text in little-endian 8-byte words with its length, or the IEEE 754 bits of a number),
+//! never the textual form of a number, so `480`, `480.0` and `4.8e2` hash alike. The mixing is
+//! word-at-a-time (multiply-rotate, with a final avalanche): this runs once per input row.
 
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const PRIME: u64 = 0x0000_0100_0000_01b3;
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// Incremental FNV-1a hasher over typed fields.
 #[derive(Clone, Copy, Debug)]
@@ -19,24 +20,36 @@ impl Default for InputHasher {
 
 impl InputHasher {
     #[inline]
+    fn word(&mut self, w: u64) {
+        self.0 = (self.0 ^ w).wrapping_mul(K).rotate_left(29);
+    }
+
+    #[inline]
     fn bytes(&mut self, b: &[u8]) {
-        for &x in b {
-            self.0 ^= u64::from(x);
-            self.0 = self.0.wrapping_mul(PRIME);
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            self.word(u64::from_le_bytes([
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+            ]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.word(u64::from_le_bytes(last));
         }
     }
 
     /// Adds an optional number (−0 is folded into +0).
     #[inline]
     pub fn num(&mut self, tag: u8, v: Option<f64>) -> &mut Self {
-        self.bytes(&[tag]);
         match v {
             Some(x) => {
                 let x = if x == 0.0 { 0.0 } else { x };
-                self.bytes(&[1]);
-                self.bytes(&x.to_bits().to_le_bytes());
+                self.word(u64::from(tag) << 8 | 1);
+                self.word(x.to_bits());
             }
-            None => self.bytes(&[0]),
+            None => self.word(u64::from(tag) << 8),
         }
         self
     }
@@ -44,26 +57,29 @@ impl InputHasher {
     /// Adds an optional string (already normalised by the caller).
     #[inline]
     pub fn text(&mut self, tag: u8, s: Option<&str>) -> &mut Self {
-        self.bytes(&[tag]);
         match s {
             Some(s) => {
-                self.bytes(&[1]);
-                self.bytes(&(s.len() as u64).to_le_bytes());
+                self.word(u64::from(tag) << 8 | 2 | (s.len() as u64) << 16);
                 self.bytes(s.as_bytes());
             }
-            None => self.bytes(&[0]),
+            None => self.word(u64::from(tag) << 8),
         }
         self
     }
 
-    /// The hash.
+    /// The hash (with a final avalanche so every input bit reaches every output bit).
     pub fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 
     /// The hash as 16 lowercase hex digits.
     pub fn hex(&self) -> String {
-        format!("{:016x}", self.0)
+        format!("{:016x}", self.finish())
     }
 }
 
@@ -95,6 +111,23 @@ mod tests {
                 .num(3, None)
                 .hex()
         );
-        assert_eq!(InputHasher::default().finish(), OFFSET);
+        assert_ne!(
+            InputHasher::default()
+                .text(1, Some("ab"))
+                .text(2, None)
+                .hex(),
+            InputHasher::default()
+                .text(1, Some("a"))
+                .text(2, Some("b"))
+                .hex()
+        );
+        // Pinned: a change here changes every stored input_hash.
+        assert_eq!(
+            InputHasher::default()
+                .text(1, Some("F1"))
+                .num(2, Some(480.0))
+                .hex(),
+            "2e1469ef58db1eb1"
+        );
     }
 }

@@ -8,8 +8,9 @@ pub mod rows;
 use crate::io::read::Inventory;
 use anyhow::Result;
 use columns::{c, Columns};
+use polars::prelude::{DataFrame, PlHashMap};
 use rayon::prelude::*;
-use rows::{process_range, RowError, RowOptions, RowResult};
+use rows::{process_range, RowError, RowOptions, RowResult, Status};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -21,17 +22,25 @@ pub const CHUNK_ROWS: usize = 16 * 1024;
 pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<RowError>> {
     let fac = cols.get(c::FACILITY_ID);
     let eq = cols.get(c::EQUIPMENT_ID);
-    let mut seen: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(cols.height);
+    // First row of each pair; only repeated pairs get a list of rows.
+    let mut first: PlHashMap<(&str, &str), u32> =
+        PlHashMap::with_capacity_and_hasher(cols.height, Default::default());
+    let mut repeated: PlHashMap<(&str, &str), Vec<usize>> = PlHashMap::default();
     for i in 0..cols.height {
         if let (Some(f), Some(e)) = (fac.raw(i), eq.raw(i)) {
-            seen.entry((f, e)).or_default().push(i);
+            match first.get(&(f, e)) {
+                None => {
+                    first.insert((f, e), i as u32);
+                }
+                Some(&f0) => repeated
+                    .entry((f, e))
+                    .or_insert_with(|| vec![f0 as usize])
+                    .push(i),
+            }
         }
     }
     let mut out = HashMap::new();
-    for ((f, e), rows) in seen {
-        if rows.len() < 2 {
-            continue;
-        }
+    for ((f, e), rows) in repeated {
         for &i in &rows {
             let others: Vec<String> = rows
                 .iter()
@@ -67,30 +76,79 @@ pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<R
     out
 }
 
-/// Processes every row of `inv` on `jobs` threads. Output order is input order and the
-/// result does not depend on `jobs`. `progress` is called with the number of rows done.
+/// Counts of one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows.
+    pub rows: usize,
+    /// Invalid rows.
+    pub invalid: usize,
+    /// Not-applicable rows.
+    pub not_applicable: usize,
+    /// Rows whose compliance status is `fail`.
+    pub noncompliant: usize,
+    /// Rows above the danger threshold.
+    pub danger: usize,
+}
+
+impl Counts {
+    fn add(&mut self, rows: &[RowResult]) {
+        self.rows += rows.len();
+        for r in rows {
+            match r.status {
+                Status::Invalid => self.invalid += 1,
+                Status::NotApplicable => self.not_applicable += 1,
+                Status::Ok => {
+                    if r.findings.is_some_and(|f| f.status() == "fail") {
+                        self.noncompliant += 1;
+                    }
+                }
+            }
+            if r.assessment.is_some_and(|a| a.danger) {
+                self.danger += 1;
+            }
+        }
+    }
+
+    fn merge(&mut self, o: Counts) {
+        self.rows += o.rows;
+        self.invalid += o.invalid;
+        self.not_applicable += o.not_applicable;
+        self.noncompliant += o.noncompliant;
+        self.danger += o.danger;
+    }
+}
+
+/// A processed inventory: the result columns (without the passed-through ones), the per-row
+/// values the summary aggregates, and the counts.
+pub struct Processed {
+    /// SPEC §2 columns, one row per input row, in input order.
+    pub results: DataFrame,
+    /// Input of [`crate::core::aggregation::summarize`].
+    pub aggregation: DataFrame,
+    /// Counts.
+    pub counts: Counts,
+}
+
+fn stack(parts: Vec<DataFrame>) -> Result<DataFrame> {
+    let mut it = parts.into_iter();
+    let mut acc = it.next().unwrap_or_default();
+    for p in it {
+        acc.vstack_mut_owned(p)?;
+    }
+    Ok(acc)
+}
+
+/// Processes every row of `inv` on `jobs` threads: each task checks and computes a block of
+/// rows and turns it into result columns at once, so no per-row results outlive their block.
+/// Output order is input order and the result does not depend on `jobs`. `progress` is called
+/// with the number of rows done.
 pub fn process(
     inv: &Inventory,
     opts: &RowOptions,
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<Vec<RowResult>> {
-    run_rows(inv, opts, jobs, progress, true)
-}
-
-/// The row checks only (no calculation): rows that would be computed come back `ok` without
-/// results. Used by `validate`.
-pub fn validate_rows(inv: &Inventory, opts: &RowOptions) -> Result<Vec<RowResult>> {
-    run_rows(inv, opts, 1, &|_| {}, false)
-}
-
-fn run_rows(
-    inv: &Inventory,
-    opts: &RowOptions,
-    jobs: usize,
-    progress: &(dyn Fn(usize) + Sync),
-    calculate: bool,
-) -> Result<Vec<RowResult>> {
+) -> Result<Processed> {
     let cols = Columns::of(&inv.frame)?;
     let dups = duplicate_errors(inv, &cols);
     let extra = |i: usize| dups.get(&i).cloned().unwrap_or_default();
@@ -102,15 +160,46 @@ fn run_rows(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()?;
-    let parts: Vec<Vec<RowResult>> = pool.install(|| {
+    let parts: Vec<Result<(DataFrame, DataFrame, Counts)>> = pool.install(|| {
         ranges
             .par_iter()
             .map(|r| {
-                let out = process_range(&cols, r.clone(), &extra, opts, calculate);
+                let rows = process_range(&cols, r.clone(), &extra, opts, true);
+                let mut counts = Counts::default();
+                counts.add(&rows);
+                let results = output::results_chunk(&cols, r.start, &rows)?;
+                let aggregation = output::aggregation_chunk(&cols, r.start, &rows)?;
                 progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
-                out
+                Ok((results, aggregation, counts))
             })
             .collect()
     });
-    Ok(parts.into_iter().flatten().collect())
+    let mut results = Vec::with_capacity(parts.len());
+    let mut aggregation = Vec::with_capacity(parts.len());
+    let mut counts = Counts::default();
+    for p in parts {
+        let (r, a, c) = p?;
+        results.push(r);
+        aggregation.push(a);
+        counts.merge(c);
+    }
+    if results.is_empty() {
+        let rows: Vec<RowResult> = Vec::new();
+        results.push(output::results_chunk(&cols, 0, &rows)?);
+        aggregation.push(output::aggregation_chunk(&cols, 0, &rows)?);
+    }
+    Ok(Processed {
+        results: stack(results)?,
+        aggregation: stack(aggregation)?,
+        counts,
+    })
+}
+
+/// The row checks only (no calculation): rows that would be computed come back `ok` without
+/// results. Used by `validate`.
+pub fn validate_rows(inv: &Inventory, opts: &RowOptions) -> Result<Vec<RowResult>> {
+    let cols = Columns::of(&inv.frame)?;
+    let dups = duplicate_errors(inv, &cols);
+    let extra = |i: usize| dups.get(&i).cloned().unwrap_or_default();
+    Ok(process_range(&cols, 0..cols.height, &extra, opts, false))
 }

@@ -1,7 +1,7 @@
 //! The result frame (SPEC §2: one row per input row, in input order, then the passed-through
 //! columns) and the frame the facility summary is aggregated from.
 
-use super::columns::{c, Columns, INPUT_COLUMNS};
+use super::columns::{c, Col, Columns, INPUT_COLUMNS};
 use super::rows::{RowResult, Status};
 use crate::core::algorithms::ieee1584_2018::RangeWarnings;
 use crate::core::compliance::{bit, Findings};
@@ -123,27 +123,38 @@ pub fn passthrough_name(name: &str) -> String {
     }
 }
 
-/// Builds the result frame.
-pub fn results_frame(
-    inv: &Inventory,
-    cols: &Columns,
-    rows: &[RowResult],
-) -> PolarsResult<DataFrame> {
+/// Rows `start..start + rows.len()` of an id column, exactly as read (zero-copy slice).
+fn id_slice(cols: &Columns, idx: usize, name: &str, start: usize, n: usize) -> Column {
+    match cols.get(idx) {
+        Col::Text(ca) => ca
+            .slice(start as i64, n)
+            .into_column()
+            .with_name(name.into()),
+        _ => Column::full_null(name.into(), n, &DataType::String),
+    }
+}
+
+/// Adds the passed-through input columns to the result frame.
+pub fn append_passthrough(inv: &Inventory, df: &mut DataFrame) -> PolarsResult<()> {
+    for name in inv.passthrough_columns() {
+        let col = inv.frame.column(&name)?.clone();
+        let out_name = passthrough_name(&name);
+        df.with_column(col.with_name(out_name.as_str().into()))?;
+    }
+    Ok(())
+}
+
+/// The result columns (SPEC §2, without the passed-through ones) of input rows
+/// `start..start + rows.len()`.
+pub fn results_chunk(cols: &Columns, start: usize, rows: &[RowResult]) -> PolarsResult<DataFrame> {
     let n = rows.len();
-    let ids = |idx: usize, name: &str| {
-        Column::new(
-            name.into(),
-            (0..n)
-                .map(|i| cols.get(idx).raw(i))
-                .collect::<Vec<Option<&str>>>(),
-        )
-    };
+    let ids = |idx: usize, name: &str| id_slice(cols, idx, name, start, n);
     let ok = |r: &RowResult| r.status == Status::Ok;
     let a = |r: &RowResult| r.assessment;
     let res = |r: &RowResult| r.results;
     // Shock boundaries depend only on the voltage: given for ok and not_applicable rows.
     let shock = |r: &RowResult| r.shock.filter(|_| r.status != Status::Invalid);
-    let mut columns = vec![
+    let columns = vec![
         ids(c::FACILITY_ID, "facility_id"),
         ids(c::EQUIPMENT_ID, "equipment_id"),
         str_col("status", rows, |r| Some(r.status.as_str())),
@@ -234,16 +245,16 @@ pub fn results_frame(
         hash_col(rows),
     ];
     debug_assert_eq!(columns.len(), OUTPUT_COLUMNS.len());
-    for name in inv.passthrough_columns() {
-        let col = inv.frame.column(&name)?.clone();
-        let out_name = passthrough_name(&name);
-        columns.push(col.with_name(out_name.as_str().into()));
-    }
     DataFrame::new(n, columns)
 }
 
-/// The per-row values the facility summary aggregates.
-pub fn aggregation_frame(cols: &Columns, rows: &[RowResult]) -> PolarsResult<DataFrame> {
+/// The per-row values the facility summary aggregates, for input rows
+/// `start..start + rows.len()`.
+pub fn aggregation_chunk(
+    cols: &Columns,
+    start: usize,
+    rows: &[RowResult],
+) -> PolarsResult<DataFrame> {
     let n = rows.len();
     let a = |r: &RowResult| r.assessment;
     let flag = |name: &str, b: u16| {
@@ -257,18 +268,8 @@ pub fn aggregation_frame(cols: &Columns, rows: &[RowResult]) -> PolarsResult<Dat
     DataFrame::new(
         n,
         vec![
-            Column::new(
-                "facility_id".into(),
-                (0..n)
-                    .map(|i| cols.get(c::FACILITY_ID).raw(i))
-                    .collect::<Vec<Option<&str>>>(),
-            ),
-            Column::new(
-                "equipment_id".into(),
-                (0..n)
-                    .map(|i| cols.get(c::EQUIPMENT_ID).raw(i))
-                    .collect::<Vec<Option<&str>>>(),
-            ),
+            id_slice(cols, c::FACILITY_ID, "facility_id", start, n),
+            id_slice(cols, c::EQUIPMENT_ID, "equipment_id", start, n),
             str_col("status", rows, |r| Some(r.status.as_str())),
             f64_col("ie", rows, |r| a(r).map(|x| x.incident_energy_cal_cm2)),
             Column::new(

@@ -405,30 +405,82 @@ pub struct Cells<'a> {
     ids_present: [bool; 2],
 }
 
+/// The input columns of a block of rows, read sequentially once (cheaper than random access).
+pub struct Block<'a> {
+    /// Per column: the values as read (`None` for null), for text and text-number columns.
+    text: Vec<Vec<Option<&'a str>>>,
+    /// Per column: numbers of numeric (Parquet) columns.
+    num: Vec<Vec<Option<f64>>>,
+    /// Whether column `idx` is numeric.
+    numeric: [bool; c::COUNT],
+}
+
+impl<'a> Block<'a> {
+    /// Reads rows `range` of `cols`.
+    pub fn read(cols: &'a Columns, range: std::ops::Range<usize>) -> Block<'a> {
+        let (start, len) = (range.start as i64, range.len());
+        let mut text = Vec::with_capacity(c::COUNT);
+        let mut num = Vec::with_capacity(c::COUNT);
+        let mut numeric = [false; c::COUNT];
+        for (idx, is_numeric) in numeric.iter_mut().enumerate() {
+            match cols.get(idx) {
+                Col::Text(ca) => {
+                    // Columns are rechunked, so one arrow array holds every value.
+                    let rows = start as usize..start as usize + len;
+                    let values: Vec<Option<&'a str>> = match ca.downcast_iter().next() {
+                        Some(arr) if ca.chunks().len() == 1 => rows.map(|i| arr.get(i)).collect(),
+                        _ => rows.map(|i| ca.get(i)).collect(),
+                    };
+                    text.push(values);
+                    num.push(Vec::new());
+                }
+                Col::Num(ca) => {
+                    *is_numeric = true;
+                    num.push(ca.slice(start, len).iter().collect());
+                    text.push(Vec::new());
+                }
+                Col::Missing => {
+                    text.push(Vec::new());
+                    num.push(Vec::new());
+                }
+            }
+        }
+        Block { text, num, numeric }
+    }
+}
+
 impl<'a> Cells<'a> {
-    /// Reads row `i` of `cols`.
-    pub fn read(cols: &'a Columns, i: usize) -> Cells<'a> {
+    /// Row `k` of `block`.
+    pub fn read(block: &Block<'a>, k: usize) -> Cells<'a> {
         let mut text = [None; c::COUNT];
         let mut num = [Ok(None); c::COUNT];
         for (idx, (_, kind)) in INPUT_COLUMNS.iter().enumerate() {
-            let col = cols.get(idx);
-            match (kind, col) {
-                (Kind::Number, Col::Num(ca)) => num[idx] = Ok(ca.get(i)),
-                (Kind::Number, _) => {
-                    let t = col.text(i);
-                    text[idx] = t;
-                    num[idx] = match t {
-                        None => Ok(None),
-                        Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
-                    };
-                }
-                _ => text[idx] = col.text(i),
+            if block.numeric[idx] {
+                num[idx] = Ok(block.num[idx][k]);
+                continue;
+            }
+            let t = block.text[idx]
+                .get(k)
+                .copied()
+                .flatten()
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            text[idx] = t;
+            if *kind == Kind::Number {
+                num[idx] = match t {
+                    None => Ok(None),
+                    Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
+                };
             }
         }
-        let ids = [
-            cols.get(c::FACILITY_ID).verbatim(i),
-            cols.get(c::EQUIPMENT_ID).verbatim(i),
-        ];
+        let verbatim = |idx: usize| {
+            block.text[idx]
+                .get(k)
+                .copied()
+                .flatten()
+                .filter(|s| !s.trim().is_empty())
+        };
+        let ids = [verbatim(c::FACILITY_ID), verbatim(c::EQUIPMENT_ID)];
         Cells {
             text,
             num,
@@ -471,9 +523,9 @@ enum Draft {
     },
 }
 
-fn draft(cols: &Columns, i: usize, extra_errors: Vec<RowError>) -> Draft {
+fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>) -> Draft {
     let mut errs = extra_errors;
-    let cells = Cells::read(cols, i);
+    let cells = Cells::read(block, k);
     let p = parse_row(&cells, &mut errs);
     let mut row = RowResult {
         status: Status::Invalid,
@@ -676,7 +728,11 @@ pub fn process_range(
     opts: &RowOptions,
     calculate: bool,
 ) -> Vec<RowResult> {
-    let drafts: Vec<Draft> = range.map(|i| draft(cols, i, extra(i))).collect();
+    let block = Block::read(cols, range.clone());
+    let drafts: Vec<Draft> = range
+        .clone()
+        .map(|i| draft(&block, i - range.start, extra(i)))
+        .collect();
     if !calculate {
         return drafts
             .into_iter()

@@ -1,0 +1,248 @@
+//! Writing one run: binary `COPY` of the result and summary rows into temporary staging tables,
+//! then `INSERT … ON CONFLICT … DO UPDATE` into the keyed tables, and the run's record — all in
+//! one transaction, so a failure leaves the database as it was. Re-running the same input with
+//! the same `--as-of` changes nothing: a conflicting row is only rewritten when a value differs.
+
+use crate::core::aggregation::SUMMARY_COLUMNS;
+use crate::pipeline::output::OUTPUT_COLUMNS;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, Transaction};
+
+/// What one run writes.
+pub struct RunRecord<'a> {
+    /// Time-ordered run id.
+    pub run_id: uuid::Uuid,
+    /// When the run started.
+    pub started_at: DateTime<Utc>,
+    /// The time results are valid for (the history key).
+    pub as_of: DateTime<Utc>,
+    /// Input files with rows and content hashes.
+    pub inputs: serde_json::Value,
+    /// The result frame (SPEC §2 columns first).
+    pub results: &'a DataFrame,
+    /// The facility summary (without the portfolio row).
+    pub summary: &'a DataFrame,
+    /// Rows, invalid rows, not-applicable rows.
+    pub counts: (i64, i64, i64),
+}
+
+/// Rows written by one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Result rows inserted or changed.
+    pub results: u64,
+    /// Summary rows inserted or changed.
+    pub summaries: u64,
+}
+
+/// SQL type of an output or summary column.
+fn sql_type(dtype: &DataType) -> Type {
+    match dtype {
+        DataType::Float64 | DataType::Float32 => Type::FLOAT8,
+        DataType::Boolean => Type::BOOL,
+        DataType::Int32 | DataType::Int8 | DataType::Int16 | DataType::UInt8 | DataType::UInt16 => {
+            Type::INT4
+        }
+        DataType::Int64 | DataType::UInt32 | DataType::UInt64 => Type::INT8,
+        _ => Type::TEXT,
+    }
+}
+
+/// One column of a frame, readable row by row as a SQL value.
+enum Values {
+    Text(StringChunked),
+    Float(Float64Chunked),
+    Int4(Int32Chunked),
+    Int8(Int64Chunked),
+    Bool(BooleanChunked),
+}
+
+impl Values {
+    fn of(col: &Column, ty: &Type) -> Result<Values> {
+        let s = col.as_materialized_series().rechunk();
+        Ok(match *ty {
+            Type::FLOAT8 => Values::Float(s.cast(&DataType::Float64)?.f64()?.clone()),
+            Type::BOOL => Values::Bool(s.bool()?.clone()),
+            Type::INT4 => Values::Int4(s.cast(&DataType::Int32)?.i32()?.clone()),
+            Type::INT8 => Values::Int8(s.cast(&DataType::Int64)?.i64()?.clone()),
+            _ => Values::Text(s.cast(&DataType::String)?.str()?.clone()),
+        })
+    }
+}
+
+/// A staged value.
+enum Cell<'a> {
+    Text(Option<&'a str>),
+    Float(Option<f64>),
+    Int4(Option<i32>),
+    Int8(Option<i64>),
+    Bool(Option<bool>),
+}
+
+impl Cell<'_> {
+    fn sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Cell::Text(v) => v,
+            Cell::Float(v) => v,
+            Cell::Int4(v) => v,
+            Cell::Int8(v) => v,
+            Cell::Bool(v) => v,
+        }
+    }
+}
+
+/// Stages `columns` of `df` (key columns first, which must not be null) plus `as_of`, `run_id`
+/// and the input order `ord`, by binary COPY into temporary table `staging`.
+fn stage(
+    tx: &mut Transaction,
+    staging: &str,
+    like: &str,
+    df: &DataFrame,
+    columns: &[&str],
+    keys: usize,
+    rec: &RunRecord,
+) -> Result<()> {
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {staging} (LIKE {like}) ON COMMIT DROP; ALTER TABLE {staging} ADD COLUMN ord bigint"
+    ))?;
+    let mut types = Vec::with_capacity(columns.len() + 3);
+    let mut values = Vec::with_capacity(columns.len());
+    for name in columns {
+        let col = df.column(name)?;
+        let ty = sql_type(col.dtype());
+        values.push(Values::of(col, &ty)?);
+        types.push(ty);
+    }
+    types.extend([Type::TIMESTAMPTZ, Type::UUID, Type::INT8]);
+    let list = columns.join(", ");
+    let sink = tx.copy_in(&format!(
+        "COPY {staging} ({list}, as_of, run_id, ord) FROM STDIN (FORMAT binary)"
+    ))?;
+    let mut writer = BinaryCopyInWriter::new(sink, &types);
+    let mut cells: Vec<Cell> = Vec::with_capacity(columns.len());
+    for i in 0..df.height() {
+        cells.clear();
+        for (k, v) in values.iter().enumerate() {
+            cells.push(match v {
+                // Keys may not be null: a row without an id is stored with an empty id.
+                Values::Text(ca) => {
+                    Cell::Text(ca.get(i).or(if k < keys { Some("") } else { None }))
+                }
+                Values::Float(ca) => Cell::Float(ca.get(i)),
+                Values::Int4(ca) => Cell::Int4(ca.get(i)),
+                Values::Int8(ca) => Cell::Int8(ca.get(i)),
+                Values::Bool(ca) => Cell::Bool(ca.get(i)),
+            });
+        }
+        let ord = i as i64;
+        let mut row: Vec<&(dyn ToSql + Sync)> = cells.iter().map(Cell::sql).collect();
+        row.push(&rec.as_of);
+        row.push(&rec.run_id);
+        row.push(&ord);
+        writer.write(&row)?;
+    }
+    writer.finish()?;
+    Ok(())
+}
+
+/// `INSERT … SELECT DISTINCT ON (key) … ON CONFLICT (key) DO UPDATE … WHERE changed`: the last
+/// staged row of a key wins (duplicate ids are all invalid and carry the same kind of error).
+fn merge(
+    tx: &mut Transaction,
+    staging: &str,
+    target: &str,
+    key: &[&str],
+    columns: &[&str],
+) -> Result<u64> {
+    let all: Vec<&str> = columns.iter().copied().chain(["as_of", "run_id"]).collect();
+    let list = all.join(", ");
+    let key_list = key.join(", ");
+    let updated: Vec<&str> = all.iter().copied().filter(|c| !key.contains(c)).collect();
+    let set = updated
+        .iter()
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // run_id is not compared: re-running the same input leaves the row (and its run_id) as is.
+    let compared: Vec<&str> = updated.iter().copied().filter(|c| *c != "run_id").collect();
+    let old = compared
+        .iter()
+        .map(|c| format!("{target}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let new = compared
+        .iter()
+        .map(|c| format!("EXCLUDED.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO {target} ({list}) SELECT DISTINCT ON ({key_list}) {list} FROM {staging} ORDER BY {key_list}, ord DESC \
+         ON CONFLICT ({key_list}) DO UPDATE SET {set} WHERE ({old}) IS DISTINCT FROM ({new})"
+    );
+    Ok(tx.execute(sql.as_str(), &[])?)
+}
+
+/// Writes the run: results, facility summaries and the run record, in one transaction.
+pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
+    let mut tx = client.transaction()?;
+    let result_cols: Vec<&str> = OUTPUT_COLUMNS.to_vec();
+    stage(
+        &mut tx,
+        "voltmetrics_stage_results",
+        "voltmetrics_results",
+        rec.results,
+        &result_cols,
+        2,
+        rec,
+    )
+    .context("staging results")?;
+    let results = merge(
+        &mut tx,
+        "voltmetrics_stage_results",
+        "voltmetrics_results",
+        &["facility_id", "equipment_id", "as_of"],
+        &result_cols,
+    )
+    .context("upserting results")?;
+    let summary_cols: Vec<&str> = SUMMARY_COLUMNS.to_vec();
+    stage(
+        &mut tx,
+        "voltmetrics_stage_summaries",
+        "voltmetrics_facility_summaries",
+        rec.summary,
+        &summary_cols,
+        1,
+        rec,
+    )
+    .context("staging facility summaries")?;
+    let summaries = merge(
+        &mut tx,
+        "voltmetrics_stage_summaries",
+        "voltmetrics_facility_summaries",
+        &["facility_id", "as_of"],
+        &summary_cols,
+    )
+    .context("upserting facility summaries")?;
+    tx.execute(
+        "INSERT INTO voltmetrics_runs (run_id, started_at, finished_at, as_of, tool_version, methods, inputs, row_count, invalid_count, not_applicable_count, status)
+         VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, 'done')",
+        &[
+            &rec.run_id,
+            &rec.started_at,
+            &rec.as_of,
+            &crate::VERSION,
+            &crate::core::algorithms::ieee1584_2018::METHOD,
+            &rec.inputs,
+            &rec.counts.0,
+            &rec.counts.1,
+            &rec.counts.2,
+        ],
+    )
+    .context("recording the run")?;
+    tx.commit().context("committing")?;
+    Ok(Written { results, summaries })
+}
