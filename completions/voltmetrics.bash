@@ -588,7 +588,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --devices --fail-on --progress --danger-threshold --maintenance-intervals --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +639,22 @@ _voltmetrics() {
                     return 0
                     ;;
                 --maintenance-intervals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

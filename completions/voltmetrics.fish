@@ -53,7 +53,12 @@ always\t'Always draw it (on stderr)'
 never\t'Never'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres -d 'PostgreSQL URL: upsert results, summaries and the run record (history)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l migrate -d 'Apply pending database migrations before writing (otherwise a schema behind the binary is an error)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'

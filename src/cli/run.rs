@@ -2,6 +2,7 @@
 //! parallel, write the results (and the facility summary), report, and gate.
 
 use super::{write_stdout, UsageError};
+use crate::cache::Cache;
 use crate::core::aggregation::summarize;
 use crate::core::algorithms::ieee1584_2018::METHOD;
 use crate::core::compliance::MaintenanceIntervals;
@@ -12,7 +13,7 @@ use crate::io::write::{write_file_atomic, write_frame, Format, RunMetadata};
 use crate::pipeline::output::append_passthrough;
 use crate::pipeline::rows::RowOptions;
 use crate::pipeline::{process, Counts};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
@@ -87,6 +88,31 @@ pub struct RunArgs {
         default_value = "60,36,12"
     )]
     pub maintenance_intervals: String,
+    /// PostgreSQL URL: upsert results, summaries and the run record (history).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VOLTMETRICS_POSTGRES_URL",
+        hide_env_values = true
+    )]
+    pub postgres: Option<String>,
+    /// Apply pending database migrations before writing (otherwise a schema behind the binary is an error).
+    #[arg(long)]
+    pub migrate: bool,
+    /// Redis URL: warm the latest results, facility summaries and run status.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VOLTMETRICS_REDIS_URL",
+        hide_env_values = true
+    )]
+    pub redis: Option<String>,
+    /// Prefix of every Redis key (and of the `runs` channel).
+    #[arg(long = "redis-prefix", value_name = "P", default_value = crate::cache::DEFAULT_PREFIX)]
+    pub redis_prefix: String,
+    /// Expire the Redis keys after this many seconds [default: never].
+    #[arg(long = "redis-ttl", value_name = "SECONDS")]
+    pub redis_ttl: Option<u64>,
     /// No summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -257,14 +283,60 @@ pub fn gate(fail_on: &[FailOn], c: &Counts) -> Exit {
 /// `voltmetrics run`.
 pub fn run(args: &RunArgs) -> Result<Exit> {
     let cfg = configure(args)?;
+    let run_id = uuid::Uuid::now_v7();
+    let mut cache = match &args.redis {
+        Some(url) => Some(
+            Cache::connect(url, &args.redis_prefix, &run_id.to_string(), args.redis_ttl)
+                .context("stage queued")?,
+        ),
+        None => None,
+    };
+    if let Some(c) = cache.as_mut() {
+        c.status("queued", &[])
+            .with_context(|| format!("stage queued: Redis {}", redact_opt(&args.redis)))?;
+    }
+    match run_stages(args, &cfg, run_id, &mut cache) {
+        Ok(exit) => Ok(exit),
+        Err(e) => {
+            // Tell the readers, when Redis is reachable; the run's error is what the user sees.
+            if let Some(c) = cache.as_mut() {
+                let msg = format!("{e:#}");
+                let _ = c.status("failed", &[("error", msg.clone())]);
+                let _ = c.publish(&serde_json::json!({"run_id": run_id.to_string(), "status": "failed", "error": msg}));
+            }
+            Err(e)
+        }
+    }
+}
+
+fn redact_opt(url: &Option<String>) -> String {
+    url.as_deref().map(crate::db::redact).unwrap_or_default()
+}
+
+fn run_stages(
+    args: &RunArgs,
+    cfg: &RunConfig,
+    run_id: uuid::Uuid,
+    cache: &mut Option<Cache>,
+) -> Result<Exit> {
     let started = Instant::now();
-    let run_id = uuid::Uuid::now_v7().to_string();
+    let started_at = Utc::now();
     let mut stages: Vec<(&str, f64)> = Vec::new();
     let mut lap = Instant::now();
     let mut mark = |name: &'static str, stages: &mut Vec<(&str, f64)>| {
         stages.push((name, lap.elapsed().as_secs_f64()));
         lap = Instant::now();
     };
+    let redis_server = format!("Redis {}", redact_opt(&args.redis));
+    let set_status =
+        |cache: &mut Option<Cache>, status: &str, fields: &[(&str, String)]| -> Result<()> {
+            if let Some(c) = cache.as_mut() {
+                c.status(status, fields)
+                    .with_context(|| format!("stage {status}: {redis_server}"))?;
+            }
+            Ok(())
+        };
+    set_status(cache, "reading", &[])?;
     let inv = read_inputs(&args.inputs)?;
     mark("read", &mut stages);
     let n = inv.frame.height();
@@ -276,6 +348,7 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
             cfg.jobs
         );
     }
+    set_status(cache, "calculating", &[("rows", n.to_string())])?;
     let bar = progress_bar(args.progress, args.quiet, n);
     let on_progress = |done: usize| {
         if let Some(b) = &bar {
@@ -287,7 +360,7 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let meta = run_metadata(&run_id, &cfg.as_of, &inv);
+    let meta = run_metadata(&run_id.to_string(), &cfg.as_of, &inv);
     let mut results = processed.results;
     append_passthrough(&inv, &mut results)?;
     match &cfg.output {
@@ -303,6 +376,70 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
     }
     mark("summary", &mut stages);
     let c = processed.counts;
+    let counts_fields = || {
+        vec![
+            ("rows", c.rows.to_string()),
+            ("invalid", c.invalid.to_string()),
+            ("not_applicable", c.not_applicable.to_string()),
+            ("facilities", facilities.to_string()),
+        ]
+    };
+    // Files first, then PostgreSQL, then Redis.
+    if args.postgres.is_some() || cache.is_some() {
+        set_status(cache, "persisting", &counts_fields())?;
+        let facility_summary = summarize(&agg, false)?;
+        if let Some(url) = &args.postgres {
+            let server = format!("PostgreSQL {}", crate::db::redact(url));
+            let stage = || format!("stage persisting: {server}");
+            let mut client = crate::db::connect(url).with_context(stage)?;
+            if args.migrate {
+                crate::db::migrations::migrate(&mut client, None).with_context(stage)?;
+            }
+            crate::db::migrations::require_current(&mut client).with_context(stage)?;
+            let inputs: Vec<serde_json::Value> = inv
+                .sources
+                .iter()
+                .map(|s| serde_json::json!({"path": s.path, "rows": s.rows, "fnv1a64": s.content_hash}))
+                .collect();
+            let record = crate::db::store::RunRecord {
+                run_id,
+                started_at,
+                as_of: cfg.as_of,
+                inputs: serde_json::Value::Array(inputs),
+                results: &results,
+                summary: &facility_summary,
+                counts: (c.rows as i64, c.invalid as i64, c.not_applicable as i64),
+            };
+            let written = crate::db::store::persist(&mut client, &record).with_context(stage)?;
+            if args.verbose > 0 {
+                eprintln!(
+                    "voltmetrics: {server}: {} result and {} summary rows inserted or changed",
+                    written.results, written.summaries
+                );
+            }
+            mark("postgres", &mut stages);
+        }
+        if let Some(cch) = cache.as_mut() {
+            cch.warm(&results, &facility_summary)
+                .with_context(|| format!("stage persisting: {redis_server}"))?;
+            mark("redis", &mut stages);
+        }
+    }
+    let timings: Vec<(String, String)> = stages
+        .iter()
+        .map(|(n, t)| (format!("{}_s", n.replace('+', "_")), format!("{t:.3}")))
+        .collect();
+    let mut done_fields = counts_fields();
+    done_fields.extend(timings.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    set_status(cache, "done", &done_fields)?;
+    if let Some(cch) = cache.as_mut() {
+        cch.publish(&serde_json::json!({
+            "run_id": run_id.to_string(), "status": "done", "rows": c.rows, "invalid": c.invalid,
+            "not_applicable": c.not_applicable, "facilities": facilities,
+            "as_of": cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }))
+        .with_context(|| format!("stage done: {redis_server}"))?;
+    }
     if args.verbose > 0 {
         let parts: Vec<String> = stages
             .iter()
