@@ -223,12 +223,11 @@ impl Cache {
                 for &i in idx {
                     let e = eq.get(i).unwrap_or("");
                     let key = format!("{}eq:{fk}:{}", self.prefix, escape(e));
-                    p.cmd("DEL").arg(&key).ignore();
+                    // Every field every time (missing values as empty strings), so no field of
+                    // an older run survives and no DEL is needed.
                     let h = p.cmd("HSET").arg(&key).arg("run_id").arg(&self.run_id);
                     for (name, ca) in &cols {
-                        if let Some(v) = ca.get(i) {
-                            h.arg(name).arg(v);
-                        }
+                        h.arg(name).arg(ca.get(i).unwrap_or(""));
                     }
                     h.ignore();
                     self.ttl(&mut p, &key);

@@ -7,6 +7,7 @@ use crate::core::aggregation::SUMMARY_COLUMNS;
 use crate::pipeline::output::OUTPUT_COLUMNS;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use polars::prelude::PlHashSet;
 use polars::prelude::*;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
@@ -157,6 +158,7 @@ fn merge(
     target: &str,
     key: &[&str],
     columns: &[&str],
+    unique: bool,
 ) -> Result<u64> {
     let all: Vec<&str> = columns.iter().copied().chain(["as_of", "run_id"]).collect();
     let list = all.join(", ");
@@ -179,15 +181,50 @@ fn merge(
         .map(|c| format!("EXCLUDED.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    // Without repeated keys (the usual case) there is nothing to pick: no sort of the run.
+    let select = if unique {
+        format!("SELECT {list} FROM {staging}")
+    } else {
+        format!(
+            "SELECT DISTINCT ON ({key_list}) {list} FROM {staging} ORDER BY {key_list}, ord DESC"
+        )
+    };
     let sql = format!(
-        "INSERT INTO {target} ({list}) SELECT DISTINCT ON ({key_list}) {list} FROM {staging} ORDER BY {key_list}, ord DESC \
+        "INSERT INTO {target} ({list}) {select} \
          ON CONFLICT ({key_list}) DO UPDATE SET {set} WHERE ({old}) IS DISTINCT FROM ({new})"
     );
     Ok(tx.execute(sql.as_str(), &[])?)
 }
 
+/// Whether the frame's key columns (text, null read as empty) are unique.
+fn keys_unique(df: &DataFrame, key: &[&str]) -> Result<bool> {
+    let cols = key
+        .iter()
+        .map(|k| {
+            Ok(df
+                .column(k)?
+                .as_materialized_series()
+                .cast(&DataType::String)?
+                .str()?
+                .clone())
+        })
+        .collect::<Result<Vec<StringChunked>>>()?;
+    let mut seen: PlHashSet<(&str, &str)> =
+        PlHashSet::with_capacity_and_hasher(df.height(), Default::default());
+    for i in 0..df.height() {
+        let a = cols[0].get(i).unwrap_or("");
+        let b = cols.get(1).and_then(|c| c.get(i)).unwrap_or("");
+        if !seen.insert((a, b)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Writes the run: results, facility summaries and the run record, in one transaction.
 pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
+    let results_unique = keys_unique(rec.results, &["facility_id", "equipment_id"])?;
+    let summaries_unique = keys_unique(rec.summary, &["facility_id"])?;
     let mut tx = client.transaction()?;
     let result_cols: Vec<&str> = OUTPUT_COLUMNS.to_vec();
     stage(
@@ -206,6 +243,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         "voltmetrics_results",
         &["facility_id", "equipment_id", "as_of"],
         &result_cols,
+        results_unique,
     )
     .context("upserting results")?;
     let summary_cols: Vec<&str> = SUMMARY_COLUMNS.to_vec();
@@ -225,6 +263,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         "voltmetrics_facility_summaries",
         &["facility_id", "as_of"],
         &summary_cols,
+        summaries_unique,
     )
     .context("upserting facility summaries")?;
     tx.execute(
