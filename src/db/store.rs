@@ -159,6 +159,7 @@ fn merge(
     key: &[&str],
     columns: &[&str],
     unique: bool,
+    as_of: &DateTime<Utc>,
 ) -> Result<u64> {
     let all: Vec<&str> = columns.iter().copied().chain(["as_of", "run_id"]).collect();
     let list = all.join(", ");
@@ -181,18 +182,32 @@ fn merge(
         .map(|c| format!("EXCLUDED.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    // Without repeated keys (the usual case) there is nothing to pick: no sort of the run.
+    // Rows go in key order either way: the primary-key index is then filled sequentially (much
+    // faster than in input order). Without repeated keys (the usual case) nothing is picked.
     let select = if unique {
-        format!("SELECT {list} FROM {staging}")
+        format!("SELECT {list} FROM {staging} ORDER BY {key_list}")
     } else {
         format!(
             "SELECT DISTINCT ON ({key_list}) {list} FROM {staging} ORDER BY {key_list}, ord DESC"
         )
     };
-    let sql = format!(
-        "INSERT INTO {target} ({list}) {select} \
-         ON CONFLICT ({key_list}) DO UPDATE SET {set} WHERE ({old}) IS DISTINCT FROM ({new})"
-    );
+    // A first run for this as-of (the nightly case) cannot conflict: a plain INSERT skips the
+    // speculative-insertion work. Should another run insert the same keys meanwhile, the
+    // unique index refuses and this transaction rolls back as a whole.
+    let existing: bool = tx
+        .query_one(
+            &format!("SELECT EXISTS (SELECT 1 FROM {target} WHERE as_of = $1)"),
+            &[as_of],
+        )?
+        .get(0);
+    let sql = if existing {
+        format!(
+            "INSERT INTO {target} ({list}) {select} \
+             ON CONFLICT ({key_list}) DO UPDATE SET {set} WHERE ({old}) IS DISTINCT FROM ({new})"
+        )
+    } else {
+        format!("INSERT INTO {target} ({list}) {select}")
+    };
     Ok(tx.execute(sql.as_str(), &[])?)
 }
 
@@ -244,6 +259,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         &["facility_id", "equipment_id", "as_of"],
         &result_cols,
         results_unique,
+        &rec.as_of,
     )
     .context("upserting results")?;
     let summary_cols: Vec<&str> = SUMMARY_COLUMNS.to_vec();
@@ -264,6 +280,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         &["facility_id", "as_of"],
         &summary_cols,
         summaries_unique,
+        &rec.as_of,
     )
     .context("upserting facility summaries")?;
     tx.execute(
