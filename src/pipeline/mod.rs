@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Rows per parallel task.
-pub const CHUNK_ROWS: usize = 16 * 1024;
+pub const CHUNK_ROWS: usize = 4096;
 
 /// Errors for duplicate `(facility_id, equipment_id)` pairs: every row of a pair is invalid and
 /// names the other rows.

@@ -144,16 +144,86 @@ pub fn append_passthrough(inv: &Inventory, df: &mut DataFrame) -> PolarsResult<(
     Ok(())
 }
 
+/// The numeric result columns, extracted in one pass over a block's rows.
+#[allow(clippy::type_complexity)]
+const F64_COLUMNS: [(&str, fn(&RowResult) -> Option<f64>); 20] = [
+    ("gap_mm", |r| r.geometry[0]),
+    ("working_distance_mm", |r| r.geometry[1]),
+    ("enclosure_height_mm", |r| r.geometry[2]),
+    ("enclosure_width_mm", |r| r.geometry[3]),
+    ("enclosure_depth_mm", |r| r.geometry[4]),
+    ("arcing_current_ka", |r| {
+        r.results.map(|x| x.arcing_current_ka)
+    }),
+    ("arcing_current_reduced_ka", |r| {
+        r.results.map(|x| x.arcing_current_reduced_ka)
+    }),
+    ("arc_duration_ms", |r| r.durations[0]),
+    ("arc_duration_reduced_ms", |r| r.durations[1]),
+    ("incident_energy_full_cal_cm2", |r| {
+        r.assessment.map(|x| x.incident_energy_full_cal_cm2)
+    }),
+    ("incident_energy_reduced_cal_cm2", |r| {
+        r.assessment.map(|x| x.incident_energy_reduced_cal_cm2)
+    }),
+    ("incident_energy_cal_cm2", |r| {
+        r.assessment.map(|x| x.incident_energy_cal_cm2)
+    }),
+    ("incident_energy_j_cm2", |r| {
+        r.assessment.map(|x| x.incident_energy_j_cm2)
+    }),
+    ("arc_flash_boundary_full_mm", |r| {
+        r.results.map(|x| x.arc_flash_boundary_full_mm)
+    }),
+    ("arc_flash_boundary_reduced_mm", |r| {
+        r.results.map(|x| x.arc_flash_boundary_reduced_mm)
+    }),
+    ("arc_flash_boundary_mm", |r| {
+        r.assessment.map(|x| x.arc_flash_boundary_mm)
+    }),
+    ("min_arc_rating_cal_cm2", |r| {
+        r.assessment.map(|x| x.min_arc_rating_cal_cm2)
+    }),
+    ("limited_approach_movable_mm", |r| {
+        approach(shock_of(r).map(|s| s.limited_approach_movable))
+    }),
+    ("limited_approach_fixed_mm", |r| {
+        approach(shock_of(r).map(|s| s.limited_approach_fixed))
+    }),
+    ("restricted_approach_mm", |r| {
+        approach(shock_of(r).map(|s| s.restricted_approach))
+    }),
+];
+
+/// Shock boundaries depend only on the voltage: given for ok and not_applicable rows.
+fn shock_of(r: &RowResult) -> Option<crate::core::nfpa70e::ShockBoundaries> {
+    r.shock.filter(|_| r.status != Status::Invalid)
+}
+
 /// The result columns (SPEC §2, without the passed-through ones) of input rows
 /// `start..start + rows.len()`.
 pub fn results_chunk(cols: &Columns, start: usize, rows: &[RowResult]) -> PolarsResult<DataFrame> {
     let n = rows.len();
+    let mut numeric: Vec<Vec<Option<f64>>> =
+        F64_COLUMNS.iter().map(|_| Vec::with_capacity(n)).collect();
+    for r in rows {
+        for (out, (_, get)) in numeric.iter_mut().zip(F64_COLUMNS.iter()) {
+            out.push(get(r));
+        }
+    }
+    let mut numeric: std::collections::HashMap<&str, Column> = F64_COLUMNS
+        .iter()
+        .zip(numeric)
+        .map(|((name, _), v)| (*name, Column::new((*name).into(), v)))
+        .collect();
+    let mut take = |name: &str| {
+        numeric
+            .remove(name)
+            .unwrap_or_else(|| Column::full_null(name.into(), n, &DataType::Float64))
+    };
     let ids = |idx: usize, name: &str| id_slice(cols, idx, name, start, n);
     let ok = |r: &RowResult| r.status == Status::Ok;
     let a = |r: &RowResult| r.assessment;
-    let res = |r: &RowResult| r.results;
-    // Shock boundaries depend only on the voltage: given for ok and not_applicable rows.
-    let shock = |r: &RowResult| r.shock.filter(|_| r.status != Status::Invalid);
     let columns = vec![
         ids(c::FACILITY_ID, "facility_id"),
         ids(c::EQUIPMENT_ID, "equipment_id"),
@@ -161,51 +231,31 @@ pub fn results_chunk(cols: &Columns, start: usize, rows: &[RowResult]) -> Polars
         string_col("errors", rows, |r| non_empty(r.errors_text())),
         str_col("method", rows, |r| r.method()),
         str_col("electrode_config", rows, |r| r.config.map(|c| c.as_str())),
-        f64_col("gap_mm", rows, |r| r.geometry[0]),
-        f64_col("working_distance_mm", rows, |r| r.geometry[1]),
-        f64_col("enclosure_height_mm", rows, |r| r.geometry[2]),
-        f64_col("enclosure_width_mm", rows, |r| r.geometry[3]),
-        f64_col("enclosure_depth_mm", rows, |r| r.geometry[4]),
+        take("gap_mm"),
+        take("working_distance_mm"),
+        take("enclosure_height_mm"),
+        take("enclosure_width_mm"),
+        take("enclosure_depth_mm"),
         keyed_col(
             "defaults_applied",
             rows.iter().map(|r| Some(u16::from(r.defaults.0))).collect(),
             |k| DefaultsApplied(k as u8).joined(),
         ),
-        f64_col("arcing_current_ka", rows, |r| {
-            res(r).map(|x| x.arcing_current_ka)
-        }),
-        f64_col("arcing_current_reduced_ka", rows, |r| {
-            res(r).map(|x| x.arcing_current_reduced_ka)
-        }),
-        f64_col("arc_duration_ms", rows, |r| r.durations[0]),
-        f64_col("arc_duration_reduced_ms", rows, |r| r.durations[1]),
-        f64_col("incident_energy_full_cal_cm2", rows, |r| {
-            a(r).map(|x| x.incident_energy_full_cal_cm2)
-        }),
-        f64_col("incident_energy_reduced_cal_cm2", rows, |r| {
-            a(r).map(|x| x.incident_energy_reduced_cal_cm2)
-        }),
-        f64_col("incident_energy_cal_cm2", rows, |r| {
-            a(r).map(|x| x.incident_energy_cal_cm2)
-        }),
-        f64_col("incident_energy_j_cm2", rows, |r| {
-            a(r).map(|x| x.incident_energy_j_cm2)
-        }),
-        f64_col("arc_flash_boundary_full_mm", rows, |r| {
-            res(r).map(|x| x.arc_flash_boundary_full_mm)
-        }),
-        f64_col("arc_flash_boundary_reduced_mm", rows, |r| {
-            res(r).map(|x| x.arc_flash_boundary_reduced_mm)
-        }),
-        f64_col("arc_flash_boundary_mm", rows, |r| {
-            a(r).map(|x| x.arc_flash_boundary_mm)
-        }),
+        take("arcing_current_ka"),
+        take("arcing_current_reduced_ka"),
+        take("arc_duration_ms"),
+        take("arc_duration_reduced_ms"),
+        take("incident_energy_full_cal_cm2"),
+        take("incident_energy_reduced_cal_cm2"),
+        take("incident_energy_cal_cm2"),
+        take("incident_energy_j_cm2"),
+        take("arc_flash_boundary_full_mm"),
+        take("arc_flash_boundary_reduced_mm"),
+        take("arc_flash_boundary_mm"),
         str_col("governing_case", rows, |r| {
             a(r).map(|x| x.governing_case.as_str())
         }),
-        f64_col("min_arc_rating_cal_cm2", rows, |r| {
-            a(r).map(|x| x.min_arc_rating_cal_cm2)
-        }),
+        take("min_arc_rating_cal_cm2"),
         Column::new(
             "ppe_category".into(),
             rows.iter()
@@ -218,15 +268,9 @@ pub fn results_chunk(cols: &Columns, start: usize, rows: &[RowResult]) -> Polars
                 .map(|r| a(r).map(|x| x.danger))
                 .collect::<Vec<Option<bool>>>(),
         ),
-        f64_col("limited_approach_movable_mm", rows, |r| {
-            approach(shock(r).map(|s| s.limited_approach_movable))
-        }),
-        f64_col("limited_approach_fixed_mm", rows, |r| {
-            approach(shock(r).map(|s| s.limited_approach_fixed))
-        }),
-        f64_col("restricted_approach_mm", rows, |r| {
-            approach(shock(r).map(|s| s.restricted_approach))
-        }),
+        take("limited_approach_movable_mm"),
+        take("limited_approach_fixed_mm"),
+        take("restricted_approach_mm"),
         str_col("compliance_status", rows, |r| {
             r.findings.filter(|_| ok(r)).map(|f| f.status())
         }),
