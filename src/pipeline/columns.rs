@@ -102,53 +102,11 @@ impl Col {
         Ok(Col::Text(s.cast(&DataType::String)?.str()?.clone()))
     }
 
-    /// Whether the column exists.
-    pub fn present(&self) -> bool {
-        !matches!(self, Col::Missing)
-    }
-
-    /// The raw text of row `i` (numbers formatted), trimmed; `None` when empty or missing.
-    pub fn text(&self, i: usize) -> Option<&str> {
-        match self {
-            Col::Text(ca) => ca.get(i).map(str::trim).filter(|s| !s.is_empty()),
-            _ => None,
-        }
-    }
-
     /// The text of row `i` exactly as read (`None` when null or missing).
     pub fn raw(&self, i: usize) -> Option<&str> {
         match self {
             Col::Text(ca) => ca.get(i),
             _ => None,
-        }
-    }
-
-    /// The untrimmed text of row `i` (ids are kept verbatim).
-    pub fn verbatim(&self, i: usize) -> Option<&str> {
-        match self {
-            Col::Text(ca) => ca.get(i).filter(|s| !s.trim().is_empty()),
-            _ => None,
-        }
-    }
-
-    /// A number: `Ok(None)` when empty, `Err(text)` when the text is not a number.
-    pub fn number(&self, i: usize) -> Result<Option<f64>, String> {
-        match self {
-            Col::Missing => Ok(None),
-            Col::Num(ca) => Ok(ca.get(i)),
-            Col::Text(ca) => match ca.get(i).map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(None),
-                Some(s) => s.parse::<f64>().map(Some).map_err(|_| s.to_string()),
-            },
-        }
-    }
-
-    /// The value as text for messages and hashing (numbers in shortest round-trip form).
-    pub fn display(&self, i: usize) -> Option<String> {
-        match self {
-            Col::Missing => None,
-            Col::Num(ca) => ca.get(i).map(|v| v.to_string()),
-            Col::Text(ca) => ca.get(i).map(str::to_string),
         }
     }
 }
