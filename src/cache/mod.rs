@@ -18,7 +18,7 @@
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
-use redis::{Connection, Pipeline};
+use redis::Connection;
 use std::collections::HashMap;
 
 /// The default key prefix.
@@ -38,8 +38,94 @@ pub fn escape(id: &str) -> String {
     out
 }
 
+/// Appends `id` escaped as by [`escape`] to `out`, without allocating.
+fn escape_into(out: &mut Vec<u8>, id: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in id.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+    }
+}
+
+/// Commands encoded in the Redis protocol (RESP) into one buffer, to be sent in one write.
+/// Hand-encoded because the warm-up sends tens of millions of arguments; the client library's
+/// command builder allocates per argument.
+#[derive(Default)]
+struct Packed {
+    buf: Vec<u8>,
+    commands: usize,
+}
+
+impl Packed {
+    fn decimal(&mut self, mut n: usize) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[i..]);
+    }
+
+    /// Starts a command of `args` arguments (its name included).
+    fn command(&mut self, args: usize) {
+        self.commands += 1;
+        self.buf.push(b'*');
+        self.decimal(args);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+
+    fn arg(&mut self, a: &[u8]) {
+        self.buf.push(b'$');
+        self.decimal(a.len());
+        self.buf.extend_from_slice(b"\r\n");
+        self.buf.extend_from_slice(a);
+        self.buf.extend_from_slice(b"\r\n");
+    }
+
+    fn cmd(&mut self, args: &[&[u8]]) {
+        self.command(args.len());
+        for a in args {
+            self.arg(a);
+        }
+    }
+
+    /// Sends every command, reads every reply and fails on the first error reply (replies
+    /// inside `EXEC` included).
+    fn send(&mut self, conn: &mut Connection) -> Result<Vec<redis::Value>> {
+        conn.send_packed_command(&self.buf)?;
+        let mut replies = Vec::with_capacity(self.commands);
+        for _ in 0..self.commands {
+            let v = conn.recv_response()?;
+            if let Some(e) = first_error(&v) {
+                anyhow::bail!("Redis replied with an error: {e}");
+            }
+            replies.push(v);
+        }
+        self.buf.clear();
+        self.commands = 0;
+        Ok(replies)
+    }
+}
+
+fn first_error(v: &redis::Value) -> Option<String> {
+    match v {
+        redis::Value::ServerError(e) => Some(format!("{e:?}")),
+        redis::Value::Array(items) => items.iter().find_map(first_error),
+        _ => None,
+    }
+}
+
 /// A connection for one run.
 pub struct Cache {
+    client: redis::Client,
     conn: Connection,
     prefix: String,
     run_id: String,
@@ -69,8 +155,13 @@ pub const EQUIPMENT_FIELDS: [&str; 18] = [
 ];
 
 /// Facilities per pipelined round trip.
-const FACILITIES_PER_PIPELINE: usize = 64;
+const FACILITIES_PER_PIPELINE: usize = 32;
 
+/// Connections the warm-up writes over: while the server executes one connection's batch,
+/// the next batch is encoded for another, so client and server work at the same time.
+const WARM_CONNECTIONS: usize = 3;
+
+/// Text columns, each in one chunk (for cheap random access).
 fn text_columns(df: &DataFrame, names: &[&str]) -> Result<Vec<(String, StringChunked)>> {
     names
         .iter()
@@ -79,10 +170,37 @@ fn text_columns(df: &DataFrame, names: &[&str]) -> Result<Vec<(String, StringChu
             let s = df
                 .column(n)?
                 .as_materialized_series()
-                .cast(&DataType::String)?;
+                .cast(&DataType::String)?
+                .rechunk();
             Ok((n.to_string(), s.str()?.clone()))
         })
         .collect()
+}
+
+/// The arrow array behind a text column.
+type Utf8ViewArray = <StringType as PolarsDataType>::Array;
+
+/// The single array of a rechunked text column.
+fn array(ca: &StringChunked) -> &Utf8ViewArray {
+    ca.downcast_iter()
+        .next()
+        .expect("a rechunked column has one chunk")
+}
+
+fn find<'a>(cols: &'a [(String, StringChunked)], name: &str) -> Option<&'a Utf8ViewArray> {
+    cols.iter()
+        .find(|(c, _)| c == name)
+        .map(|(_, ca)| array(ca))
+}
+
+/// What one warm-up task reads: the result and summary columns and the rows of each facility.
+struct WarmData<'a> {
+    cols: Vec<(&'a str, &'a Utf8ViewArray)>,
+    eq: &'a Utf8ViewArray,
+    ie: &'a Utf8ViewArray,
+    facilities: Vec<(&'a str, Vec<u32>)>,
+    sum_cols: Vec<(&'a str, &'a Utf8ViewArray)>,
+    summary_row: HashMap<&'a str, usize>,
 }
 
 impl Cache {
@@ -94,6 +212,7 @@ impl Cache {
             .get_connection()
             .with_context(|| format!("Redis {}: cannot connect", crate::db::redact(url)))?;
         Ok(Cache {
+            client,
             conn,
             prefix: prefix.to_string(),
             run_id: run_id.to_string(),
@@ -142,125 +261,207 @@ impl Cache {
         Ok(())
     }
 
-    fn ttl(&self, p: &mut Pipeline, key: &str) {
-        if let Some(ttl) = self.ttl {
-            p.cmd("EXPIRE").arg(key).arg(ttl).ignore();
-        }
-    }
-
     /// Writes every facility's equipment, summary and sorted set. Returns equipment written.
+    ///
+    /// Facilities are written in batches over [`WARM_CONNECTIONS`] connections; each facility
+    /// is one `MULTI`/`EXEC` block on one connection, so readers never see a facility half
+    /// written, whichever connection wrote it.
     pub fn warm(&mut self, results: &DataFrame, summary: &DataFrame) -> Result<usize> {
         let n = results.height();
         let cols = text_columns(results, &EQUIPMENT_FIELDS)?;
-        let col = |name: &str| cols.iter().find(|(c, _)| c == name).map(|(_, ca)| ca);
-        let fac = col("facility_id").context("results without facility_id")?;
-        let eq = col("equipment_id").context("results without equipment_id")?;
-        let ie = results
-            .column("incident_energy_cal_cm2")?
-            .as_materialized_series()
-            .f64()?
-            .clone();
-        // Rows by facility, in input order.
-        let mut order: Vec<String> = Vec::new();
-        let mut rows: HashMap<String, Vec<usize>> = HashMap::new();
+        let fac = find(&cols, "facility_id").context("results without facility_id")?;
+        let eq = find(&cols, "equipment_id").context("results without equipment_id")?;
+        let ie_col = text_columns(results, &["incident_energy_cal_cm2"])?;
+        let ie =
+            find(&ie_col, "incident_energy_cal_cm2").context("results without incident energy")?;
+        // Rows by facility, facilities in order of first appearance.
+        let mut facilities: Vec<(&str, Vec<u32>)> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
         for i in 0..n {
-            let f = fac.get(i).unwrap_or("").to_string();
-            rows.entry(f.clone())
-                .or_insert_with(|| {
-                    order.push(f);
-                    Vec::new()
-                })
-                .push(i);
+            let f = fac.get(i).unwrap_or("");
+            let k = *slot.entry(f).or_insert_with(|| {
+                facilities.push((f, Vec::new()));
+                facilities.len() - 1
+            });
+            facilities[k].1.push(i as u32);
         }
         let sum_cols = text_columns(summary, &crate::core::aggregation::SUMMARY_COLUMNS)?;
-        let sum_fac = sum_cols
-            .iter()
-            .find(|(c, _)| c == "facility_id")
-            .map(|(_, ca)| ca.clone());
-        let mut summary_row: HashMap<String, usize> = HashMap::new();
-        if let Some(sf) = &sum_fac {
+        let mut summary_row: HashMap<&str, usize> = HashMap::new();
+        if let Some(sf) = find(&sum_cols, "facility_id") {
             for i in 0..summary.height() {
-                summary_row.insert(sf.get(i).unwrap_or("").to_string(), i);
+                summary_row.insert(sf.get(i).unwrap_or(""), i);
             }
         }
-        let ids = |f: &str| escape(f);
-        for group in order.chunks(FACILITIES_PER_PIPELINE) {
-            // Old members, to delete the keys of equipment that left the inventory.
-            let mut q = redis::pipe();
-            for f in group {
-                q.cmd("SMEMBERS")
-                    .arg(format!("{}facility:{}:equipment", self.prefix, ids(f)));
-            }
-            let old: Vec<Vec<String>> = q.query(&mut self.conn)?;
-            let mut p = redis::pipe();
-            for (f, old_members) in group.iter().zip(old) {
-                let fk = ids(f);
-                let members_key = format!("{}facility:{fk}:equipment", self.prefix);
-                let zkey = format!("{}facility:{fk}:by_incident_energy", self.prefix);
-                let skey = format!("{}facility:{fk}:summary", self.prefix);
-                let idx = &rows[f];
-                p.cmd("MULTI").ignore();
-                let new_members: std::collections::HashSet<&str> =
-                    idx.iter().filter_map(|&i| eq.get(i)).collect();
-                for stale in old_members
-                    .iter()
-                    .filter(|m| !new_members.contains(m.as_str()))
-                {
-                    p.cmd("DEL")
-                        .arg(format!("{}eq:{fk}:{}", self.prefix, escape(stale)))
-                        .ignore();
-                }
-                p.cmd("DEL")
-                    .arg(&zkey)
-                    .arg(&members_key)
-                    .arg(&skey)
-                    .ignore();
-                let mut zadd = redis::cmd("ZADD");
-                zadd.arg(&zkey);
-                let mut any_score = false;
-                let mut sadd = redis::cmd("SADD");
-                sadd.arg(&members_key);
-                for &i in idx {
-                    let e = eq.get(i).unwrap_or("");
-                    let key = format!("{}eq:{fk}:{}", self.prefix, escape(e));
-                    // Every field every time (missing values as empty strings), so no field of
-                    // an older run survives and no DEL is needed.
-                    let h = p.cmd("HSET").arg(&key).arg("run_id").arg(&self.run_id);
-                    for (name, ca) in &cols {
-                        h.arg(name).arg(ca.get(i).unwrap_or(""));
-                    }
-                    h.ignore();
-                    self.ttl(&mut p, &key);
-                    if let Some(score) = ie.get(i) {
-                        zadd.arg(score).arg(e);
-                        any_score = true;
-                    }
-                    sadd.arg(e);
-                }
-                if any_score {
-                    p.add_command(zadd).ignore();
-                    self.ttl(&mut p, &zkey);
-                }
-                p.add_command(sadd).ignore();
-                self.ttl(&mut p, &members_key);
-                if let Some(&si) = summary_row.get(f) {
-                    let h = p.cmd("HSET").arg(&skey).arg("run_id").arg(&self.run_id);
-                    for (name, ca) in &sum_cols {
-                        if let Some(v) = ca.get(si) {
-                            h.arg(name).arg(v);
-                        }
-                    }
-                    h.ignore();
-                    self.ttl(&mut p, &skey);
-                }
-                p.cmd("EXEC").ignore();
-            }
-            p.query::<()>(&mut self.conn).context("writing equipment")?;
+        let data = WarmData {
+            cols: cols.iter().map(|(c, ca)| (c.as_str(), array(ca))).collect(),
+            eq,
+            ie,
+            facilities,
+            sum_cols: sum_cols
+                .iter()
+                .map(|(c, ca)| (c.as_str(), array(ca)))
+                .collect(),
+            summary_row,
+        };
+        let batches: Vec<std::ops::Range<usize>> = (0..data.facilities.len())
+            .step_by(FACILITIES_PER_PIPELINE)
+            .map(|s| s..(s + FACILITIES_PER_PIPELINE).min(data.facilities.len()))
+            .collect();
+        let workers = WARM_CONNECTIONS.min(batches.len()).max(1);
+        let mut conns = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            conns.push(
+                self.client
+                    .get_connection()
+                    .context("opening a connection")?,
+            );
         }
+        let this = &*self;
+        let (data, batches) = (&data, &batches);
+        std::thread::scope(|s| {
+            let handles: Vec<_> =
+                conns
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(w, conn)| {
+                        s.spawn(move || {
+                            let mut packed = Packed::default();
+                            batches.iter().skip(w).step_by(workers).try_for_each(|b| {
+                                this.write_batch(conn, &mut packed, data, b.clone())
+                            })
+                        })
+                    })
+                    .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a Redis writer thread panicked")))
+            })
+        })
+        .context("writing equipment")?;
         Ok(n)
     }
-}
 
+    /// Writes the facilities `range` of `data` on `conn`: reads each facility's old members,
+    /// then one `MULTI`/`EXEC` block per facility.
+    fn write_batch(
+        &self,
+        conn: &mut Connection,
+        p: &mut Packed,
+        data: &WarmData,
+        range: std::ops::Range<usize>,
+    ) -> Result<()> {
+        let facilities = &data.facilities[range];
+        let prefix = self.prefix.as_bytes();
+        let run_id = self.run_id.as_bytes();
+        let ttl = self.ttl.map(|t| t.to_string());
+        let facility_key = |f: &str, suffix: &str| {
+            let mut k = prefix.to_vec();
+            k.extend_from_slice(b"facility:");
+            escape_into(&mut k, f);
+            k.extend_from_slice(suffix.as_bytes());
+            k
+        };
+        // Old members, to delete the keys of equipment that left the inventory.
+        for (f, _) in facilities {
+            p.cmd(&[b"SMEMBERS", &facility_key(f, ":equipment")]);
+        }
+        let old = p.send(conn)?;
+        let mut key = Vec::new();
+        let equipment_key = |key: &mut Vec<u8>, fk: &[u8], e: &str| {
+            key.clear();
+            key.extend_from_slice(prefix);
+            key.extend_from_slice(b"eq:");
+            key.extend_from_slice(fk);
+            key.push(b':');
+            escape_into(key, e);
+        };
+        for ((f, rows), old_members) in facilities.iter().zip(old) {
+            let mut fk = Vec::new();
+            escape_into(&mut fk, f);
+            let members_key = facility_key(f, ":equipment");
+            let zkey = facility_key(f, ":by_incident_energy");
+            let skey = facility_key(f, ":summary");
+            let expire = |p: &mut Packed, k: &[u8]| {
+                if let Some(t) = &ttl {
+                    p.cmd(&[b"EXPIRE", k, t.as_bytes()]);
+                }
+            };
+            p.cmd(&[b"MULTI"]);
+            let old_members: Vec<String> = redis::from_redis_value(old_members)?;
+            if !old_members.is_empty() {
+                let new_members: std::collections::HashSet<&str> = rows
+                    .iter()
+                    .filter_map(|&i| data.eq.get(i as usize))
+                    .collect();
+                for m in old_members {
+                    if !new_members.contains(m.as_str()) {
+                        equipment_key(&mut key, &fk, &m);
+                        p.cmd(&[b"DEL", &key]);
+                    }
+                }
+            }
+            p.cmd(&[b"DEL", &zkey, &members_key, &skey]);
+            let mut scored = 0;
+            for &i in rows {
+                let i = i as usize;
+                let e = data.eq.get(i).unwrap_or("");
+                equipment_key(&mut key, &fk, e);
+                // Every field every time (missing values as empty strings), so no field of an
+                // older run survives and no DEL is needed.
+                p.command(4 + 2 * data.cols.len());
+                p.arg(b"HSET");
+                p.arg(&key);
+                p.arg(b"run_id");
+                p.arg(run_id);
+                for (name, arr) in &data.cols {
+                    p.arg(name.as_bytes());
+                    p.arg(arr.get(i).unwrap_or("").as_bytes());
+                }
+                expire(p, &key);
+                scored += usize::from(data.ie.get(i).is_some());
+            }
+            if scored > 0 {
+                p.command(2 + 2 * scored);
+                p.arg(b"ZADD");
+                p.arg(&zkey);
+                for &i in rows {
+                    if let Some(score) = data.ie.get(i as usize) {
+                        p.arg(score.as_bytes());
+                        p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
+                    }
+                }
+                expire(p, &zkey);
+            }
+            p.command(2 + rows.len());
+            p.arg(b"SADD");
+            p.arg(&members_key);
+            for &i in rows {
+                p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
+            }
+            expire(p, &members_key);
+            if let Some(&si) = data.summary_row.get(f) {
+                let given: Vec<(&str, &str)> = data
+                    .sum_cols
+                    .iter()
+                    .filter_map(|(name, arr)| arr.get(si).map(|v| (*name, v)))
+                    .collect();
+                p.command(4 + 2 * given.len());
+                p.arg(b"HSET");
+                p.arg(&skey);
+                p.arg(b"run_id");
+                p.arg(run_id);
+                for (name, v) in given {
+                    p.arg(name.as_bytes());
+                    p.arg(v.as_bytes());
+                }
+                expire(p, &skey);
+            }
+            p.cmd(&[b"EXEC"]);
+        }
+        p.send(conn)?;
+        Ok(())
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::escape;
