@@ -91,7 +91,8 @@ impl Col {
         let Ok(col) = df.column(name) else {
             return Ok(Col::Missing);
         };
-        let s = col.as_materialized_series().rechunk();
+        // Not rechunked: blocks read across chunk boundaries (see [`text_values`]).
+        let s = col.as_materialized_series().clone();
         let dt = s.dtype().clone();
         if kind == Kind::Number && dt.is_primitive_numeric() {
             return Ok(Col::Num(s.cast(&DataType::Float64)?.f64()?.clone()));
@@ -102,11 +103,25 @@ impl Col {
         Ok(Col::Text(s.cast(&DataType::String)?.str()?.clone()))
     }
 
-    /// The text of row `i` exactly as read (`None` when null or missing).
-    pub fn raw(&self, i: usize) -> Option<&str> {
-        match self {
-            Col::Text(ca) => ca.get(i),
-            _ => None,
+    /// The texts of rows `range` exactly as read (`None` when null), appended to `out`;
+    /// nothing for a column that is not text.
+    pub fn text_values<'a>(
+        &'a self,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<Option<&'a str>>,
+    ) {
+        let Col::Text(ca) = self else {
+            return;
+        };
+        let mut offset = 0;
+        for arr in ca.downcast_iter() {
+            let len = arr.len();
+            let (lo, hi) = (range.start.max(offset), range.end.min(offset + len));
+            out.extend((lo..hi).map(|i| arr.get(i - offset)));
+            offset += len;
+            if offset >= range.end {
+                break;
+            }
         }
     }
 }

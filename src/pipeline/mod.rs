@@ -8,7 +8,7 @@ pub mod rows;
 use crate::io::read::Inventory;
 use anyhow::Result;
 use columns::{c, Columns};
-use polars::prelude::{DataFrame, PlHashMap};
+use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use rows::{process_range, RowError, RowOptions, RowResult, Status};
 use std::collections::HashMap;
@@ -19,28 +19,72 @@ pub const CHUNK_ROWS: usize = 4096;
 
 /// Errors for duplicate `(facility_id, equipment_id)` pairs: every row of a pair is invalid and
 /// names the other rows.
+///
+/// Rows are hashed by their pair in parallel blocks, the (hash, row) list is sorted, and only
+/// rows that share a hash are compared by text, so no map of a million ids is built.
 pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<RowError>> {
     let fac = cols.get(c::FACILITY_ID);
     let eq = cols.get(c::EQUIPMENT_ID);
-    // First row of each pair; only repeated pairs get a list of rows.
-    let mut first: PlHashMap<(&str, &str), u32> =
-        PlHashMap::with_capacity_and_hasher(cols.height, Default::default());
-    let mut repeated: PlHashMap<(&str, &str), Vec<usize>> = PlHashMap::default();
-    for i in 0..cols.height {
-        if let (Some(f), Some(e)) = (fac.raw(i), eq.raw(i)) {
-            match first.get(&(f, e)) {
-                None => {
-                    first.insert((f, e), i as u32);
+    let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
+        .step_by(CHUNK_ROWS * 4)
+        .map(|s| s..(s + CHUNK_ROWS * 4).min(cols.height))
+        .collect();
+    let pair_of = |r: std::ops::Range<usize>| {
+        let (mut f, mut e) = (Vec::with_capacity(r.len()), Vec::with_capacity(r.len()));
+        fac.text_values(r.clone(), &mut f);
+        eq.text_values(r, &mut e);
+        (f, e)
+    };
+    let mut keyed: Vec<(u64, u32)> = ranges
+        .par_iter()
+        .flat_map_iter(|r| {
+            let (f, e) = pair_of(r.clone());
+            let start = r.start;
+            f.into_iter()
+                .zip(e)
+                .enumerate()
+                .filter_map(move |(k, pair)| match pair {
+                    (Some(f), Some(e)) => {
+                        let mut h = crate::core::hash::InputHasher::default();
+                        h.text(0, Some(f)).text(1, Some(e));
+                        Some((h.finish(), (start + k) as u32))
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let pair = |i: usize| {
+        let (f, e) = pair_of(i..i + 1);
+        (f[0].unwrap_or_default(), e[0].unwrap_or_default())
+    };
+    // Groups of rows with the same pair, rows in input order.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut i = 0;
+    while i < keyed.len() {
+        let mut j = i + 1;
+        while j < keyed.len() && keyed[j].0 == keyed[i].0 {
+            j += 1;
+        }
+        if j - i > 1 {
+            // Same hash: split by the actual text (a collision is not a duplicate).
+            let mut rest: Vec<usize> = keyed[i..j].iter().map(|&(_, r)| r as usize).collect();
+            while let Some(&first) = rest.first() {
+                let p = pair(first);
+                let (same, other): (Vec<usize>, Vec<usize>) =
+                    rest.iter().partition(|&&r| pair(r) == p);
+                if same.len() > 1 {
+                    groups.push(same);
                 }
-                Some(&f0) => repeated
-                    .entry((f, e))
-                    .or_insert_with(|| vec![f0 as usize])
-                    .push(i),
+                rest = other;
             }
         }
+        i = j;
     }
     let mut out = HashMap::new();
-    for ((f, e), rows) in repeated {
+    for rows in groups {
+        let (f, e) = pair(rows[0]);
         for &i in &rows {
             let others: Vec<String> = rows
                 .iter()
@@ -130,15 +174,6 @@ pub struct Processed {
     pub counts: Counts,
 }
 
-fn stack(parts: Vec<DataFrame>) -> Result<DataFrame> {
-    let mut it = parts.into_iter();
-    let mut acc = it.next().unwrap_or_default();
-    for p in it {
-        acc.vstack_mut_owned(p)?;
-    }
-    Ok(acc)
-}
-
 /// Processes every row of `inv` on `jobs` threads: each task checks and computes a block of
 /// rows and turns it into result columns at once, so no per-row results outlive their block.
 /// Output order is input order and the result does not depend on `jobs`. `progress` is called
@@ -160,37 +195,33 @@ pub fn process(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()?;
-    let parts: Vec<Result<(DataFrame, DataFrame, Counts)>> = pool.install(|| {
+    let mut store = output::Store::new(cols.height);
+    let blocks = store.blocks(CHUNK_ROWS);
+    let parts: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
         ranges
             .par_iter()
-            .map(|r| {
+            .zip(blocks)
+            .map(|(r, mut slots)| {
                 let rows = process_range(&cols, r.clone(), &extra, opts, true);
                 let mut counts = Counts::default();
                 counts.add(&rows);
-                let results = output::results_chunk(&cols, r.start, &rows)?;
-                let aggregation = output::aggregation_chunk(&cols, r.start, &rows)?;
+                for (k, row) in rows.iter().enumerate() {
+                    slots.put(k, row);
+                }
                 progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
-                Ok((results, aggregation, counts))
+                (counts, slots.take_errors())
             })
             .collect()
     });
-    let mut results = Vec::with_capacity(parts.len());
-    let mut aggregation = Vec::with_capacity(parts.len());
     let mut counts = Counts::default();
-    for p in parts {
-        let (r, a, c) = p?;
-        results.push(r);
-        aggregation.push(a);
+    for (c, errors) in parts {
         counts.merge(c);
+        store.add_errors(errors);
     }
-    if results.is_empty() {
-        let rows: Vec<RowResult> = Vec::new();
-        results.push(output::results_chunk(&cols, 0, &rows)?);
-        aggregation.push(output::aggregation_chunk(&cols, 0, &rows)?);
-    }
+    let (results, aggregation) = store.finish(&cols)?;
     Ok(Processed {
-        results: stack(results)?,
-        aggregation: stack(aggregation)?,
+        results,
+        aggregation,
         counts,
     })
 }

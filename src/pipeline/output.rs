@@ -3,7 +3,8 @@
 
 use super::columns::{c, Col, Columns, INPUT_COLUMNS};
 use super::rows::{RowResult, Status};
-use crate::core::algorithms::ieee1584_2018::RangeWarnings;
+use crate::core::algorithms::ieee1584_2018::{ElectrodeConfig, RangeWarnings};
+use crate::core::assessment::GoverningCase;
 use crate::core::compliance::{bit, Findings};
 use crate::core::defaults::DefaultsApplied;
 use crate::core::nfpa70e::Approach;
@@ -48,31 +49,6 @@ pub const OUTPUT_COLUMNS: [&str; 34] = [
     "input_hash",
 ];
 
-fn f64_col(name: &str, rows: &[RowResult], f: impl Fn(&RowResult) -> Option<f64>) -> Column {
-    Column::new(
-        name.into(),
-        rows.iter().map(&f).collect::<Vec<Option<f64>>>(),
-    )
-}
-
-fn str_col<'a>(
-    name: &str,
-    rows: &'a [RowResult],
-    f: impl Fn(&'a RowResult) -> Option<&'a str>,
-) -> Column {
-    Column::new(
-        name.into(),
-        rows.iter().map(f).collect::<Vec<Option<&str>>>(),
-    )
-}
-
-fn string_col(name: &str, rows: &[RowResult], f: impl Fn(&RowResult) -> Option<String>) -> Column {
-    Column::new(
-        name.into(),
-        rows.iter().map(f).collect::<Vec<Option<String>>>(),
-    )
-}
-
 fn approach(a: Option<Approach>) -> Option<f64> {
     a.and_then(Approach::mm)
 }
@@ -82,37 +58,6 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// A text column whose value is a function of a small key (a bit set): each distinct key is
-/// rendered once, so a million rows do not allocate a million strings.
-fn keyed_col(name: &str, keys: Vec<Option<u16>>, render: impl Fn(u16) -> String) -> Column {
-    let mut table: std::collections::BTreeMap<u16, Option<String>> =
-        std::collections::BTreeMap::new();
-    for k in keys.iter().flatten() {
-        table.entry(*k).or_insert_with(|| non_empty(render(*k)));
-    }
-    let values: Vec<Option<&str>> = keys
-        .iter()
-        .map(|k| k.and_then(|k| table[&k].as_deref()))
-        .collect();
-    Column::new(name.into(), values)
-}
-
-/// `input_hash` as 16 hex digits per row, formatted into one buffer.
-fn hash_col(rows: &[RowResult]) -> Column {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = vec![0u8; rows.len() * 16];
-    for (r, out) in rows.iter().zip(buf.chunks_exact_mut(16)) {
-        for (k, o) in out.iter_mut().enumerate() {
-            *o = HEX[((r.input_hash >> (60 - 4 * k)) & 0xf) as usize];
-        }
-    }
-    let text = std::str::from_utf8(&buf).unwrap_or_default();
-    let values: Vec<&str> = (0..rows.len())
-        .map(|i| &text[16 * i..16 * i + 16])
-        .collect();
-    Column::new("input_hash".into(), values)
-}
-
 /// The name a passed-through column gets: its own, unless an output column has that name
 /// (then `input_` is put in front).
 pub fn passthrough_name(name: &str) -> String {
@@ -120,17 +65,6 @@ pub fn passthrough_name(name: &str) -> String {
         format!("input_{name}")
     } else {
         name.to_string()
-    }
-}
-
-/// Rows `start..start + rows.len()` of an id column, exactly as read (zero-copy slice).
-fn id_slice(cols: &Columns, idx: usize, name: &str, start: usize, n: usize) -> Column {
-    match cols.get(idx) {
-        Col::Text(ca) => ca
-            .slice(start as i64, n)
-            .into_column()
-            .with_name(name.into()),
-        _ => Column::full_null(name.into(), n, &DataType::String),
     }
 }
 
@@ -144,7 +78,7 @@ pub fn append_passthrough(inv: &Inventory, df: &mut DataFrame) -> PolarsResult<(
     Ok(())
 }
 
-/// The numeric result columns, extracted in one pass over a block's rows.
+/// The numeric result columns and how each is read from a row (`None` = missing).
 #[allow(clippy::type_complexity)]
 const F64_COLUMNS: [(&str, fn(&RowResult) -> Option<f64>); 20] = [
     ("gap_mm", |r| r.geometry[0]),
@@ -200,144 +134,410 @@ fn shock_of(r: &RowResult) -> Option<crate::core::nfpa70e::ShockBoundaries> {
     r.shock.filter(|_| r.status != Status::Invalid)
 }
 
-/// The result columns (SPEC §2, without the passed-through ones) of input rows
-/// `start..start + rows.len()`.
-pub fn results_chunk(cols: &Columns, start: usize, rows: &[RowResult]) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let mut numeric: Vec<Vec<Option<f64>>> =
-        F64_COLUMNS.iter().map(|_| Vec::with_capacity(n)).collect();
-    for r in rows {
-        for (out, (_, get)) in numeric.iter_mut().zip(F64_COLUMNS.iter()) {
-            out.push(get(r));
-        }
-    }
-    let mut numeric: std::collections::HashMap<&str, Column> = F64_COLUMNS
-        .iter()
-        .zip(numeric)
-        .map(|((name, _), v)| (*name, Column::new((*name).into(), v)))
-        .collect();
-    let mut take = |name: &str| {
-        numeric
-            .remove(name)
-            .unwrap_or_else(|| Column::full_null(name.into(), n, &DataType::Float64))
-    };
-    let ids = |idx: usize, name: &str| id_slice(cols, idx, name, start, n);
-    let ok = |r: &RowResult| r.status == Status::Ok;
-    let a = |r: &RowResult| r.assessment;
-    let columns = vec![
-        ids(c::FACILITY_ID, "facility_id"),
-        ids(c::EQUIPMENT_ID, "equipment_id"),
-        str_col("status", rows, |r| Some(r.status.as_str())),
-        string_col("errors", rows, |r| non_empty(r.errors_text())),
-        str_col("method", rows, |r| r.method()),
-        str_col("electrode_config", rows, |r| r.config.map(|c| c.as_str())),
-        take("gap_mm"),
-        take("working_distance_mm"),
-        take("enclosure_height_mm"),
-        take("enclosure_width_mm"),
-        take("enclosure_depth_mm"),
-        keyed_col(
-            "defaults_applied",
-            rows.iter().map(|r| Some(u16::from(r.defaults.0))).collect(),
-            |k| DefaultsApplied(k as u8).joined(),
-        ),
-        take("arcing_current_ka"),
-        take("arcing_current_reduced_ka"),
-        take("arc_duration_ms"),
-        take("arc_duration_reduced_ms"),
-        take("incident_energy_full_cal_cm2"),
-        take("incident_energy_reduced_cal_cm2"),
-        take("incident_energy_cal_cm2"),
-        take("incident_energy_j_cm2"),
-        take("arc_flash_boundary_full_mm"),
-        take("arc_flash_boundary_reduced_mm"),
-        take("arc_flash_boundary_mm"),
-        str_col("governing_case", rows, |r| {
-            a(r).map(|x| x.governing_case.as_str())
-        }),
-        take("min_arc_rating_cal_cm2"),
-        Column::new(
-            "ppe_category".into(),
-            rows.iter()
-                .map(|r| a(r).and_then(|x| x.ppe_category).map(i32::from))
-                .collect::<Vec<Option<i32>>>(),
-        ),
-        Column::new(
-            "danger".into(),
-            rows.iter()
-                .map(|r| a(r).map(|x| x.danger))
-                .collect::<Vec<Option<bool>>>(),
-        ),
-        take("limited_approach_movable_mm"),
-        take("limited_approach_fixed_mm"),
-        take("restricted_approach_mm"),
-        str_col("compliance_status", rows, |r| {
-            r.findings.filter(|_| ok(r)).map(|f| f.status())
-        }),
-        keyed_col(
-            "findings",
-            rows.iter()
-                .map(|r| r.findings.filter(|_| ok(r)).map(|f| f.0))
-                .collect(),
-            |k| Findings(k).joined(),
-        ),
-        keyed_col(
-            "range_warnings",
-            rows.iter().map(|r| Some(u16::from(r.warnings.0))).collect(),
-            |k| RangeWarnings(k as u8).joined(),
-        ),
-        hash_col(rows),
-    ];
-    debug_assert_eq!(columns.len(), OUTPUT_COLUMNS.len());
-    DataFrame::new(n, columns)
+/// "No value" in a code column.
+const NONE: u8 = u8::MAX;
+/// "No findings" (not an ok row) in the findings column.
+const NO_FINDINGS: u16 = u16::MAX;
+
+/// Every result value of a run, column by column, for all rows at once. Parallel tasks each
+/// fill the rows of their block (see [`Store::blocks`]); the columns are then turned into
+/// polars columns without copying numbers and without a string per row.
+///
+/// Numbers are stored with NaN for a missing value (results are finite when present); text
+/// columns as small codes (an enum or a bit set) rendered once per distinct code.
+pub struct Store {
+    n: usize,
+    f64s: Vec<Vec<f64>>,
+    status: Vec<u8>,
+    config: Vec<u8>,
+    defaults: Vec<u8>,
+    governing: Vec<u8>,
+    ppe: Vec<u8>,
+    danger: Vec<u8>,
+    findings: Vec<u16>,
+    warnings: Vec<u8>,
+    hash: Vec<u64>,
+    /// Error texts by row (only rows that have errors).
+    errors: Vec<(u32, String)>,
 }
 
-/// The per-row values the facility summary aggregates, for input rows
-/// `start..start + rows.len()`.
-pub fn aggregation_chunk(
-    cols: &Columns,
+/// The rows of one block in a [`Store`].
+pub struct Slots<'a> {
     start: usize,
-    rows: &[RowResult],
-) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let a = |r: &RowResult| r.assessment;
-    let flag = |name: &str, b: u16| {
-        Column::new(
-            name.into(),
-            rows.iter()
-                .map(|r| r.findings.is_some_and(|f| f.has(b)))
-                .collect::<Vec<bool>>(),
-        )
-    };
-    DataFrame::new(
-        n,
-        vec![
-            id_slice(cols, c::FACILITY_ID, "facility_id", start, n),
-            id_slice(cols, c::EQUIPMENT_ID, "equipment_id", start, n),
-            str_col("status", rows, |r| Some(r.status.as_str())),
-            f64_col("ie", rows, |r| a(r).map(|x| x.incident_energy_cal_cm2)),
+    f64s: Vec<&'a mut [f64]>,
+    status: &'a mut [u8],
+    config: &'a mut [u8],
+    defaults: &'a mut [u8],
+    governing: &'a mut [u8],
+    ppe: &'a mut [u8],
+    danger: &'a mut [u8],
+    findings: &'a mut [u16],
+    warnings: &'a mut [u8],
+    hash: &'a mut [u64],
+    errors: Vec<(u32, String)>,
+}
+
+impl Slots<'_> {
+    /// Stores row `k` of the block.
+    pub fn put(&mut self, k: usize, r: &RowResult) {
+        for (out, (_, get)) in self.f64s.iter_mut().zip(F64_COLUMNS.iter()) {
+            out[k] = get(r).unwrap_or(f64::NAN);
+        }
+        self.status[k] = r.status as u8;
+        self.config[k] = r.config.map_or(NONE, |c| c as u8);
+        self.defaults[k] = r.defaults.0;
+        let a = r.assessment;
+        self.governing[k] = a.map_or(NONE, |a| a.governing_case as u8);
+        self.ppe[k] = a.and_then(|a| a.ppe_category).unwrap_or(NONE);
+        self.danger[k] = a.map_or(NONE, |a| u8::from(a.danger));
+        self.findings[k] = r
+            .findings
+            .filter(|_| r.status == Status::Ok)
+            .map_or(NO_FINDINGS, |f| f.0);
+        self.warnings[k] = r.warnings.0;
+        self.hash[k] = r.input_hash;
+        if !r.errors.is_empty() {
+            self.errors.push(((self.start + k) as u32, r.errors_text()));
+        }
+    }
+
+    /// The error texts of the block (handed back to [`Store::finish`]).
+    pub fn take_errors(&mut self) -> Vec<(u32, String)> {
+        std::mem::take(&mut self.errors)
+    }
+}
+
+/// Splits `v` into blocks of `size`.
+fn split<T>(v: &mut [T], size: usize) -> std::slice::ChunksMut<'_, T> {
+    v.chunks_mut(size.max(1))
+}
+
+/// A text column whose row values are `codes` looked up in `dict` (`None` = missing): the
+/// distinct strings are built once and the rows point into them (no string per row).
+fn coded_column(name: &str, dict: &[Option<String>], codes: impl Iterator<Item = usize>) -> Column {
+    let values =
+        StringChunked::from_iter_options(PlSmallStr::EMPTY, dict.iter().map(|v| v.as_deref()));
+    let idx = IdxCa::from_vec(PlSmallStr::EMPTY, codes.map(|c| c as IdxSize).collect());
+    values
+        .take(&idx)
+        .unwrap_or_else(|_| StringChunked::full_null(PlSmallStr::EMPTY, idx.len()))
+        .with_name(name.into())
+        .into_column()
+}
+
+/// A text column of a small bit set: each distinct set is rendered once.
+fn keyed_column(
+    name: &str,
+    keys: &[impl Copy + Into<u32>],
+    missing: u32,
+    render: impl Fn(u32) -> Option<String>,
+) -> Column {
+    let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut dict: Vec<Option<String>> = vec![None];
+    let mut codes = Vec::with_capacity(keys.len());
+    let mut last: Option<(u32, usize)> = None;
+    for &k in keys {
+        let k: u32 = k.into();
+        let code = match last {
+            Some((lk, lc)) if lk == k => lc,
+            _ => {
+                let c = if k == missing {
+                    0
+                } else {
+                    *slot.entry(k).or_insert_with(|| {
+                        dict.push(render(k));
+                        dict.len() - 1
+                    })
+                };
+                last = Some((k, c));
+                c
+            }
+        };
+        codes.push(code);
+    }
+    coded_column(name, &dict, codes.into_iter())
+}
+
+/// A Float64 column from values with NaN for missing ones.
+fn f64_column(name: &str, values: Vec<f64>) -> Column {
+    let valid: BooleanChunked = values.iter().map(|v| !v.is_nan()).collect();
+    let bitmap = (valid.sum().unwrap_or(0) as usize != values.len())
+        .then(|| valid.downcast_iter().next().map(|a| a.values().clone()))
+        .flatten();
+    Float64Chunked::from_vec_validity(name.into(), values, bitmap).into_column()
+}
+
+/// `input_hash` as 16 hex digits per row, formatted into one buffer.
+fn hash_column(hashes: &[u64]) -> Column {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut buf = vec![0u8; hashes.len() * 16];
+    for (h, out) in hashes.iter().zip(buf.chunks_exact_mut(16)) {
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = HEX[((h >> (60 - 4 * k)) & 0xf) as usize];
+        }
+    }
+    let text = std::str::from_utf8(&buf).unwrap_or_default();
+    let values: StringChunked = (0..hashes.len())
+        .map(|i| Some(&text[16 * i..16 * i + 16]))
+        .collect();
+    values.with_name("input_hash".into()).into_column()
+}
+
+/// An id column exactly as read.
+fn id_column(cols: &Columns, idx: usize, name: &str, n: usize) -> Column {
+    match cols.get(idx) {
+        Col::Text(ca) => ca.clone().into_column().with_name(name.into()),
+        _ => Column::full_null(name.into(), n, &DataType::String),
+    }
+}
+
+impl Store {
+    /// Room for `n` rows. Zeroed memory (every row is written by its block), so the pages are
+    /// first touched by the parallel tasks that fill them.
+    pub fn new(n: usize) -> Store {
+        Store {
+            n,
+            f64s: F64_COLUMNS.iter().map(|_| vec![0.0; n]).collect(),
+            status: vec![0; n],
+            config: vec![0; n],
+            defaults: vec![0; n],
+            governing: vec![0; n],
+            ppe: vec![0; n],
+            danger: vec![0; n],
+            findings: vec![0; n],
+            warnings: vec![0; n],
+            hash: vec![0; n],
+            errors: Vec::new(),
+        }
+    }
+
+    /// The rows, in blocks of `size` (block `b` holds rows `b * size..`).
+    pub fn blocks(&mut self, size: usize) -> Vec<Slots<'_>> {
+        let mut f64s: Vec<_> = self.f64s.iter_mut().map(|v| split(v, size)).collect();
+        let mut status = split(&mut self.status, size);
+        let mut config = split(&mut self.config, size);
+        let mut defaults = split(&mut self.defaults, size);
+        let mut governing = split(&mut self.governing, size);
+        let mut ppe = split(&mut self.ppe, size);
+        let mut danger = split(&mut self.danger, size);
+        let mut findings = split(&mut self.findings, size);
+        let mut warnings = split(&mut self.warnings, size);
+        let mut hash = split(&mut self.hash, size);
+        (0..self.n.div_ceil(size.max(1)))
+            .map(|b| Slots {
+                start: b * size,
+                f64s: f64s
+                    .iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect(),
+                status: status.next().unwrap_or_default(),
+                config: config.next().unwrap_or_default(),
+                defaults: defaults.next().unwrap_or_default(),
+                governing: governing.next().unwrap_or_default(),
+                ppe: ppe.next().unwrap_or_default(),
+                danger: danger.next().unwrap_or_default(),
+                findings: findings.next().unwrap_or_default(),
+                warnings: warnings.next().unwrap_or_default(),
+                hash: hash.next().unwrap_or_default(),
+                errors: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// Adds the error texts of a block.
+    pub fn add_errors(&mut self, errors: Vec<(u32, String)>) {
+        self.errors.extend(errors);
+    }
+
+    /// The result columns (SPEC §2, without the passed-through ones) and the per-row values
+    /// the facility summary aggregates. Columns are built in parallel.
+    pub fn finish(self, cols: &Columns) -> PolarsResult<(DataFrame, DataFrame)> {
+        use rayon::prelude::*;
+        let n = self.n;
+        let Store {
+            f64s,
+            status,
+            config,
+            defaults,
+            governing,
+            ppe,
+            danger,
+            findings,
+            warnings,
+            hash,
+            mut errors,
+            ..
+        } = self;
+        let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
+        errors.sort_unstable_by_key(|e| e.0);
+        type Job<'a> = Box<dyn FnOnce() -> Column + Send + 'a>;
+        let (status, config, defaults, governing) = (&status, &config, &defaults, &governing);
+        let (ppe, danger, findings, warnings, hash, errors) =
+            (&ppe, &danger, &findings, &warnings, &hash, &errors);
+        let mut numeric: Vec<Option<(&str, Vec<f64>)>> = F64_COLUMNS
+            .iter()
+            .zip(f64s)
+            .map(|((name, _), v)| Some((*name, v)))
+            .collect();
+        let mut num = |name: &str| -> Job<'_> {
+            let taken = numeric
+                .iter_mut()
+                .find(|c| c.as_ref().is_some_and(|(c, _)| *c == name))
+                .and_then(Option::take);
+            let name = name.to_string();
+            Box::new(move || match taken {
+                Some((_, v)) => f64_column(&name, v),
+                None => Column::full_null(name.as_str().into(), n, &DataType::Float64),
+            })
+        };
+        let compliance = move || {
+            keyed_column("compliance_status", findings, u32::from(NO_FINDINGS), |k| {
+                Some(Findings(k as u16).status().to_string())
+            })
+        };
+        let status_col = move || {
+            let dict: Vec<Option<String>> = [Status::Ok, Status::Invalid, Status::NotApplicable]
+                .iter()
+                .map(|s| Some(s.as_str().to_string()))
+                .collect();
+            coded_column("status", &dict, status.iter().map(|&s| usize::from(s)))
+        };
+        let ppe_col = move || {
             Column::new(
-                "ppe".into(),
-                rows.iter()
-                    .map(|r| a(r).and_then(|x| x.ppe_category).map(i32::from))
+                "ppe_category".into(),
+                ppe.iter()
+                    .map(|&p| (p != NONE).then_some(i32::from(p)))
                     .collect::<Vec<Option<i32>>>(),
-            ),
-            Column::new(
-                "danger".into(),
-                rows.iter()
-                    .map(|r| a(r).is_some_and(|x| x.danger))
-                    .collect::<Vec<bool>>(),
-            ),
-            str_col("compliance", rows, |r| {
-                r.findings
-                    .filter(|_| r.status == Status::Ok)
-                    .map(|f| f.status())
+            )
+        };
+        let jobs: Vec<Job> = vec![
+            Box::new(|| id_column(cols, c::FACILITY_ID, "facility_id", n)),
+            Box::new(|| id_column(cols, c::EQUIPMENT_ID, "equipment_id", n)),
+            Box::new(status_col),
+            Box::new(move || {
+                // Sparse: most rows have no errors.
+                let mut values: Vec<Option<&str>> = vec![None; n];
+                for (i, text) in errors {
+                    values[*i as usize] = Some(text.as_str());
+                }
+                Column::new("errors".into(), values)
             }),
-            flag("study_overdue", bit::STUDY_OVERDUE),
-            flag("maintenance_overdue", bit::MAINTENANCE_OVERDUE),
-            flag("label_understated", bit::LABEL_UNDERSTATED),
-        ],
-    )
+            Box::new(move || {
+                let dict = [
+                    None,
+                    Some(crate::core::algorithms::ieee1584_2018::METHOD.to_string()),
+                ];
+                coded_column(
+                    "method",
+                    &dict,
+                    status.iter().map(|&s| usize::from(s == Status::Ok as u8)),
+                )
+            }),
+            Box::new(move || {
+                let mut dict = vec![None];
+                dict.extend(
+                    ElectrodeConfig::ALL
+                        .iter()
+                        .map(|c| Some(c.as_str().to_string())),
+                );
+                coded_column("electrode_config", &dict, config.iter().map(|&v| code(v)))
+            }),
+            num("gap_mm"),
+            num("working_distance_mm"),
+            num("enclosure_height_mm"),
+            num("enclosure_width_mm"),
+            num("enclosure_depth_mm"),
+            Box::new(move || {
+                keyed_column("defaults_applied", defaults, u32::MAX, |k| {
+                    non_empty(DefaultsApplied(k as u8).joined())
+                })
+            }),
+            num("arcing_current_ka"),
+            num("arcing_current_reduced_ka"),
+            num("arc_duration_ms"),
+            num("arc_duration_reduced_ms"),
+            num("incident_energy_full_cal_cm2"),
+            num("incident_energy_reduced_cal_cm2"),
+            num("incident_energy_cal_cm2"),
+            num("incident_energy_j_cm2"),
+            num("arc_flash_boundary_full_mm"),
+            num("arc_flash_boundary_reduced_mm"),
+            num("arc_flash_boundary_mm"),
+            Box::new(move || {
+                let mut dict = vec![None];
+                dict.extend(
+                    [GoverningCase::Full, GoverningCase::Reduced]
+                        .iter()
+                        .map(|g| Some(g.as_str().to_string())),
+                );
+                coded_column("governing_case", &dict, governing.iter().map(|&v| code(v)))
+            }),
+            num("min_arc_rating_cal_cm2"),
+            Box::new(ppe_col),
+            Box::new(move || {
+                Column::new(
+                    "danger".into(),
+                    danger
+                        .iter()
+                        .map(|&d| (d != NONE).then_some(d == 1))
+                        .collect::<Vec<Option<bool>>>(),
+                )
+            }),
+            num("limited_approach_movable_mm"),
+            num("limited_approach_fixed_mm"),
+            num("restricted_approach_mm"),
+            Box::new(compliance),
+            Box::new(move || {
+                keyed_column("findings", findings, u32::from(NO_FINDINGS), |k| {
+                    non_empty(Findings(k as u16).joined())
+                })
+            }),
+            Box::new(move || {
+                keyed_column("range_warnings", warnings, u32::MAX, |k| {
+                    non_empty(RangeWarnings(k as u8).joined())
+                })
+            }),
+            Box::new(move || hash_column(hash)),
+        ];
+        debug_assert_eq!(jobs.len(), OUTPUT_COLUMNS.len());
+        let columns: Vec<Column> = jobs.into_par_iter().map(|job| job()).collect();
+        let by_name = |name: &str| {
+            columns
+                .iter()
+                .find(|c| c.name().as_str() == name)
+                .cloned()
+                .unwrap_or_else(|| Column::full_null(name.into(), n, &DataType::Float64))
+        };
+        let flag = |name: &str, b: u16| {
+            Column::new(
+                name.into(),
+                findings
+                    .iter()
+                    .map(|&f| f != NO_FINDINGS && f & b != 0)
+                    .collect::<Vec<bool>>(),
+            )
+        };
+        let aggregation = DataFrame::new(
+            n,
+            vec![
+                by_name("facility_id"),
+                by_name("equipment_id"),
+                by_name("status"),
+                by_name("incident_energy_cal_cm2").with_name("ie".into()),
+                by_name("ppe_category").with_name("ppe".into()),
+                Column::new(
+                    "danger".into(),
+                    danger.iter().map(|&d| d == 1).collect::<Vec<bool>>(),
+                ),
+                by_name("compliance_status").with_name("compliance".into()),
+                flag("study_overdue", bit::STUDY_OVERDUE),
+                flag("maintenance_overdue", bit::MAINTENANCE_OVERDUE),
+                flag("label_understated", bit::LABEL_UNDERSTATED),
+            ],
+        )?;
+        let results = DataFrame::new(n, columns)?;
+        Ok((results, aggregation))
+    }
 }
 
 /// Keeps the input column list referenced (the schema command lists it).

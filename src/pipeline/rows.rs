@@ -424,13 +424,9 @@ impl<'a> Block<'a> {
         let mut numeric = [false; c::COUNT];
         for (idx, is_numeric) in numeric.iter_mut().enumerate() {
             match cols.get(idx) {
-                Col::Text(ca) => {
-                    // Columns are rechunked, so one arrow array holds every value.
-                    let rows = start as usize..start as usize + len;
-                    let values: Vec<Option<&'a str>> = match ca.downcast_iter().next() {
-                        Some(arr) if ca.chunks().len() == 1 => rows.map(|i| arr.get(i)).collect(),
-                        _ => rows.map(|i| ca.get(i)).collect(),
-                    };
+                col @ Col::Text(_) => {
+                    let mut values = Vec::with_capacity(len);
+                    col.text_values(range.clone(), &mut values);
                     text.push(values);
                     num.push(Vec::new());
                 }
