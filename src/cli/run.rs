@@ -9,14 +9,17 @@ use crate::core::compliance::MaintenanceIntervals;
 use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
 use crate::exit_codes::Exit;
 use crate::io::read::{read_inputs, Inventory};
-use crate::io::write::{write_file_atomic, write_frame, Format, RunMetadata};
-use crate::pipeline::output::append_passthrough;
+use crate::io::write::{
+    write_file_atomic, write_frame, write_parquet_parts, write_to_path, Format, RunMetadata,
+};
+use crate::pipeline::output::{append_passthrough, append_passthrough_rows};
 use crate::pipeline::rows::RowOptions;
-use crate::pipeline::{process, Counts};
+use crate::pipeline::{process, process_parts, Counts, PART_ROWS};
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
+use polars::prelude::DataFrame;
 use std::io::IsTerminal;
 use std::time::Instant;
 
@@ -313,6 +316,32 @@ fn redact_opt(url: &Option<String>) -> String {
     url.as_deref().map(crate::db::redact).unwrap_or_default()
 }
 
+/// The summary file's frame (with the portfolio row when asked), the facility summary (for
+/// PostgreSQL and Redis) and the number of facilities. Summaries are only computed when a
+/// summary file or persistence needs them.
+#[allow(clippy::type_complexity)]
+fn summaries(
+    agg: &DataFrame,
+    cfg: &RunConfig,
+    portfolio: bool,
+    persisting: bool,
+) -> Result<(Option<DataFrame>, Option<DataFrame>, usize)> {
+    let portfolio = portfolio && cfg.summary.is_some();
+    let summary = (cfg.summary.is_some() || persisting)
+        .then(|| summarize(agg, portfolio))
+        .transpose()?;
+    // The portfolio row comes last; without it the file's summary is the facility summary.
+    let facility_summary = match &summary {
+        Some(sm) if portfolio => Some(sm.slice(0, sm.height().saturating_sub(1))),
+        other => other.clone(),
+    };
+    let facilities = match &facility_summary {
+        Some(fs) => fs.height(),
+        None => agg.column("facility_id")?.n_unique()?,
+    };
+    Ok((summary, facility_summary, facilities))
+}
+
 fn run_stages(
     args: &RunArgs,
     cfg: &RunConfig,
@@ -355,27 +384,82 @@ fn run_stages(
             b.set_position(done as u64);
         }
     };
-    let processed = process(&inv, &cfg.rows, cfg.jobs, &on_progress)?;
-    mark("check+calculate", &mut stages);
+    let meta = run_metadata(&run_id.to_string(), &cfg.as_of, &inv);
+    let persisting = args.postgres.is_some() || cache.is_some();
+    let summaries = |agg: &DataFrame| summaries(agg, cfg, args.portfolio, persisting);
+    // A Parquet results file is written part by part while the next part is computed, unless
+    // the whole result frame is needed afterwards (PostgreSQL, Redis).
+    let streamed = match (&cfg.output, cfg.format) {
+        (Some(path), Format::Parquet) if !persisting => Some(path.as_str()),
+        _ => None,
+    };
+    let (results, agg, c, (summary, facility_summary, facilities)) = match streamed {
+        Some(path) => {
+            let (agg, counts, sums) = std::thread::scope(|s| -> Result<_> {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
+                let done = tx.clone();
+                let meta = &meta;
+                let writer =
+                    s.spawn(move || write_to_path(path, |w| write_parquet_parts(w, meta, rx)));
+                let inv = &inv;
+                let mut sink = move |start: usize, mut df: DataFrame| -> Result<()> {
+                    append_passthrough_rows(inv, &mut df, start)?;
+                    tx.send(Some(df))
+                        .map_err(|_| anyhow::anyhow!("{path}: the results writer stopped"))
+                };
+                let processed =
+                    process_parts(inv, &cfg.rows, cfg.jobs, &on_progress, PART_ROWS, &mut sink);
+                drop(sink);
+                if processed.is_ok() {
+                    // Only a complete run ends the file; otherwise the writer discards it.
+                    let _ = done.send(None);
+                }
+                drop(done);
+                // The summary is computed while the writer finishes the last part.
+                let sums = processed.as_ref().ok().map(|(agg, _)| summaries(agg));
+                let written = writer
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the results writer panicked")));
+                // A writer error explains a failed send, so it comes first.
+                written?;
+                let (agg, counts) = processed?;
+                let sums = sums.unwrap_or_else(|| Ok((None, None, 0)))?;
+                Ok((agg, counts, sums))
+            })?;
+            mark("check+calculate+write", &mut stages);
+            (DataFrame::empty(), agg, counts, sums)
+        }
+        None => {
+            let processed = process(&inv, &cfg.rows, cfg.jobs, &on_progress)?;
+            mark("check+calculate", &mut stages);
+            let mut results = processed.results;
+            append_passthrough(&inv, &mut results)?;
+            let agg = processed.aggregation;
+            // The facility summary is computed on its own thread while the results are written
+            // (the writer leaves a core idle part of the time).
+            let (written, sums) = std::thread::scope(|s| {
+                let sums = s.spawn(|| summaries(&agg));
+                let written = match &cfg.output {
+                    Some(path) => write_file_atomic(path, &mut results, cfg.format, &meta),
+                    None => write_stdout(|w| write_frame(&mut results, cfg.format, &meta, w)),
+                };
+                let sums = sums
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("the summary thread panicked")));
+                (written, sums)
+            });
+            written?;
+            mark("write results", &mut stages);
+            (results, agg, processed.counts, sums?)
+        }
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let meta = run_metadata(&run_id.to_string(), &cfg.as_of, &inv);
-    let mut results = processed.results;
-    append_passthrough(&inv, &mut results)?;
-    match &cfg.output {
-        Some(path) => write_file_atomic(path, &mut results, cfg.format, &meta)?,
-        None => write_stdout(|w| write_frame(&mut results, cfg.format, &meta, w))?,
-    }
-    mark("write results", &mut stages);
-    let agg = processed.aggregation;
-    let facilities = agg.column("facility_id")?.n_unique()?;
-    if let Some((path, format)) = &cfg.summary {
-        let mut summary = summarize(&agg, args.portfolio)?;
+    if let (Some((path, format)), Some(mut summary)) = (&cfg.summary, summary) {
         write_file_atomic(path, &mut summary, *format, &meta)?;
     }
     mark("summary", &mut stages);
-    let c = processed.counts;
     let counts_fields = || {
         vec![
             ("rows", c.rows.to_string()),
@@ -387,7 +471,10 @@ fn run_stages(
     // Files first, then PostgreSQL, then Redis.
     if args.postgres.is_some() || cache.is_some() {
         set_status(cache, "persisting", &counts_fields())?;
-        let facility_summary = summarize(&agg, false)?;
+        let facility_summary = match facility_summary {
+            Some(fs) => fs,
+            None => summarize(&agg, false)?,
+        };
         if let Some(url) = &args.postgres {
             let server = format!("PostgreSQL {}", crate::db::redact(url));
             let stage = || format!("stage persisting: {server}");

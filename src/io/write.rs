@@ -65,6 +65,7 @@ pub fn write_frame(
         Format::Parquet => {
             ParquetWriter::new(&mut *w)
                 .with_compression(parquet_compression())
+                .with_statistics(parquet_statistics())
                 .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta.pairs.clone())))
                 .finish(df)?;
         }
@@ -79,14 +80,74 @@ pub fn write_frame(
     Ok(())
 }
 
-/// Writes `df` to `path` atomically (temporary file in the same directory, then rename).
+/// Writes the frames received from `parts` as one Parquet file, one row group each, in the
+/// order received (the schema is the first part's). `None` marks the end; if the sender goes
+/// away before it, the file is incomplete and an error is returned (so it is not kept).
+pub fn write_parquet_parts(
+    w: &mut dyn Write,
+    meta: &RunMetadata,
+    parts: std::sync::mpsc::Receiver<Option<DataFrame>>,
+) -> Result<()> {
+    let mut batched = None;
+    loop {
+        let Ok(part) = parts.recv() else {
+            bail!("the run stopped before its results were complete");
+        };
+        let Some(mut df) = part else {
+            break;
+        };
+        // Id and passed-through columns are slices of the input and may span its chunks.
+        df.rechunk_mut_par();
+        if batched.is_none() {
+            batched = Some(
+                ParquetWriter::new(&mut *w)
+                    .with_compression(parquet_compression())
+                    .with_statistics(parquet_statistics())
+                    .with_key_value_metadata(Some(KeyValueMetadata::from_static(
+                        meta.pairs.clone(),
+                    )))
+                    .batched(df.schema())?,
+            );
+        }
+        if let Some(b) = batched.as_mut() {
+            b.write_batch(&df)?;
+        }
+    }
+    if let Some(b) = batched {
+        b.finish()?;
+    }
+    Ok(())
+}
+
+/// Writes `df` to the file `path` (see [`write_to_path`]).
 pub fn write_file_atomic(
     path: &str,
     df: &mut DataFrame,
     format: Format,
     meta: &RunMetadata,
 ) -> Result<()> {
+    write_to_path(path, |w| write_frame(df, format, meta, w))
+}
+
+/// Runs `write` on a buffered writer for `path`. A regular file (or a new one) is written to a
+/// temporary name beside it, synced and renamed over it, so a failed or killed run never
+/// leaves a half-written file. Anything else that exists at `path` — `/dev/null`, a FIFO, a
+/// terminal — is written in place: renaming over it would replace the device with a file.
+pub fn write_to_path(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let target = PathBuf::from(path);
+    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let result = (|| -> Result<()> {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .with_context(|| format!("{path}: cannot open"))?;
+            let mut w = BufWriter::new(file);
+            write(&mut w)?;
+            w.flush()?;
+            Ok(())
+        })();
+        return result.with_context(|| format!("{path}: cannot write the output"));
+    }
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -103,7 +164,7 @@ pub fn write_file_atomic(
         let file = std::fs::File::create(&tmp)
             .with_context(|| format!("{}: cannot create", tmp.display()))?;
         let mut w = BufWriter::new(file);
-        write_frame(df, format, meta, &mut w)?;
+        write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         std::fs::rename(&tmp, &target)?;
@@ -166,6 +227,19 @@ pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
         writeln!(w, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// Column statistics of written Parquet files: null counts always; min/max only when
+/// `VOLTMETRICS_PARQUET_STATISTICS=1`. Min/max of the many text columns (ids, codes, lists)
+/// cost about a third of writing a million result rows (0.68 → 0.49 s measured), and results
+/// files, a few row groups per million rows, are read whole far more often than pruned.
+pub fn parquet_statistics() -> StatisticsOptions {
+    let on = std::env::var("VOLTMETRICS_PARQUET_STATISTICS").is_ok_and(|v| v == "1" || v == "true");
+    StatisticsOptions {
+        min_value: on,
+        max_value: on,
+        ..StatisticsOptions::default()
+    }
 }
 
 /// Compression of written Parquet files: LZ4 (raw). Results are written once and read by

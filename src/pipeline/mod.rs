@@ -174,56 +174,96 @@ pub struct Processed {
     pub counts: Counts,
 }
 
+/// Rows per part when results are streamed to a file (one Parquet row group each).
+pub const PART_ROWS: usize = 32 * CHUNK_ROWS;
+
 /// Processes every row of `inv` on `jobs` threads: each task checks and computes a block of
-/// rows and turns it into result columns at once, so no per-row results outlive their block.
-/// Output order is input order and the result does not depend on `jobs`. `progress` is called
-/// with the number of rows done.
+/// rows and writes its result values straight into the result columns, so no per-row results
+/// outlive their block. Output order is input order and the result does not depend on `jobs`.
+/// `progress` is called with the number of rows done.
 pub fn process(
     inv: &Inventory,
     opts: &RowOptions,
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Processed> {
+    let mut results = None;
+    let (aggregation, counts) =
+        process_parts(inv, opts, jobs, progress, usize::MAX, &mut |_, df| {
+            results = Some(df);
+            Ok(())
+        })?;
+    Ok(Processed {
+        results: results.unwrap_or_default(),
+        aggregation,
+        counts,
+    })
+}
+
+/// [`process`] in parts of `part_rows` rows: each part's result columns are handed to `sink`
+/// with the index of its first row, in input order, as soon as they are built (so a writer can
+/// write one part while the next is computed, and the results of a large run never need to be
+/// in memory at once). Returns the per-row values the summary aggregates, and the counts.
+pub fn process_parts(
+    inv: &Inventory,
+    opts: &RowOptions,
+    jobs: usize,
+    progress: &(dyn Fn(usize) + Sync),
+    part_rows: usize,
+    sink: &mut dyn FnMut(usize, DataFrame) -> Result<()>,
+) -> Result<(DataFrame, Counts)> {
     let cols = Columns::of(&inv.frame)?;
     let dups = duplicate_errors(inv, &cols);
     let extra = |i: usize| dups.get(&i).cloned().unwrap_or_default();
-    let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
-        .step_by(CHUNK_ROWS)
-        .map(|s| s..(s + CHUNK_ROWS).min(cols.height))
-        .collect();
+    let n = cols.height;
+    let part_rows = part_rows.max(CHUNK_ROWS);
+    let parts: Vec<std::ops::Range<usize>> = if n == 0 {
+        std::iter::once(0..0).collect()
+    } else {
+        (0..n)
+            .step_by(part_rows)
+            .map(|s| s..s.saturating_add(part_rows).min(n))
+            .collect()
+    };
     let done = AtomicUsize::new(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()?;
-    let mut store = output::Store::new(cols.height);
-    let blocks = store.blocks(CHUNK_ROWS);
-    let parts: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
-        ranges
-            .par_iter()
-            .zip(blocks)
-            .map(|(r, mut slots)| {
-                let rows = process_range(&cols, r.clone(), &extra, opts, true);
-                let mut counts = Counts::default();
-                counts.add(&rows);
-                for (k, row) in rows.iter().enumerate() {
-                    slots.put(k, row);
-                }
-                progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
-                (counts, slots.take_errors())
-            })
-            .collect()
-    });
     let mut counts = Counts::default();
-    for (c, errors) in parts {
-        counts.merge(c);
-        store.add_errors(errors);
+    let mut aggregation: Option<DataFrame> = None;
+    for part in parts {
+        let mut store = output::Store::new(part.start, part.len());
+        let blocks = store.blocks(CHUNK_ROWS);
+        let done_blocks: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
+            blocks
+                .into_par_iter()
+                .map(|mut slots| {
+                    let r = slots.rows();
+                    let rows = process_range(&cols, r.clone(), &extra, opts, true);
+                    let mut counts = Counts::default();
+                    counts.add(&rows);
+                    for (k, row) in rows.iter().enumerate() {
+                        slots.put(k, row);
+                    }
+                    progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
+                    (counts, slots.take_errors())
+                })
+                .collect()
+        });
+        for (c, errors) in done_blocks {
+            counts.merge(c);
+            store.add_errors(errors);
+        }
+        let (results, agg) = store.finish(&cols)?;
+        match aggregation.as_mut() {
+            None => aggregation = Some(agg),
+            Some(acc) => {
+                acc.vstack_mut_owned(agg)?;
+            }
+        }
+        sink(part.start, results)?;
     }
-    let (results, aggregation) = store.finish(&cols)?;
-    Ok(Processed {
-        results,
-        aggregation,
-        counts,
-    })
+    Ok((aggregation.unwrap_or_default(), counts))
 }
 
 /// The row checks only (no calculation): rows that would be computed come back `ok` without

@@ -70,8 +70,19 @@ pub fn passthrough_name(name: &str) -> String {
 
 /// Adds the passed-through input columns to the result frame.
 pub fn append_passthrough(inv: &Inventory, df: &mut DataFrame) -> PolarsResult<()> {
+    append_passthrough_rows(inv, df, 0)
+}
+
+/// Adds the passed-through input columns to a part of the result frame whose first row is
+/// input row `start`.
+pub fn append_passthrough_rows(
+    inv: &Inventory,
+    df: &mut DataFrame,
+    start: usize,
+) -> PolarsResult<()> {
+    let n = df.height();
     for name in inv.passthrough_columns() {
-        let col = inv.frame.column(&name)?.clone();
+        let col = inv.frame.column(&name)?.slice(start as i64, n);
         let out_name = passthrough_name(&name);
         df.with_column(col.with_name(out_name.as_str().into()))?;
     }
@@ -146,6 +157,7 @@ const NO_FINDINGS: u16 = u16::MAX;
 /// Numbers are stored with NaN for a missing value (results are finite when present); text
 /// columns as small codes (an enum or a bit set) rendered once per distinct code.
 pub struct Store {
+    start: usize,
     n: usize,
     f64s: Vec<Vec<f64>>,
     status: Vec<u8>,
@@ -178,6 +190,11 @@ pub struct Slots<'a> {
 }
 
 impl Slots<'_> {
+    /// The input rows of the block.
+    pub fn rows(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.status.len()
+    }
+
     /// Stores row `k` of the block.
     pub fn put(&mut self, k: usize, r: &RowResult) {
         for (out, (_, get)) in self.f64s.iter_mut().zip(F64_COLUMNS.iter()) {
@@ -283,10 +300,13 @@ fn hash_column(hashes: &[u64]) -> Column {
     values.with_name("input_hash".into()).into_column()
 }
 
-/// An id column exactly as read.
-fn id_column(cols: &Columns, idx: usize, name: &str, n: usize) -> Column {
+/// Rows `start..start + n` of an id column, exactly as read (a zero-copy slice).
+fn id_column(cols: &Columns, idx: usize, name: &str, start: usize, n: usize) -> Column {
     match cols.get(idx) {
-        Col::Text(ca) => ca.clone().into_column().with_name(name.into()),
+        Col::Text(ca) => ca
+            .slice(start as i64, n)
+            .into_column()
+            .with_name(name.into()),
         _ => Column::full_null(name.into(), n, &DataType::String),
     }
 }
@@ -294,8 +314,9 @@ fn id_column(cols: &Columns, idx: usize, name: &str, n: usize) -> Column {
 impl Store {
     /// Room for `n` rows. Zeroed memory (every row is written by its block), so the pages are
     /// first touched by the parallel tasks that fill them.
-    pub fn new(n: usize) -> Store {
+    pub fn new(start: usize, n: usize) -> Store {
         Store {
+            start,
             n,
             f64s: F64_COLUMNS.iter().map(|_| vec![0.0; n]).collect(),
             status: vec![0; n],
@@ -325,7 +346,7 @@ impl Store {
         let mut hash = split(&mut self.hash, size);
         (0..self.n.div_ceil(size.max(1)))
             .map(|b| Slots {
-                start: b * size,
+                start: self.start + b * size,
                 f64s: f64s
                     .iter_mut()
                     .map(|c| c.next().unwrap_or_default())
@@ -353,7 +374,7 @@ impl Store {
     /// the facility summary aggregates. Columns are built in parallel.
     pub fn finish(self, cols: &Columns) -> PolarsResult<(DataFrame, DataFrame)> {
         use rayon::prelude::*;
-        let n = self.n;
+        let (start, n) = (self.start, self.n);
         let Store {
             f64s,
             status,
@@ -411,14 +432,14 @@ impl Store {
             )
         };
         let jobs: Vec<Job> = vec![
-            Box::new(|| id_column(cols, c::FACILITY_ID, "facility_id", n)),
-            Box::new(|| id_column(cols, c::EQUIPMENT_ID, "equipment_id", n)),
+            Box::new(|| id_column(cols, c::FACILITY_ID, "facility_id", start, n)),
+            Box::new(|| id_column(cols, c::EQUIPMENT_ID, "equipment_id", start, n)),
             Box::new(status_col),
             Box::new(move || {
                 // Sparse: most rows have no errors.
                 let mut values: Vec<Option<&str>> = vec![None; n];
                 for (i, text) in errors {
-                    values[*i as usize] = Some(text.as_str());
+                    values[*i as usize - start] = Some(text.as_str());
                 }
                 Column::new("errors".into(), values)
             }),
