@@ -72,41 +72,52 @@ fn read_bytes(path: &str) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("{path}: cannot read the file"))
 }
 
-/// Reads one file into a frame with normalised column names.
+/// Reads one file into a frame with normalised column names. The file's content hash is
+/// computed on another thread while it is parsed.
 fn read_one(path: &str) -> Result<(DataFrame, String)> {
     let raw = read_bytes(path)?;
-    let content_hash = fnv_hex(&raw);
-    let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+    let (content_hash, df) = std::thread::scope(|s| {
+        let hash = s.spawn(|| fnv_hex(&raw));
+        let df = parse(path, &raw);
+        (hash.join(), df)
+    });
+    let content_hash =
+        content_hash.map_err(|_| anyhow::anyhow!("{path}: hashing the file failed"))?;
+    Ok((normalise_names(df?, path)?, content_hash))
+}
+
+/// Parses a file's bytes (gzip-compressed CSV, CSV or Parquet, recognised by content).
+fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
+    let bytes: std::borrow::Cow<[u8]> = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
+        flate2::read::MultiGzDecoder::new(raw)
             .read_to_end(&mut out)
             .with_context(|| format!("{path}: not a readable gzip file"))?;
-        out
+        out.into()
     } else {
-        raw
+        raw.into()
     };
-    let df = if bytes.starts_with(b"PAR1") {
-        ParquetReader::new(Cursor::new(bytes))
+    let bytes: &[u8] = &bytes;
+    if bytes.starts_with(b"PAR1") {
+        return ParquetReader::new(Cursor::new(bytes))
             .finish()
-            .map_err(|e| anyhow::anyhow!("{path}: not a readable Parquet file: {e}"))?
-    } else {
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            bail!("{path}: the file is empty; expected a CSV header row (or a Parquet file)");
-        }
-        if std::str::from_utf8(&bytes[..bytes.len().min(1 << 16)]).is_err()
-            && std::str::from_utf8(&bytes).is_err()
-        {
-            bail!("{path}: not a CSV file (not UTF-8 text) and not a Parquet file");
-        }
-        CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(0))
-            .with_raise_if_empty(true)
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| anyhow::anyhow!("{path}: not a readable CSV file: {e}"))?
-    };
-    Ok((normalise_names(df, path)?, content_hash))
+            .map_err(|e| anyhow::anyhow!("{path}: not a readable Parquet file: {e}"));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        bail!("{path}: the file is empty; expected a CSV header row (or a Parquet file)");
+    }
+    if std::str::from_utf8(&bytes[..bytes.len().min(1 << 16)]).is_err()
+        && std::str::from_utf8(bytes).is_err()
+    {
+        bail!("{path}: not a CSV file (not UTF-8 text) and not a Parquet file");
+    }
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_raise_if_empty(true)
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
+        .map_err(|e| anyhow::anyhow!("{path}: not a readable CSV file: {e}"))
 }
 
 fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {

@@ -393,6 +393,19 @@ fn lower<'b>(t: &str, buf: &'b mut [u8; 32]) -> std::borrow::Cow<'b, str> {
     }
 }
 
+/// `str::trim`, with a shortcut for the usual cell that starts and ends with a printable ASCII
+/// character (no whitespace, Unicode or not, to remove).
+#[inline]
+fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let b = s.as_bytes();
+    if printable(b.first()) && printable(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// One row's cells, each read from its column once.
 pub struct Cells<'a> {
     /// Trimmed text, `None` when empty (numbers from numeric columns have no text).
@@ -459,7 +472,7 @@ impl<'a> Cells<'a> {
                 .get(k)
                 .copied()
                 .flatten()
-                .map(str::trim)
+                .map(trim)
                 .filter(|s| !s.is_empty());
             text[idx] = t;
             if *kind == Kind::Number {
@@ -474,7 +487,7 @@ impl<'a> Cells<'a> {
                 .get(k)
                 .copied()
                 .flatten()
-                .filter(|s| !s.trim().is_empty())
+                .filter(|s| !trim(s).is_empty())
         };
         let ids = [verbatim(c::FACILITY_ID), verbatim(c::EQUIPMENT_ID)];
         Cells {
