@@ -10,12 +10,13 @@ use anyhow::Result;
 use columns::{c, Columns};
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
-use rows::{process_range, RowError, RowOptions, RowResult, Status};
+use rows::{process_range, process_range_with, RowError, RowOptions, RowResult, Status};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Rows per parallel task.
-pub const CHUNK_ROWS: usize = 4096;
+/// Rows per parallel task. 1024 keeps a block's per-row drafts in the core's cache (4096 used
+/// ~3 % more CPU on the 1M-row benchmark).
+pub const CHUNK_ROWS: usize = 1024;
 
 /// Errors for duplicate `(facility_id, equipment_id)` pairs: every row of a pair is invalid and
 /// names the other rows.
@@ -26,8 +27,8 @@ pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<R
     let fac = cols.get(c::FACILITY_ID);
     let eq = cols.get(c::EQUIPMENT_ID);
     let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
-        .step_by(CHUNK_ROWS * 4)
-        .map(|s| s..(s + CHUNK_ROWS * 4).min(cols.height))
+        .step_by(16 * CHUNK_ROWS)
+        .map(|s| s..(s + 16 * CHUNK_ROWS).min(cols.height))
         .collect();
     let pair_of = |r: std::ops::Range<usize>| {
         let (mut f, mut e) = (Vec::with_capacity(r.len()), Vec::with_capacity(r.len()));
@@ -136,21 +137,19 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, rows: &[RowResult]) {
-        self.rows += rows.len();
-        for r in rows {
-            match r.status {
-                Status::Invalid => self.invalid += 1,
-                Status::NotApplicable => self.not_applicable += 1,
-                Status::Ok => {
-                    if r.findings.is_some_and(|f| f.status() == "fail") {
-                        self.noncompliant += 1;
-                    }
+    fn add(&mut self, r: &RowResult) {
+        self.rows += 1;
+        match r.status {
+            Status::Invalid => self.invalid += 1,
+            Status::NotApplicable => self.not_applicable += 1,
+            Status::Ok => {
+                if r.findings.is_some_and(|f| f.status() == "fail") {
+                    self.noncompliant += 1;
                 }
             }
-            if r.assessment.is_some_and(|a| a.danger) {
-                self.danger += 1;
-            }
+        }
+        if r.assessment.is_some_and(|a| a.danger) {
+            self.danger += 1;
         }
     }
 
@@ -175,7 +174,7 @@ pub struct Processed {
 }
 
 /// Rows per part when results are streamed to a file (one Parquet row group each).
-pub const PART_ROWS: usize = 32 * CHUNK_ROWS;
+pub const PART_ROWS: usize = 128 * CHUNK_ROWS;
 
 /// Processes every row of `inv` on `jobs` threads: each task checks and computes a block of
 /// rows and writes its result values straight into the result columns, so no per-row results
@@ -214,7 +213,13 @@ pub fn process_parts(
 ) -> Result<(DataFrame, Counts)> {
     let cols = Columns::of(&inv.frame)?;
     let dups = duplicate_errors(inv, &cols);
-    let extra = |i: usize| dups.get(&i).cloned().unwrap_or_default();
+    let extra = |i: usize| {
+        if dups.is_empty() {
+            Vec::new()
+        } else {
+            dups.get(&i).cloned().unwrap_or_default()
+        }
+    };
     let n = cols.height;
     let part_rows = part_rows.max(CHUNK_ROWS);
     let parts: Vec<std::ops::Range<usize>> = if n == 0 {
@@ -239,12 +244,11 @@ pub fn process_parts(
                 .into_par_iter()
                 .map(|mut slots| {
                     let r = slots.rows();
-                    let rows = process_range(&cols, r.clone(), &extra, opts, true);
                     let mut counts = Counts::default();
-                    counts.add(&rows);
-                    for (k, row) in rows.iter().enumerate() {
-                        slots.put(k, row);
-                    }
+                    process_range_with(&cols, r.clone(), &extra, opts, true, &mut |k, row| {
+                        counts.add(&row);
+                        slots.put(k, &row);
+                    });
                     progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
                     (counts, slots.take_errors())
                 })

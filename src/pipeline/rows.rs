@@ -737,22 +737,42 @@ pub fn process_range(
     opts: &RowOptions,
     calculate: bool,
 ) -> Vec<RowResult> {
+    let mut out = Vec::with_capacity(range.len());
+    process_range_with(cols, range, extra, opts, calculate, &mut |_, row| {
+        out.push(row)
+    });
+    out
+}
+
+/// [`process_range`], handing each finished row to `emit` (with its index in the range, in
+/// order) instead of collecting them.
+pub fn process_range_with(
+    cols: &Columns,
+    range: std::ops::Range<usize>,
+    extra: &(dyn Fn(usize) -> Vec<RowError> + Sync),
+    opts: &RowOptions,
+    calculate: bool,
+    emit: &mut dyn FnMut(usize, RowResult),
+) {
     let block = Block::read(cols, range.clone());
     let drafts: Vec<Draft> = range
         .clone()
         .map(|i| draft(&block, i - range.start, extra(i)))
         .collect();
     if !calculate {
-        return drafts
-            .into_iter()
-            .map(|d| match d {
-                Draft::Done(row) => row,
-                Draft::Compute { mut row, .. } => {
-                    row.status = Status::Ok;
-                    row
-                }
-            })
-            .collect();
+        for (k, d) in drafts.into_iter().enumerate() {
+            emit(
+                k,
+                match d {
+                    Draft::Done(row) => row,
+                    Draft::Compute { mut row, .. } => {
+                        row.status = Status::Ok;
+                        row
+                    }
+                },
+            );
+        }
+        return;
     }
     let mut inputs = Vec::with_capacity(drafts.len());
     let mut slot = Vec::with_capacity(drafts.len());
@@ -765,17 +785,13 @@ pub fn process_range(
     let mut outcomes: Vec<Outcome> = vec![Ok(Default::default()); inputs.len()];
     calculate_batch(&inputs, &mut outcomes);
     let mut next = 0;
-    drafts
-        .into_iter()
-        .enumerate()
-        .map(|(k, d)| {
-            let outcome = if next < slot.len() && slot[next] == k {
-                next += 1;
-                Some(&outcomes[next - 1])
-            } else {
-                None
-            };
-            finish(d, outcome, opts)
-        })
-        .collect()
+    for (k, d) in drafts.into_iter().enumerate() {
+        let outcome = if next < slot.len() && slot[next] == k {
+            next += 1;
+            Some(&outcomes[next - 1])
+        } else {
+            None
+        };
+        emit(k, finish(d, outcome, opts));
+    }
 }
