@@ -1,5 +1,8 @@
 //! Facility and portfolio summary (SPEC §3), computed with polars group-by over the per-row
-//! values of [`crate::pipeline::output::aggregation_frame`].
+//! values built by [`crate::pipeline::output::Store::finish`]: `facility_id`, `equipment_id`,
+//! `ie` (governing incident energy, null unless ok) and one boolean column per counted
+//! condition (`ok`, `invalid`, `not_applicable`, `ppe_0`…`ppe_4`, `danger`, `pass`, `warn`,
+//! `fail`, `study_overdue`, `maintenance_overdue`, `label_understated`), so every count is a sum.
 
 use polars::prelude::*;
 
@@ -29,25 +32,17 @@ pub const SUMMARY_COLUMNS: [&str; 22] = [
     "label_understated_count",
 ];
 
-fn count_eq(column: &str, value: &str, alias: &str) -> Expr {
-    col(column)
-        .eq(lit(value))
-        .cast(DataType::UInt32)
-        .sum()
-        .alias(alias)
-}
-
 fn count_true(column: &str, alias: &str) -> Expr {
-    col(column).cast(DataType::UInt32).sum().alias(alias)
+    col(column).sum().cast(DataType::UInt32).alias(alias)
 }
 
 /// The aggregations of one group (or of the whole portfolio).
 fn aggregations() -> Vec<Expr> {
     let mut a = vec![
         len().cast(DataType::UInt32).alias("equipment_count"),
-        count_eq("status", "ok", "ok_count"),
-        count_eq("status", "invalid", "invalid_count"),
-        count_eq("status", "not_applicable", "not_applicable_count"),
+        count_true("ok", "ok_count"),
+        count_true("invalid", "invalid_count"),
+        count_true("not_applicable", "not_applicable_count"),
         col("ie").max().alias("max_incident_energy_cal_cm2"),
         col("equipment_id")
             .filter(col("ie").eq(col("ie").max()))
@@ -59,19 +54,16 @@ fn aggregations() -> Vec<Expr> {
             .alias("p95_incident_energy_cal_cm2"),
     ];
     for k in 0..5 {
-        a.push(
-            col("ppe")
-                .eq(lit(k))
-                .cast(DataType::UInt32)
-                .sum()
-                .alias(format!("ppe_category_{k}_count")),
-        );
+        a.push(count_true(
+            &format!("ppe_{k}"),
+            &format!("ppe_category_{k}_count"),
+        ));
     }
     a.extend([
         count_true("danger", "danger_count"),
-        count_eq("compliance", "pass", "compliance_pass_count"),
-        count_eq("compliance", "warn", "compliance_warn_count"),
-        count_eq("compliance", "fail", "compliance_fail_count"),
+        count_true("pass", "compliance_pass_count"),
+        count_true("warn", "compliance_warn_count"),
+        count_true("fail", "compliance_fail_count"),
         count_true("study_overdue", "study_overdue_count"),
         count_true("maintenance_overdue", "maintenance_overdue_count"),
         count_true("label_understated", "label_understated_count"),

@@ -538,19 +538,47 @@ impl Store {
                     .collect::<Vec<bool>>(),
             )
         };
+        let is = |name: &str, codes: &[u8], value: u8| {
+            Column::new(
+                name.into(),
+                codes.iter().map(|&c| c == value).collect::<Vec<bool>>(),
+            )
+        };
+        // Compliance status per row, as the findings' worst severity (none unless ok).
+        let mut severity: std::collections::HashMap<u16, u8> = std::collections::HashMap::new();
+        let worst: Vec<u8> = findings
+            .iter()
+            .map(|&f| {
+                if f == NO_FINDINGS {
+                    return NONE;
+                }
+                *severity
+                    .entry(f)
+                    .or_insert_with(|| match Findings(f).status() {
+                        "pass" => 0,
+                        "warn" => 1,
+                        _ => 2,
+                    })
+            })
+            .collect();
         let aggregation = DataFrame::new(
             n,
             vec![
                 by_name("facility_id"),
                 by_name("equipment_id"),
-                by_name("status"),
                 by_name("incident_energy_cal_cm2").with_name("ie".into()),
-                by_name("ppe_category").with_name("ppe".into()),
-                Column::new(
-                    "danger".into(),
-                    danger.iter().map(|&d| d == 1).collect::<Vec<bool>>(),
-                ),
-                by_name("compliance_status").with_name("compliance".into()),
+                is("ok", status, Status::Ok as u8),
+                is("invalid", status, Status::Invalid as u8),
+                is("not_applicable", status, Status::NotApplicable as u8),
+                is("ppe_0", ppe, 0),
+                is("ppe_1", ppe, 1),
+                is("ppe_2", ppe, 2),
+                is("ppe_3", ppe, 3),
+                is("ppe_4", ppe, 4),
+                is("danger", danger, 1),
+                is("pass", &worst, 0),
+                is("warn", &worst, 1),
+                is("fail", &worst, 2),
                 flag("study_overdue", bit::STUDY_OVERDUE),
                 flag("maintenance_overdue", bit::MAINTENANCE_OVERDUE),
                 flag("label_understated", bit::LABEL_UNDERSTATED),
