@@ -36,7 +36,11 @@ pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<R
         eq.text_values(r, &mut e);
         (f, e)
     };
-    let mut keyed: Vec<(u64, u32)> = ranges
+    // One u64 per row: the pair's hash in the high bits, the row in the low `shift` bits, so
+    // sorting plain integers groups equal hashes with rows in input order.
+    let shift = usize::BITS - cols.height.leading_zeros();
+    let row_mask = (1u64 << shift) - 1;
+    let mut keyed: Vec<u64> = ranges
         .par_iter()
         .flat_map_iter(|r| {
             let (f, e) = pair_of(r.clone());
@@ -48,7 +52,7 @@ pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<R
                     (Some(f), Some(e)) => {
                         let mut h = crate::core::hash::InputHasher::default();
                         h.text(0, Some(f)).text(1, Some(e));
-                        Some((h.finish(), (start + k) as u32))
+                        Some((h.finish() & !row_mask) | (start + k) as u64)
                     }
                     _ => None,
                 })
@@ -65,12 +69,15 @@ pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<R
     let mut i = 0;
     while i < keyed.len() {
         let mut j = i + 1;
-        while j < keyed.len() && keyed[j].0 == keyed[i].0 {
+        while j < keyed.len() && keyed[j] >> shift == keyed[i] >> shift {
             j += 1;
         }
         if j - i > 1 {
-            // Same hash: split by the actual text (a collision is not a duplicate).
-            let mut rest: Vec<usize> = keyed[i..j].iter().map(|&(_, r)| r as usize).collect();
+            // Same hash bits: split by the actual text (a collision is not a duplicate).
+            let mut rest: Vec<usize> = keyed[i..j]
+                .iter()
+                .map(|&k| (k & row_mask) as usize)
+                .collect();
             while let Some(&first) = rest.first() {
                 let p = pair(first);
                 let (same, other): (Vec<usize>, Vec<usize>) =
@@ -246,8 +253,8 @@ pub fn process_parts(
                     let r = slots.rows();
                     let mut counts = Counts::default();
                     process_range_with(&cols, r.clone(), &extra, opts, true, &mut |k, row| {
-                        counts.add(&row);
-                        slots.put(k, &row);
+                        counts.add(row);
+                        slots.put(k, row);
                     });
                     progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
                     (counts, slots.take_errors())

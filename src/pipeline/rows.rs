@@ -681,19 +681,17 @@ fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>) -> Draft {
     }
 }
 
-fn finish(draft: Draft, outcome: Option<&Outcome>, opts: &RowOptions) -> RowResult {
-    let Draft::Compute {
-        mut row,
-        compliance: mut ci,
-        system,
-        voltage_v,
-        ..
-    } = draft
-    else {
-        let Draft::Done(row) = draft else {
-            unreachable!("matched above")
-        };
-        return row;
+/// Completes a draft in place (no copy of the row) and returns its result.
+fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions) -> &'d RowResult {
+    let (row, ci, system, voltage_v) = match draft {
+        Draft::Done(row) => return row,
+        Draft::Compute {
+            row,
+            compliance,
+            system,
+            voltage_v,
+            ..
+        } => (row, compliance, *system, *voltage_v),
     };
     match outcome {
         Some(Ok((results, warnings))) => {
@@ -707,7 +705,7 @@ fn finish(draft: Draft, outcome: Option<&Outcome>, opts: &RowOptions) -> RowResu
             row.results = Some(*results);
             row.assessment = Some(a);
             row.warnings = *warnings;
-            row.findings = Some(compliance::evaluate(&ci, opts.as_of, opts.intervals));
+            row.findings = Some(compliance::evaluate(ci, opts.as_of, opts.intervals));
         }
         Some(Err(e)) => {
             let column = e.field.column();
@@ -737,10 +735,15 @@ pub fn process_range(
     opts: &RowOptions,
     calculate: bool,
 ) -> Vec<RowResult> {
-    let mut out = Vec::with_capacity(range.len());
-    process_range_with(cols, range, extra, opts, calculate, &mut |_, row| {
-        out.push(row)
-    });
+    let mut out: Vec<RowResult> = Vec::with_capacity(range.len());
+    process_range_with(
+        cols,
+        range,
+        extra,
+        opts,
+        calculate,
+        &mut |_, row: &RowResult| out.push(row.clone()),
+    );
     out
 }
 
@@ -752,25 +755,23 @@ pub fn process_range_with(
     extra: &(dyn Fn(usize) -> Vec<RowError> + Sync),
     opts: &RowOptions,
     calculate: bool,
-    emit: &mut dyn FnMut(usize, RowResult),
+    emit: &mut dyn FnMut(usize, &RowResult),
 ) {
     let block = Block::read(cols, range.clone());
-    let drafts: Vec<Draft> = range
+    let mut drafts: Vec<Draft> = range
         .clone()
         .map(|i| draft(&block, i - range.start, extra(i)))
         .collect();
     if !calculate {
-        for (k, d) in drafts.into_iter().enumerate() {
-            emit(
-                k,
-                match d {
-                    Draft::Done(row) => row,
-                    Draft::Compute { mut row, .. } => {
-                        row.status = Status::Ok;
-                        row
-                    }
-                },
-            );
+        for (k, d) in drafts.iter_mut().enumerate() {
+            let row = match d {
+                Draft::Done(row) => row,
+                Draft::Compute { row, .. } => {
+                    row.status = Status::Ok;
+                    row
+                }
+            };
+            emit(k, row);
         }
         return;
     }
@@ -785,7 +786,7 @@ pub fn process_range_with(
     let mut outcomes: Vec<Outcome> = vec![Ok(Default::default()); inputs.len()];
     calculate_batch(&inputs, &mut outcomes);
     let mut next = 0;
-    for (k, d) in drafts.into_iter().enumerate() {
+    for (k, d) in drafts.iter_mut().enumerate() {
         let outcome = if next < slot.len() && slot[next] == k {
             next += 1;
             Some(&outcomes[next - 1])
