@@ -408,6 +408,25 @@ fn unreachable_postgres_is_a_run_error_naming_the_server_without_password() {
         .stderr(predicate::str::contains("hunter2").not());
 }
 
+/// Deletes every key under a test's prefix when the test ends (passed or not).
+struct RedisCleanup(String, String);
+
+impl Drop for RedisCleanup {
+    fn drop(&mut self) {
+        let Ok(mut conn) = redis::Client::open(self.0.as_str()).and_then(|c| c.get_connection())
+        else {
+            return;
+        };
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}*", self.1))
+            .query(&mut conn)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&keys).query(&mut conn);
+        }
+    }
+}
+
 fn redis_conn(url: &str) -> redis::Connection {
     redis::Client::open(url)
         .unwrap()
@@ -437,6 +456,7 @@ fn run_redis(url: &str, prefix: &str, input: &str, extra: &[&str]) -> assert_cmd
 fn redis_keys_sorted_set_status_and_message() {
     let Some(url) = redis_url() else { return };
     let prefix = format!("{}:", unique("redis"));
+    let _cleanup = RedisCleanup(url.clone(), prefix.clone());
     let mut conn = redis_conn(&url);
     // Subscribe before the run; the message arrives when it ends.
     let mut sub_conn = redis_conn(&url);
@@ -518,6 +538,7 @@ fn redis_keys_sorted_set_status_and_message() {
 fn redis_ids_cannot_collide_and_stale_equipment_is_removed() {
     let Some(url) = redis_url() else { return };
     let prefix = format!("{}:", unique("ids"));
+    let _cleanup = RedisCleanup(url.clone(), prefix.clone());
     let mut conn = redis_conn(&url);
     let dir = tempfile::tempdir().unwrap();
     let header = "facility_id,equipment_id,equipment_class,nominal_voltage_v,bolted_fault_current_ka,arc_duration_ms\n";
@@ -553,6 +574,7 @@ fn redis_ids_cannot_collide_and_stale_equipment_is_removed() {
 fn redis_readers_never_see_two_runs_mixed() {
     let Some(url) = redis_url() else { return };
     let prefix = format!("{}:", unique("mix"));
+    let _cleanup = RedisCleanup(url.clone(), prefix.clone());
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("facility_id,equipment_id,equipment_class,nominal_voltage_v,bolted_fault_current_ka,arc_duration_ms\n");
     for k in 0..3000 {
@@ -616,6 +638,7 @@ fn redis_failure_is_a_run_error_and_status_says_failed_when_reachable() {
     // Reachable Redis, failing PostgreSQL: the status hash says failed and a message is published.
     let Some(url) = redis_url() else { return };
     let prefix = format!("{}:", unique("failed"));
+    let _cleanup = RedisCleanup(url.clone(), prefix.clone());
     let mut conn = redis_conn(&url);
     voltmetrics()
         .args([
