@@ -27,15 +27,9 @@ pub const DEFAULT_PREFIX: &str = "voltmetrics:";
 /// Escapes an id for use inside a key: bytes other than `A–Z a–z 0–9 _ . -` become `%XX`.
 /// Injective, so two different ids never give the same key.
 pub fn escape(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for &b in id.as_bytes() {
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(id.len());
+    escape_into(&mut out, id);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Appends `id` escaped as by [`escape`] to `out`, without allocating.

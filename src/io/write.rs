@@ -63,11 +63,7 @@ pub fn write_frame(
     match format {
         Format::Csv => CsvWriter::new(&mut *w).include_header(true).finish(df)?,
         Format::Parquet => {
-            ParquetWriter::new(&mut *w)
-                .with_compression(parquet_compression())
-                .with_statistics(parquet_statistics())
-                .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta.pairs.clone())))
-                .finish(df)?;
+            parquet_writer(w, meta).finish(df)?;
         }
         Format::Json => JsonWriter::new(&mut *w)
             .with_json_format(JsonFormat::Json)
@@ -78,6 +74,17 @@ pub fn write_frame(
         Format::Table => write_table(df, w)?,
     }
     Ok(())
+}
+
+/// A Parquet writer with the project's settings and the run's key-value metadata.
+fn parquet_writer<'w>(
+    w: &'w mut dyn Write,
+    meta: &RunMetadata,
+) -> ParquetWriter<&'w mut dyn Write> {
+    ParquetWriter::new(w)
+        .with_compression(parquet_compression())
+        .with_statistics(parquet_statistics())
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta.pairs.clone())))
 }
 
 /// Writes the frames received from `parts` as one Parquet file, one row group each, in the
@@ -99,15 +106,7 @@ pub fn write_parquet_parts(
         // Id and passed-through columns are slices of the input and may span its chunks.
         df.rechunk_mut_par();
         if batched.is_none() {
-            batched = Some(
-                ParquetWriter::new(&mut *w)
-                    .with_compression(parquet_compression())
-                    .with_statistics(parquet_statistics())
-                    .with_key_value_metadata(Some(KeyValueMetadata::from_static(
-                        meta.pairs.clone(),
-                    )))
-                    .batched(df.schema())?,
-            );
+            batched = Some(parquet_writer(&mut *w, meta).batched(df.schema())?);
         }
         if let Some(b) = batched.as_mut() {
             b.write_batch(&df)?;

@@ -411,10 +411,29 @@ impl Store {
                 None => Column::full_null(name.as_str().into(), n, &DataType::Float64),
             })
         };
-        let compliance = move || {
-            keyed_column("compliance_status", findings, u32::from(NO_FINDINGS), |k| {
-                Some(Findings(k as u16).status().to_string())
+        // Compliance status per row (0 pass, 1 warn, 2 fail; none unless ok), from the
+        // findings' worst severity, worked out once per distinct set of findings.
+        let mut severity: std::collections::HashMap<u16, u8> = std::collections::HashMap::new();
+        let worst: Vec<u8> = findings
+            .iter()
+            .map(|&f| {
+                if f == NO_FINDINGS {
+                    return NONE;
+                }
+                *severity
+                    .entry(f)
+                    .or_insert_with(|| match Findings(f).status() {
+                        "pass" => 0,
+                        "warn" => 1,
+                        _ => 2,
+                    })
             })
+            .collect();
+        let worst = &worst;
+        let compliance = move || {
+            let dict =
+                [None, Some("pass"), Some("warn"), Some("fail")].map(|v| v.map(str::to_string));
+            coded_column("compliance_status", &dict, worst.iter().map(|&v| code(v)))
         };
         let status_col = move || {
             let dict: Vec<Option<String>> = [Status::Ok, Status::Invalid, Status::NotApplicable]
@@ -544,23 +563,6 @@ impl Store {
                 codes.iter().map(|&c| c == value).collect::<Vec<bool>>(),
             )
         };
-        // Compliance status per row, as the findings' worst severity (none unless ok).
-        let mut severity: std::collections::HashMap<u16, u8> = std::collections::HashMap::new();
-        let worst: Vec<u8> = findings
-            .iter()
-            .map(|&f| {
-                if f == NO_FINDINGS {
-                    return NONE;
-                }
-                *severity
-                    .entry(f)
-                    .or_insert_with(|| match Findings(f).status() {
-                        "pass" => 0,
-                        "warn" => 1,
-                        _ => 2,
-                    })
-            })
-            .collect();
         let aggregation = DataFrame::new(
             n,
             vec![
@@ -576,9 +578,9 @@ impl Store {
                 is("ppe_3", ppe, 3),
                 is("ppe_4", ppe, 4),
                 is("danger", danger, 1),
-                is("pass", &worst, 0),
-                is("warn", &worst, 1),
-                is("fail", &worst, 2),
+                is("pass", worst, 0),
+                is("warn", worst, 1),
+                is("fail", worst, 2),
                 flag("study_overdue", bit::STUDY_OVERDUE),
                 flag("maintenance_overdue", bit::MAINTENANCE_OVERDUE),
                 flag("label_understated", bit::LABEL_UNDERSTATED),
