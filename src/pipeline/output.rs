@@ -231,15 +231,15 @@ fn split<T>(v: &mut [T], size: usize) -> std::slice::ChunksMut<'_, T> {
 
 /// A text column whose row values are `codes` looked up in `dict` (`None` = missing): the
 /// distinct strings are built once and the rows point into them (no string per row).
-fn coded_column(name: &str, dict: &[Option<String>], codes: impl Iterator<Item = usize>) -> Column {
+fn coded_column(
+    name: &str,
+    dict: &[Option<String>],
+    codes: impl Iterator<Item = usize>,
+) -> PolarsResult<Column> {
     let values =
         StringChunked::from_iter_options(PlSmallStr::EMPTY, dict.iter().map(|v| v.as_deref()));
     let idx = IdxCa::from_vec(PlSmallStr::EMPTY, codes.map(|c| c as IdxSize).collect());
-    values
-        .take(&idx)
-        .unwrap_or_else(|_| StringChunked::full_null(PlSmallStr::EMPTY, idx.len()))
-        .with_name(name.into())
-        .into_column()
+    Ok(values.take(&idx)?.with_name(name.into()).into_column())
 }
 
 /// A text column of a small bit set: each distinct set is rendered once.
@@ -248,7 +248,7 @@ fn keyed_column(
     keys: &[impl Copy + Into<u32>],
     missing: u32,
     render: impl Fn(u32) -> Option<String>,
-) -> Column {
+) -> PolarsResult<Column> {
     let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     let mut dict: Vec<Option<String>> = vec![None];
     let mut codes = Vec::with_capacity(keys.len());
@@ -391,7 +391,7 @@ impl Store {
         } = self;
         let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
         errors.sort_unstable_by_key(|e| e.0);
-        type Job<'a> = Box<dyn FnOnce() -> Column + Send + 'a>;
+        type Job<'a> = Box<dyn FnOnce() -> PolarsResult<Column> + Send + 'a>;
         let (status, config, defaults, governing) = (&status, &config, &defaults, &governing);
         let (ppe, danger, findings, warnings, hash, errors) =
             (&ppe, &danger, &findings, &warnings, &hash, &errors);
@@ -407,8 +407,12 @@ impl Store {
                 .and_then(Option::take);
             let name = name.to_string();
             Box::new(move || match taken {
-                Some((_, v)) => f64_column(&name, v),
-                None => Column::full_null(name.as_str().into(), n, &DataType::Float64),
+                Some((_, v)) => Ok(f64_column(&name, v)),
+                None => Ok(Column::full_null(
+                    name.as_str().into(),
+                    n,
+                    &DataType::Float64,
+                )),
             })
         };
         // Compliance status per row (0 pass, 1 warn, 2 fail; none unless ok), from the
@@ -443,16 +447,16 @@ impl Store {
             coded_column("status", &dict, status.iter().map(|&s| usize::from(s)))
         };
         let ppe_col = move || {
-            Column::new(
+            Ok(Column::new(
                 "ppe_category".into(),
                 ppe.iter()
                     .map(|&p| (p != NONE).then_some(i32::from(p)))
                     .collect::<Vec<Option<i32>>>(),
-            )
+            ))
         };
         let jobs: Vec<Job> = vec![
-            Box::new(|| id_column(cols, c::FACILITY_ID, "facility_id", start, n)),
-            Box::new(|| id_column(cols, c::EQUIPMENT_ID, "equipment_id", start, n)),
+            Box::new(|| Ok(id_column(cols, c::FACILITY_ID, "facility_id", start, n))),
+            Box::new(|| Ok(id_column(cols, c::EQUIPMENT_ID, "equipment_id", start, n))),
             Box::new(status_col),
             Box::new(move || {
                 // Sparse: most rows have no errors.
@@ -460,7 +464,7 @@ impl Store {
                 for (i, text) in errors {
                     values[*i as usize - start] = Some(text.as_str());
                 }
-                Column::new("errors".into(), values)
+                Ok(Column::new("errors".into(), values))
             }),
             Box::new(move || {
                 let dict = [
@@ -515,13 +519,13 @@ impl Store {
             num("min_arc_rating_cal_cm2"),
             Box::new(ppe_col),
             Box::new(move || {
-                Column::new(
+                Ok(Column::new(
                     "danger".into(),
                     danger
                         .iter()
                         .map(|&d| (d != NONE).then_some(d == 1))
                         .collect::<Vec<Option<bool>>>(),
-                )
+                ))
             }),
             num("limited_approach_movable_mm"),
             num("limited_approach_fixed_mm"),
@@ -537,10 +541,13 @@ impl Store {
                     non_empty(RangeWarnings(k as u8).joined())
                 })
             }),
-            Box::new(move || hash_column(hash)),
+            Box::new(move || Ok(hash_column(hash))),
         ];
         debug_assert_eq!(jobs.len(), OUTPUT_COLUMNS.len());
-        let columns: Vec<Column> = jobs.into_par_iter().map(|job| job()).collect();
+        let columns: Vec<Column> = jobs
+            .into_par_iter()
+            .map(|job| job())
+            .collect::<PolarsResult<_>>()?;
         let by_name = |name: &str| {
             columns
                 .iter()
