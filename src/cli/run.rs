@@ -402,10 +402,14 @@ fn run_stages(
                 let writer =
                     s.spawn(move || write_to_path(path, |w| write_parquet_parts(w, meta, rx)));
                 let inv = &inv;
+                let writer_stopped = std::cell::Cell::new(false);
+                let stopped = &writer_stopped;
                 let mut sink = move |start: usize, mut df: DataFrame| -> Result<()> {
                     append_passthrough_rows(inv, &mut df, start)?;
-                    tx.send(Some(df))
-                        .map_err(|_| anyhow::anyhow!("{path}: the results writer stopped"))
+                    tx.send(Some(df)).map_err(|_| {
+                        stopped.set(true);
+                        anyhow::anyhow!("{path}: the results writer stopped")
+                    })
                 };
                 let processed =
                     process_parts(inv, &cfg.rows, cfg.jobs, &on_progress, PART_ROWS, &mut sink);
@@ -420,9 +424,15 @@ fn run_stages(
                 let written = writer
                     .join()
                     .unwrap_or_else(|_| Err(anyhow::anyhow!("the results writer panicked")));
-                // A writer error explains a failed send, so it comes first.
-                written?;
-                let (agg, counts) = processed?;
+                // Report the cause: the writer's error when it stopped first (the failed send
+                // is its consequence), otherwise the processing error (the writer then only
+                // saw the run end early).
+                let (agg, counts) = match (processed, written) {
+                    (Ok(p), Ok(())) => p,
+                    (Ok(_), Err(w)) => return Err(w),
+                    (Err(_), Err(w)) if writer_stopped.get() => return Err(w),
+                    (Err(e), _) => return Err(e),
+                };
                 let sums = sums.unwrap_or_else(|| Ok((None, None, 0)))?;
                 Ok((agg, counts, sums))
             })?;
