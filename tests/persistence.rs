@@ -386,16 +386,7 @@ fn hostile_ids_are_stored_verbatim() {
 
 #[test]
 fn unreachable_postgres_is_a_run_error_naming_the_server_without_password() {
-    voltmetrics()
-        .args([
-            "run",
-            fixture("inventory.csv").to_str().unwrap(),
-            "-q",
-            "-o",
-            "/dev/null",
-            "--format",
-            "csv",
-        ])
+    run_discarding(fixture("inventory.csv").to_str().unwrap())
         .args([
             "--postgres",
             "postgres://someone:hunter2@127.0.0.1:1/nowhere",
@@ -434,19 +425,17 @@ fn redis_conn(url: &str) -> redis::Connection {
         .expect("Redis from VOLTMETRICS_TEST_REDIS_URL is unreachable")
 }
 
+/// `run INPUT -q -o /dev/null --format csv`: results discarded, the rest of the command
+/// (persistence flags) added by the caller.
+fn run_discarding(input: &str) -> assert_cmd::Command {
+    let mut cmd = voltmetrics();
+    cmd.args(["run", input, "-q", "-o", "/dev/null", "--format", "csv"]);
+    cmd
+}
+
 fn run_redis(url: &str, prefix: &str, input: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
-    voltmetrics()
-        .args([
-            "run",
-            input,
-            "--as-of",
-            FIXTURE_AS_OF,
-            "-q",
-            "-o",
-            "/dev/null",
-            "--format",
-            "csv",
-        ])
+    run_discarding(input)
+        .args(["--as-of", FIXTURE_AS_OF])
         .args(["--redis", url, "--redis-prefix", prefix])
         .args(extra)
         .assert()
@@ -620,16 +609,7 @@ fn redis_readers_never_see_two_runs_mixed() {
 #[test]
 fn redis_failure_is_a_run_error_and_status_says_failed_when_reachable() {
     // Unreachable Redis: exit 1 naming the server.
-    voltmetrics()
-        .args([
-            "run",
-            fixture("inventory.csv").to_str().unwrap(),
-            "-q",
-            "-o",
-            "/dev/null",
-            "--format",
-            "csv",
-        ])
+    run_discarding(fixture("inventory.csv").to_str().unwrap())
         .args(["--redis", "redis://:secret@127.0.0.1:1/"])
         .assert()
         .code(1)
@@ -640,16 +620,7 @@ fn redis_failure_is_a_run_error_and_status_says_failed_when_reachable() {
     let prefix = format!("{}:", unique("failed"));
     let _cleanup = RedisCleanup(url.clone(), prefix.clone());
     let mut conn = redis_conn(&url);
-    voltmetrics()
-        .args([
-            "run",
-            fixture("inventory.csv").to_str().unwrap(),
-            "-q",
-            "-o",
-            "/dev/null",
-            "--format",
-            "csv",
-        ])
+    run_discarding(fixture("inventory.csv").to_str().unwrap())
         .args([
             "--redis",
             &url,
