@@ -11,6 +11,7 @@ pub mod cli;
 pub mod core;
 pub mod db;
 pub mod exit_codes;
+pub mod interrupt;
 pub mod io;
 pub mod pipeline;
 

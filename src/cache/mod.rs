@@ -260,7 +260,10 @@ impl Cache {
     /// Facilities are written in batches over [`WARM_CONNECTIONS`] connections; each facility
     /// is one `MULTI`/`EXEC` block on one connection, so readers never see a facility half
     /// written, whichever connection wrote it.
-    pub fn warm(&mut self, results: &DataFrame, summary: &DataFrame) -> Result<usize> {
+    ///
+    /// With `prune`, the keys of facilities that are not in this run are deleted afterwards
+    /// (see [`Cache::prune`]); otherwise they are kept (runs over one site at a time).
+    pub fn warm(&mut self, results: &DataFrame, summary: &DataFrame, prune: bool) -> Result<usize> {
         let n = results.height();
         let cols = text_columns(results, &EQUIPMENT_FIELDS)?;
         let fac = find(&cols, "facility_id").context("results without facility_id")?;
@@ -332,7 +335,68 @@ impl Cache {
             })
         })
         .context("writing equipment")?;
+        if prune {
+            let keep: std::collections::HashSet<String> =
+                data.facilities.iter().map(|(f, _)| escape(f)).collect();
+            self.prune(&keep)
+                .context("pruning facilities not in this run")?;
+        }
         Ok(n)
+    }
+
+    /// Deletes every facility under this prefix whose escaped id is not in `keep`: its
+    /// equipment hashes, summary, sorted set and equipment set, one `MULTI`/`EXEC` block per
+    /// facility. Facilities are found with `SCAN` over `{prefix}facility:*:equipment`.
+    /// Returns the number of facilities deleted.
+    pub fn prune(&mut self, keep: &std::collections::HashSet<String>) -> Result<usize> {
+        let head = format!("{}facility:", self.prefix);
+        let pattern = format!("{}*:equipment", glob_escape(&head));
+        let mut stale: Vec<String> = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query(&mut self.conn)?;
+            for k in keys {
+                let id = k
+                    .strip_prefix(&head)
+                    .and_then(|r| r.strip_suffix(":equipment"));
+                // Escaped ids have no ':'; anything else is not one of our facility keys.
+                if let Some(id) = id.filter(|id| !id.contains(':') && !keep.contains(*id)) {
+                    stale.push(id.to_string());
+                }
+            }
+            cursor = next;
+            if cursor == 0 {
+                break;
+            }
+        }
+        stale.sort();
+        stale.dedup();
+        for f in &stale {
+            let members_key = format!("{head}{f}:equipment");
+            let members: Vec<String> = redis::cmd("SMEMBERS")
+                .arg(&members_key)
+                .query(&mut self.conn)?;
+            let mut p = redis::pipe();
+            p.atomic();
+            for m in &members {
+                p.cmd("DEL")
+                    .arg(format!("{}eq:{f}:{}", self.prefix, escape(m)))
+                    .ignore();
+            }
+            p.cmd("DEL")
+                .arg(&members_key)
+                .arg(format!("{head}{f}:summary"))
+                .arg(format!("{head}{f}:by_incident_energy"))
+                .ignore();
+            p.query::<()>(&mut self.conn)?;
+        }
+        Ok(stale.len())
     }
 
     /// Writes the facilities `range` of `data` on `conn`: reads each facility's old members,
@@ -456,9 +520,48 @@ impl Cache {
         Ok(())
     }
 }
+/// Escapes the glob characters of `SCAN MATCH` (`* ? [ ] \\`).
+fn glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        if matches!(ch, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Marks run `run_id` failed with `error` on a new connection (used when the run is
+/// interrupted; the run's own connection may be busy). Best effort: gives up after 2 s.
+pub fn mark_failed(url: &str, prefix: &str, run_id: &str, ttl: Option<u64>, error: &str) {
+    let attempt = || -> Result<()> {
+        let client = redis::Client::open(url)?;
+        let conn = client.get_connection_with_timeout(std::time::Duration::from_secs(2))?;
+        let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+        let _ = conn.set_write_timeout(Some(std::time::Duration::from_secs(2)));
+        let mut cache = Cache {
+            client,
+            conn,
+            prefix: prefix.to_string(),
+            run_id: run_id.to_string(),
+            ttl,
+        };
+        cache.status("failed", &[("error", error.to_string())])?;
+        cache.publish(&serde_json::json!({"run_id": run_id, "status": "failed", "error": error}))
+    };
+    let _ = attempt();
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, glob_escape};
+
+    #[test]
+    fn scan_patterns_escape_glob_characters() {
+        assert_eq!(glob_escape("vm:"), "vm:");
+        assert_eq!(glob_escape("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
+    }
 
     #[test]
     fn escaping_is_injective_and_key_safe() {

@@ -13,7 +13,7 @@ use crate::exit_codes::Exit;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
-pub use output::{is_broken_pipe, write_stdout};
+pub use output::{is_stdout_closed, write_stdout, StdoutClosed};
 
 /// VoltMetrics: arc-flash (IEEE 1584-2018), shock boundaries and PPE (NFPA 70E) and
 /// compliance for whole equipment inventories.
@@ -67,6 +67,7 @@ pub fn command() -> clap::Command {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    crate::interrupt::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -95,9 +96,10 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Prints `err` once (unless it is a closed pipe) and picks the exit code.
+/// Prints `err` once (unless stdout's reader went away: then the output ends quietly) and
+/// picks the exit code.
 fn exit_for_error(err: &anyhow::Error) -> Exit {
-    if is_broken_pipe(err) {
+    if is_stdout_closed(err) {
         return Exit::Success;
     }
     eprintln!("voltmetrics: error: {err:#}");

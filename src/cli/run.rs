@@ -1,7 +1,7 @@
 //! `voltmetrics run`: the batch job. Read the inventories, check and compute every row in
 //! parallel, write the results (and the facility summary), report, and gate.
 
-use super::{write_stdout, UsageError};
+use super::{is_stdout_closed, write_stdout, UsageError};
 use crate::cache::Cache;
 use crate::core::aggregation::summarize;
 use crate::core::algorithms::ieee1584_2018::METHOD;
@@ -116,6 +116,10 @@ pub struct RunArgs {
     /// Expire the Redis keys after this many seconds [default: never].
     #[arg(long = "redis-ttl", value_name = "SECONDS")]
     pub redis_ttl: Option<u64>,
+    /// Delete the Redis keys of facilities that are not in this run [default: keep them, for
+    /// runs over one site at a time].
+    #[arg(long = "redis-prune")]
+    pub redis_prune: bool,
     /// No summary line on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -298,6 +302,17 @@ pub fn run(args: &RunArgs) -> Result<Exit> {
         c.status("queued", &[])
             .with_context(|| format!("stage queued: Redis {}", redact_opt(&args.redis)))?;
     }
+    // Interrupted (SIGINT, SIGTERM): the readers learn that the run failed.
+    let _on_interrupt = args.redis.clone().map(|url| {
+        let (prefix, id, ttl) = (
+            args.redis_prefix.clone(),
+            run_id.to_string(),
+            args.redis_ttl,
+        );
+        crate::interrupt::OnInterrupt::register(move |signal| {
+            crate::cache::mark_failed(&url, &prefix, &id, ttl, &format!("interrupted by {signal}"));
+        })
+    });
     match run_stages(args, &cfg, run_id, &mut cache) {
         Ok(exit) => Ok(exit),
         Err(e) => {
@@ -458,7 +473,12 @@ fn run_stages(
                     .unwrap_or_else(|_| Err(anyhow::anyhow!("the summary thread panicked")));
                 (written, sums)
             });
-            written?;
+            // A closed stdout (`| head`) ends the output quietly; the other stages still run
+            // and decide the exit code.
+            match written {
+                Err(e) if is_stdout_closed(&e) => {}
+                other => other?,
+            }
             mark("write results", &mut stages);
             (results, agg, processed.counts, sums?)
         }
@@ -490,7 +510,7 @@ fn run_stages(
             let stage = || format!("stage persisting: {server}");
             let mut client = crate::db::connect(url).with_context(stage)?;
             if args.migrate {
-                crate::db::migrations::migrate(&mut client, None).with_context(stage)?;
+                crate::db::migrations::migrate(&mut client, None, false).with_context(stage)?;
             }
             crate::db::migrations::require_current(&mut client).with_context(stage)?;
             let inputs: Vec<serde_json::Value> = inv
@@ -517,7 +537,7 @@ fn run_stages(
             mark("postgres", &mut stages);
         }
         if let Some(cch) = cache.as_mut() {
-            cch.warm(&results, &facility_summary)
+            cch.warm(&results, &facility_summary, args.redis_prune)
                 .with_context(|| format!("stage persisting: {redis_server}"))?;
             mark("redis", &mut stages);
         }

@@ -1,7 +1,7 @@
 //! `voltmetrics validate`: the parsing and row checks of `run`, without calculating. A report
 //! for people (or JSON for machines) and an exit code for CI: 0 clean, 3 otherwise.
 
-use super::write_stdout;
+use super::{is_stdout_closed, write_stdout};
 use crate::exit_codes::Exit;
 use crate::io::read::read_inputs;
 use crate::pipeline::rows::{RowOptions, Status};
@@ -41,6 +41,7 @@ pub fn run(args: &ValidateArgs) -> Result<Exit> {
             problems.push((file.to_string(), row, e));
         }
     }
+    let written;
     if args.format == "json" {
         let doc = serde_json::json!({
             "rows": rows.len(),
@@ -52,9 +53,9 @@ pub fn run(args: &ValidateArgs) -> Result<Exit> {
             })).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&doc)?;
-        write_stdout(|w| Ok(writeln!(w, "{text}")?))?;
+        written = write_stdout(|w| Ok(writeln!(w, "{text}")?));
     } else {
-        write_stdout(|w| {
+        written = write_stdout(|w| {
             writeln!(
                 w,
                 "{} rows in {} file(s): {} valid, {} invalid, {} problem(s)",
@@ -72,7 +73,12 @@ pub fn run(args: &ValidateArgs) -> Result<Exit> {
                 writeln!(w, "{file}:{row}: {}: {value}: {}", e.column, e.reason)?;
             }
             Ok(())
-        })?;
+        });
+    }
+    // A closed stdout (`| head`) ends the report quietly; the rows still decide the exit code.
+    match written {
+        Err(e) if is_stdout_closed(&e) => {}
+        other => other?,
     }
     Ok(if invalid.is_empty() {
         Exit::Success

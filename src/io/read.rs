@@ -60,7 +60,7 @@ fn fnv_hex(bytes: &[u8]) -> String {
     format!("{h:016x}")
 }
 
-fn read_bytes(path: &str) -> Result<Vec<u8>> {
+fn read_file(path: &str) -> Result<Vec<u8>> {
     if path == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -75,7 +75,7 @@ fn read_bytes(path: &str) -> Result<Vec<u8>> {
 /// Reads one file into a frame with normalised column names. The file's content hash is
 /// computed on another thread while it is parsed.
 fn read_one(path: &str) -> Result<(DataFrame, String)> {
-    let raw = read_bytes(path)?;
+    let raw = read_file(path)?;
     let (content_hash, df) = std::thread::scope(|s| {
         let hash = s.spawn(|| fnv_hex(&raw));
         let df = parse(path, &raw);
@@ -111,6 +111,7 @@ fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
     {
         bail!("{path}: not a CSV file (not UTF-8 text) and not a Parquet file");
     }
+    check_header_names(path, &csv_header(bytes))?;
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -120,12 +121,35 @@ fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
         .map_err(|e| anyhow::anyhow!("{path}: not a readable CSV file: {e}"))
 }
 
-fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|n| n.as_str().trim().to_ascii_lowercase())
-        .collect();
+/// The header row of CSV bytes as written (the CSV reader renames a repeated name, so the
+/// names are checked here first). A byte-order mark is not part of the first name.
+fn csv_header(bytes: &[u8]) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    match r.read_byte_record(&mut record) {
+        Ok(true) => record
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let f = if i == 0 {
+                    f.strip_prefix("\u{feff}".as_bytes()).unwrap_or(f)
+                } else {
+                    f
+                };
+                String::from_utf8_lossy(f).into_owned()
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Column names normalised (trimmed, ASCII lower case); an empty or repeated name is a run
+/// error naming the file and the columns.
+fn check_header_names(path: &str, raw: &[String]) -> Result<Vec<String>> {
+    let names: Vec<String> = raw.iter().map(|n| n.trim().to_ascii_lowercase()).collect();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
             bail!(
@@ -137,6 +161,16 @@ fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {
             bail!("{path}: columns {} and {} are both named '{n}' (names are compared without case and surrounding spaces)", j + 1, i + 1);
         }
     }
+    Ok(names)
+}
+
+fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {
+    let raw: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let names = check_header_names(path, &raw)?;
     df.set_column_names(&names.iter().map(String::as_str).collect::<Vec<_>>())?;
     Ok(df)
 }
@@ -164,6 +198,36 @@ pub fn missing_required(names: &[&str]) -> Vec<&'static str> {
     missing
 }
 
+/// The file-level required columns of a frame read from `path`, as a run error naming them.
+fn require_columns(path: &str, df: &DataFrame) -> Result<()> {
+    let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+    let missing = missing_required(&names);
+    if !missing.is_empty() {
+        bail!(
+            "{path}: required column(s) missing: {}; found: {}",
+            missing.join(", "),
+            names.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Reads one file held in memory (CSV, gzip-compressed CSV or Parquet, recognised by content)
+/// exactly as [`read_inputs`] reads a file called `name` — the entry point of the fuzz
+/// targets and of the reader's property tests.
+pub fn read_bytes(name: &str, raw: &[u8]) -> Result<Inventory> {
+    let df = normalise_names(parse(name, raw)?, name)?;
+    require_columns(name, &df)?;
+    Ok(Inventory {
+        sources: vec![Source {
+            path: name.to_string(),
+            rows: df.height(),
+            content_hash: fnv_hex(raw),
+        }],
+        frame: df,
+    })
+}
+
 /// Reads and concatenates every input. File-level problems are errors naming the file.
 pub fn read_inputs(paths: &[String]) -> Result<Inventory> {
     if paths.iter().filter(|p| *p == "-").count() > 1 {
@@ -173,15 +237,7 @@ pub fn read_inputs(paths: &[String]) -> Result<Inventory> {
     let mut sources = Vec::with_capacity(paths.len());
     for path in paths {
         let (df, content_hash) = read_one(path)?;
-        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
-        let missing = missing_required(&names);
-        if !missing.is_empty() {
-            bail!(
-                "{path}: required column(s) missing: {}; found: {}",
-                missing.join(", "),
-                names.join(", ")
-            );
-        }
+        require_columns(path, &df)?;
         sources.push(Source {
             path: path.clone(),
             rows: df.height(),

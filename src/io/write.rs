@@ -1,6 +1,7 @@
 //! Writing frames: CSV, Parquet (with the run's key-value metadata), JSON (array), NDJSON and
 //! a readable table. Files are written to a temporary name in the target's directory and
-//! renamed, so a crashed or killed run never leaves a half-written file at the target path.
+//! renamed, so a crashed, interrupted or killed run never leaves a half-written file at the
+//! target path.
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
@@ -129,12 +130,19 @@ pub fn write_file_atomic(
 }
 
 /// Runs `write` on a buffered writer for `path`. A regular file (or a new one) is written to a
-/// temporary name beside it, synced and renamed over it, so a failed or killed run never
-/// leaves a half-written file. Anything else that exists at `path` — `/dev/null`, a FIFO, a
-/// terminal — is written in place: renaming over it would replace the device with a file.
+/// temporary name beside it, synced and renamed over it, so a failed, interrupted or killed run
+/// never leaves a half-written file. A symbolic link is followed: the file it points to is
+/// replaced (the link stays a link). An existing file keeps its permissions. Anything else that
+/// exists at `path` — `/dev/null`, a FIFO, a terminal — is written in place: renaming over it
+/// would replace the device with a file.
 pub fn write_to_path(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let target = PathBuf::from(path);
-    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+    let target = resolve_links(Path::new(path))
+        .with_context(|| format!("{path}: cannot write the output"))?;
+    let existing = std::fs::metadata(&target).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|m| !m.is_file() && !m.is_dir())
+    {
         let result = (|| -> Result<()> {
             let file = std::fs::OpenOptions::new()
                 .write(true)
@@ -157,11 +165,18 @@ pub fn write_to_path(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()
     let name = target
         .file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or("output");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        .unwrap_or("output")
+        .to_string();
+    remove_stale_temporaries(&dir, &name);
+    let tmp = dir.join(temp_name(&name, std::process::id()));
+    let registered = crate::interrupt::TempFile::register(&tmp);
     let result = (|| -> Result<()> {
         let file = std::fs::File::create(&tmp)
             .with_context(|| format!("{}: cannot create", tmp.display()))?;
+        if let Some(m) = &existing {
+            file.set_permissions(m.permissions())
+                .with_context(|| format!("{}: cannot set permissions", tmp.display()))?;
+        }
         let mut w = BufWriter::new(file);
         write(&mut w)?;
         let file = w.into_inner().map_err(|e| e.into_error())?;
@@ -172,7 +187,65 @@ pub fn write_to_path(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+    drop(registered);
     result.with_context(|| format!("{path}: cannot write the output"))
+}
+
+/// The temporary name of `name` written by process `pid`: `.{name}.{pid}.tmp`.
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Follows symbolic links (relative ones from their own directory) to the path that is
+/// finally written. A dangling link gives the path it points to, which is then created.
+fn resolve_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Removes `.{name}.{pid}.tmp` files in `dir` left by processes that no longer exist (a run
+/// killed with SIGKILL cannot clean up after itself). A process that still runs keeps its file.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (Linux: `/proc/{pid}`; elsewhere assumed to, so nothing is
+/// removed that might still be written).
+fn process_exists(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 fn cell(v: &AnyValue) -> String {
