@@ -8,9 +8,10 @@ use crate::core::algorithms::ieee1584_2018::{
 };
 use crate::core::assessment::{assess, Assessment};
 use crate::core::defaults::{apply_defaults, DefaultsApplied, EquipmentClass, Geometry};
-use crate::core::hash::InputHasher;
+use crate::core::hash::{input_hash, Value as HashValue};
 use crate::core::nfpa70e::{Approach, SystemType, DEFAULT_DANGER_THRESHOLD_CAL_CM2};
 use crate::exit_codes::Exit;
+use crate::pipeline::columns::c;
 use clap::builder::PossibleValuesParser;
 use clap::Args;
 use serde_json::{json, Map, Value};
@@ -162,26 +163,51 @@ pub fn evaluate(args: &CalcArgs) -> anyhow::Result<CalcOutcome> {
         args.voltage,
         args.danger_threshold,
     );
-    let mut h = InputHasher::default();
-    h.text(1, Some(SystemType::Ac.as_str()))
-        .num(2, Some(args.voltage))
-        .num(3, Some(args.fault_current))
-        .text(4, Some(config.as_str()))
-        .num(5, Some(gap_mm))
-        .num(6, Some(working_distance_mm))
-        .num(7, enclosure.map(|e| e.height_mm))
-        .num(8, enclosure.map(|e| e.width_mm))
-        .num(9, enclosure.and_then(|e| e.depth_mm))
-        .num(10, Some(args.duration))
-        .num(11, Some(duration_reduced));
+    let input_hash = calc_input_hash(args);
     Ok(CalcOutcome {
         inputs,
         nominal_voltage_v: args.voltage,
         defaults,
         calculation,
         assessment,
-        input_hash: h.hex(),
+        input_hash: format!("{input_hash:016x}"),
     })
+}
+
+/// The `input_hash` of the flags, as `run` computes it for an inventory row with the same
+/// values in the same columns (the values as given, before defaults).
+fn calc_input_hash(args: &CalcArgs) -> u64 {
+    let class = args.class.as_deref().map(|s| s.trim().to_ascii_lowercase());
+    let config = args
+        .config
+        .as_deref()
+        .map(|s| s.trim().to_ascii_lowercase());
+    let num = |v: Option<f64>| v.map(HashValue::Num);
+    let entries = [
+        (c::EQUIPMENT_CLASS, class.as_deref().map(HashValue::Text)),
+        (
+            c::SYSTEM_TYPE,
+            Some(HashValue::Text(SystemType::Ac.as_str())),
+        ),
+        (c::NOMINAL_VOLTAGE_V, num(Some(args.voltage))),
+        (c::BOLTED_FAULT_CURRENT_KA, num(Some(args.fault_current))),
+        (c::ELECTRODE_CONFIG, config.as_deref().map(HashValue::Text)),
+        (c::GAP_MM, num(args.gap)),
+        (c::WORKING_DISTANCE_MM, num(args.distance)),
+        (c::ENCLOSURE_HEIGHT_MM, num(args.height)),
+        (c::ENCLOSURE_WIDTH_MM, num(args.width)),
+        (c::ENCLOSURE_DEPTH_MM, num(args.depth)),
+        (c::ARC_DURATION_MS, num(Some(args.duration))),
+        (
+            c::ARC_DURATION_REDUCED_MS,
+            num(args.duration_reduced.or(Some(args.duration))),
+        ),
+    ];
+    input_hash(
+        entries
+            .into_iter()
+            .filter_map(|(idx, v)| v.map(|v| (idx as u8, v))),
+    )
 }
 
 /// `voltmetrics calc`.

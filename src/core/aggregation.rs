@@ -6,6 +6,9 @@
 
 use polars::prelude::*;
 
+/// `facility_id` of the portfolio row (`--portfolio`); no facility may be named so.
+pub const PORTFOLIO_FACILITY_ID: &str = "*";
+
 /// The summary columns of the contract, in order.
 pub const SUMMARY_COLUMNS: [&str; 22] = [
     "facility_id",
@@ -71,14 +74,16 @@ fn aggregations() -> Vec<Expr> {
     a
 }
 
-/// compliance_rate = pass ÷ ok (null without ok rows), then the contract's column order.
+/// compliance_rate = pass ÷ the rows assessed (pass + warn + fail: the ok rows and the
+/// not-applicable rows, which get the rules that need no arc-flash result); null when none.
+/// Then the contract's column order.
 fn finish(lf: LazyFrame) -> LazyFrame {
+    let assessed = col("compliance_pass_count").cast(DataType::Float64)
+        + col("compliance_warn_count").cast(DataType::Float64)
+        + col("compliance_fail_count").cast(DataType::Float64);
     lf.with_column(
-        when(col("ok_count").gt(lit(0)))
-            .then(
-                col("compliance_pass_count").cast(DataType::Float64)
-                    / col("ok_count").cast(DataType::Float64),
-            )
+        when(assessed.clone().gt(lit(0.0)))
+            .then(col("compliance_pass_count").cast(DataType::Float64) / assessed)
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias("compliance_rate"),
     )
@@ -94,7 +99,7 @@ pub fn summarize(per_row: &DataFrame, portfolio: bool) -> PolarsResult<DataFrame
             .agg(aggregations()),
     );
     let out = if portfolio {
-        let mut all = vec![lit("*").alias("facility_id")];
+        let mut all = vec![lit(PORTFOLIO_FACILITY_ID).alias("facility_id")];
         all.extend(aggregations());
         let total = finish(lf.select(all));
         concat([facilities, total], UnionArgs::default())?

@@ -210,20 +210,14 @@ pub struct ComplianceInputs {
     pub out_of_range: bool,
 }
 
-/// Evaluates every rule for one row against `as_of`.
+/// Evaluates every rule for one computed row against `as_of`.
 pub fn evaluate(
     c: &ComplianceInputs,
     as_of: NaiveDate,
     intervals: MaintenanceIntervals,
 ) -> Findings {
     use bit::*;
-    let mut f = 0u16;
-    let has_label = c.label_incident_energy_cal_cm2.is_some()
-        || c.label_arc_flash_boundary_mm.is_some()
-        || c.label_ppe_category.is_some();
-    if !has_label {
-        f |= LABEL_MISSING;
-    }
+    let mut f = evaluate_without_result(c, as_of, intervals).0;
     // A label is understated when it states less than computed (labels round; a label equal to
     // the computed value to 1e-9 is not understated).
     if c.label_incident_energy_cal_cm2
@@ -241,6 +235,31 @@ pub fn evaluate(
         if c.ppe_category.is_none_or(|p| l < p) {
             f |= LABEL_PPE_UNDERSTATED;
         }
+    }
+    if c.danger {
+        f |= DANGER_OVER_40;
+    }
+    if c.out_of_range {
+        f |= OUT_OF_RANGE;
+    }
+    Findings(f)
+}
+
+/// The rules that do not depend on an arc-flash result — `LABEL_MISSING`,
+/// `LABEL_PREDATES_STUDY`, `STUDY_*`, `MAINTENANCE_*` — for rows no method covers
+/// (`not_applicable`) as for computed ones. The computed values of `c` are not read.
+pub fn evaluate_without_result(
+    c: &ComplianceInputs,
+    as_of: NaiveDate,
+    intervals: MaintenanceIntervals,
+) -> Findings {
+    use bit::*;
+    let mut f = 0u16;
+    let has_label = c.label_incident_energy_cal_cm2.is_some()
+        || c.label_arc_flash_boundary_mm.is_some()
+        || c.label_ppe_category.is_some();
+    if !has_label {
+        f |= LABEL_MISSING;
     }
     if let (Some(l), Some(s)) = (c.label_date, c.study_date) {
         if l < s {
@@ -275,12 +294,6 @@ pub fn evaluate(
     }
     if c.maintenance_condition == Some(3) {
         f |= MAINTENANCE_POOR;
-    }
-    if c.danger {
-        f |= DANGER_OVER_40;
-    }
-    if c.out_of_range {
-        f |= OUT_OF_RANGE;
     }
     Findings(f)
 }
@@ -430,6 +443,25 @@ mod tests {
                 ..base()
             },
             bit::OUT_OF_RANGE,
+        );
+    }
+
+    #[test]
+    fn rules_without_a_result_ignore_the_computed_values() {
+        let as_of = d("2026-11-26");
+        let iv = MaintenanceIntervals::default();
+        let c = ComplianceInputs {
+            label_incident_energy_cal_cm2: Some(0.1),
+            study_date: Some(d("2020-01-01")),
+            danger: true,
+            out_of_range: true,
+            ..base()
+        };
+        let f = evaluate_without_result(&c, as_of, iv);
+        assert_eq!(f.joined(), "STUDY_OVERDUE");
+        assert_eq!(
+            evaluate(&c, as_of, iv).joined(),
+            "LABEL_IE_UNDERSTATED;STUDY_OVERDUE;DANGER_OVER_40;OUT_OF_RANGE"
         );
     }
 

@@ -266,11 +266,14 @@ pub fn apply_defaults(
         };
         fill(&mut g.gap_mm, Some(t.gap_mm), 1);
         fill(&mut g.working_distance_mm, Some(t.working_distance_mm), 2);
-        fill(&mut g.height_mm, Some(t.height_mm), 3);
-        fill(&mut g.width_mm, Some(t.width_mm), 4);
-        fill(&mut g.depth_mm, t.depth_mm, 5);
-        if g.depth_mm.is_none() && t.depth_mm.is_none() {
-            applied |= DefaultsApplied::DEPTH_TYPICAL;
+        // Open air (VOA, HOA) has no enclosure: none is filled in, none reported.
+        if !g.electrode_config.is_some_and(ElectrodeConfig::is_open_air) {
+            fill(&mut g.height_mm, Some(t.height_mm), 3);
+            fill(&mut g.width_mm, Some(t.width_mm), 4);
+            fill(&mut g.depth_mm, t.depth_mm, 5);
+            if g.depth_mm.is_none() && t.depth_mm.is_none() {
+                applied |= DefaultsApplied::DEPTH_TYPICAL;
+            }
         }
     }
     DefaultsApplied(applied)
@@ -302,6 +305,17 @@ mod tests {
         assert_eq!(g.gap_mm, Some(40.0));
         assert_eq!(g.working_distance_mm, Some(914.4));
         assert!(!d.joined().contains("gap_mm"));
+    }
+
+    #[test]
+    fn open_air_gets_no_enclosure_defaults() {
+        let mut g = Geometry {
+            electrode_config: Some(ElectrodeConfig::Hoa),
+            ..Default::default()
+        };
+        let d = apply_defaults(&mut g, Some(EquipmentClass::Switchgear), 480.0);
+        assert_eq!(d.joined(), "gap_mm;working_distance_mm");
+        assert_eq!((g.height_mm, g.width_mm, g.depth_mm), (None, None, None));
     }
 
     #[test]

@@ -1,14 +1,43 @@
-//! `input_hash`: a stable 64-bit hash of a row's normalised inputs.
+//! `input_hash`: a stable 64-bit hash of an equipment's normalised calculation inputs.
 //!
-//! Stable across runs, machines and `--jobs`: it hashes a fixed encoding (field tag, presence,
-//! UTF-8 text in little-endian 8-byte words with its length, or the IEEE 754 bits of a number),
-//! never the textual form of a number, so `480`, `480.0` and `4.8e2` hash alike. The mixing is
-//! word-at-a-time (multiply-rotate, with a final avalanche): this runs once per input row.
+//! Stable across runs, machines and `--jobs`: it hashes a fixed encoding (field tag, then UTF-8
+//! text in little-endian 8-byte words with its length, or the IEEE 754 bits of a number), never
+//! the textual form of a number, so `480`, `480.0` and `4.8e2` hash alike. The mixing is
+//! word-at-a-time (xor, multiply by the 64-bit golden ratio, rotate by 29; a final murmur3-style
+//! avalanche), seeded with the FNV offset basis: this runs once per input row.
+//!
+//! [`input_hash`] is what `run` and `calc` both write: the inputs that determine the arc-flash
+//! result (not the ids, labels, dates or maintenance data), each tagged with its column's
+//! position in the contract; absent inputs are left out, so adding an optional column in a
+//! later version leaves existing hashes as they are.
 
 const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const K: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// Incremental FNV-1a hasher over typed fields.
+/// One present input value: a number (by value) or normalised text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value<'a> {
+    /// A number.
+    Num(f64),
+    /// Text (enum values lower case, ids and names trimmed, numbers that did not parse as
+    /// written).
+    Text(&'a str),
+}
+
+/// The `input_hash` of the present inputs, given as (contract column position, value) in
+/// contract order.
+pub fn input_hash<'a>(values: impl IntoIterator<Item = (u8, Value<'a>)>) -> u64 {
+    let mut h = InputHasher::default();
+    for (tag, v) in values {
+        match v {
+            Value::Num(x) => h.num(tag, Some(x)),
+            Value::Text(t) => h.text(tag, Some(t)),
+        };
+    }
+    h.finish()
+}
+
+/// Incremental hasher over typed fields (see the module documentation for the mixing).
 #[derive(Clone, Copy, Debug)]
 pub struct InputHasher(u64);
 

@@ -202,15 +202,31 @@ pub fn shock_boundaries(system: SystemType, nominal_v: f64) -> ShockBoundaries {
     if nominal_v.is_nan() || nominal_v < SHOCK_TABLE_MIN_V {
         return not_specified;
     }
-    match table.iter().find(|row| nominal_v <= row.0) {
-        Some(&(_, movable, fixed, rab)) => ShockBoundaries {
-            limited_approach_movable: Approach::Mm(round_mm(movable)),
-            limited_approach_fixed: Approach::Mm(round_mm(fixed)),
-            restricted_approach: rab.map_or(Approach::AvoidContact, |v| Approach::Mm(round_mm(v))),
-        },
-        None => not_specified,
+    let Some(i) = table.iter().position(|row| nominal_v <= row.0) else {
+        return not_specified;
+    };
+    let (_, mut movable, mut fixed, mut rab) = table[i];
+    // Table 130.4(E)(b) lists 5 kV in two rows (1.1–5 kV and 5–15 kV): at exactly a shared
+    // bound, each boundary is the larger (more conservative) of the two rows.
+    if system == SystemType::Dc && DC_SHARED_BOUNDS_V.contains(&nominal_v) {
+        if let Some(&(_, m2, f2, r2)) = table.get(i + 1) {
+            movable = movable.max(m2);
+            fixed = fixed.max(f2);
+            rab = match (rab, r2) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+    }
+    ShockBoundaries {
+        limited_approach_movable: Approach::Mm(round_mm(movable)),
+        limited_approach_fixed: Approach::Mm(round_mm(fixed)),
+        restricted_approach: rab.map_or(Approach::AvoidContact, |v| Approach::Mm(round_mm(v))),
     }
 }
+
+/// DC voltages that end one row of Table 130.4(E)(b) and start the next.
+const DC_SHARED_BOUNDS_V: [f64; 1] = [5_000.0];
 
 /// Rounds away the binary noise of the ft/in products (to 1e-6 mm).
 fn round_mm(v: f64) -> f64 {
@@ -265,6 +281,12 @@ mod tests {
         let b = shock_boundaries(SystemType::Dc, 500.0);
         assert_eq!(b.limited_approach_fixed, Approach::Mm(1066.8));
         assert_eq!(b.restricted_approach, Approach::Mm(304.8));
+        // 5 kV DC is in two rows: the larger restricted approach (2 ft 2 in) wins.
+        let b = shock_boundaries(SystemType::Dc, 5_000.0);
+        assert_eq!(b.limited_approach_fixed, Approach::Mm(1524.0));
+        assert_eq!(b.restricted_approach, Approach::Mm(660.4));
+        let b = shock_boundaries(SystemType::Dc, 4_999.0);
+        assert_eq!(b.restricted_approach, Approach::Mm(431.8));
         let b = shock_boundaries(SystemType::Dc, 70_000.0);
         assert_eq!(b.limited_approach_fixed, Approach::Mm(2438.4));
         assert_eq!(

@@ -100,6 +100,12 @@ impl Col {
         if dt == DataType::String {
             return Ok(Col::Text(s.str()?.clone()));
         }
+        // A Parquet date or timestamp reads like its text form: its calendar date (the time of
+        // day of a timestamp is dropped; with a time zone, the date in that zone).
+        if matches!(dt, DataType::Datetime(..)) {
+            let date = s.cast(&DataType::Date)?;
+            return Ok(Col::Text(date.cast(&DataType::String)?.str()?.clone()));
+        }
         Ok(Col::Text(s.cast(&DataType::String)?.str()?.clone()))
     }
 

@@ -149,11 +149,11 @@ impl Counts {
         match r.status {
             Status::Invalid => self.invalid += 1,
             Status::NotApplicable => self.not_applicable += 1,
-            Status::Ok => {
-                if r.findings.is_some_and(|f| f.status() == "fail") {
-                    self.noncompliant += 1;
-                }
-            }
+            Status::Ok => {}
+        }
+        // Not-applicable rows have the findings that need no arc-flash result.
+        if r.status != Status::Invalid && r.findings.is_some_and(|f| f.status() == "fail") {
+            self.noncompliant += 1;
         }
         if r.assessment.is_some_and(|a| a.danger) {
             self.danger += 1;

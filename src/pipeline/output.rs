@@ -58,14 +58,33 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// The name a passed-through column gets: its own, unless an output column has that name
-/// (then `input_` is put in front).
-pub fn passthrough_name(name: &str) -> String {
-    if OUTPUT_COLUMNS.contains(&name) {
-        format!("input_{name}")
-    } else {
-        name.to_string()
+/// The names the passed-through columns get, in input order: its own, unless an output column
+/// or another passed-through column already has it — then `input_` is put in front (again,
+/// until the name is free). So `status` becomes `input_status`, and an input that also has an
+/// `input_status` column keeps both (`input_status`, `input_input_status`).
+pub fn passthrough_names(names: &[String]) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> =
+        OUTPUT_COLUMNS.iter().map(|c| c.to_string()).collect();
+    // Names that need no prefix are reserved first, so a prefixed name never takes them.
+    for n in names {
+        if !OUTPUT_COLUMNS.contains(&n.as_str()) {
+            taken.insert(n.clone());
+        }
     }
+    names
+        .iter()
+        .map(|n| {
+            if !OUTPUT_COLUMNS.contains(&n.as_str()) {
+                return n.clone();
+            }
+            let mut name = format!("input_{n}");
+            while taken.contains(&name) {
+                name = format!("input_{name}");
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
 }
 
 /// Adds the passed-through input columns to the result frame.
@@ -81,9 +100,9 @@ pub fn append_passthrough_rows(
     start: usize,
 ) -> PolarsResult<()> {
     let n = df.height();
-    for name in inv.passthrough_columns() {
-        let col = inv.frame.column(&name)?.slice(start as i64, n);
-        let out_name = passthrough_name(&name);
+    let names = inv.passthrough_columns();
+    for (name, out_name) in names.iter().zip(passthrough_names(&names)) {
+        let col = inv.frame.column(name)?.slice(start as i64, n);
         df.with_column(col.with_name(out_name.as_str().into()))?;
     }
     Ok(())
@@ -209,7 +228,7 @@ impl Slots<'_> {
         self.danger[k] = a.map_or(NONE, |a| u8::from(a.danger));
         self.findings[k] = r
             .findings
-            .filter(|_| r.status == Status::Ok)
+            .filter(|_| r.status != Status::Invalid)
             .map_or(NO_FINDINGS, |f| f.0);
         self.warnings[k] = r.warnings.0;
         self.hash[k] = r.input_hash;

@@ -3,14 +3,18 @@
 //! Nothing here does I/O; a bad cell is a [`RowError`], never a panic.
 
 use super::columns::{c, Col, Columns, Kind, INPUT_COLUMNS};
+use crate::core::aggregation::PORTFOLIO_FACILITY_ID;
+use crate::core::algorithms::ieee1584_2018::range::VOC_MAX_KV;
 use crate::core::algorithms::ieee1584_2018::{
     calculate_batch, ElectrodeConfig, EnclosureMm, InputErrorKind, Inputs, Outcome, RangeWarnings,
     Results, METHOD,
 };
 use crate::core::assessment::{assess, Assessment};
 use crate::core::compliance::{self, ComplianceInputs, Findings, MaintenanceIntervals};
-use crate::core::defaults::{apply_defaults, DefaultsApplied, EquipmentClass, Geometry};
-use crate::core::hash::InputHasher;
+use crate::core::defaults::{
+    apply_defaults, typical_values, DefaultsApplied, EquipmentClass, Geometry, VoltageClass,
+};
+use crate::core::hash::{input_hash as hash_values, Value as HashValue};
 use crate::core::nfpa70e::{shock_boundaries, ShockBoundaries, SystemType};
 use chrono::NaiveDate;
 use std::fmt;
@@ -226,6 +230,13 @@ fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
             "missing, an equipment id is required",
         ));
     }
+    if let Some(f) = cells.ids[0].filter(|f| f.trim() == PORTFOLIO_FACILITY_ID) {
+        errs.push(err(
+            "facility_id",
+            Some(f),
+            format!("value '{f}' is reserved for the portfolio row of the summary, use another facility id"),
+        ));
+    }
     let class = text(c::EQUIPMENT_CLASS).and_then(|s| {
         let parsed = EquipmentClass::parse(s);
         if parsed.is_none() {
@@ -350,35 +361,53 @@ fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
     }
 }
 
-/// The stable hash of a row's normalised inputs: numbers by value (so `480` and `480.0`
-/// agree), text trimmed, enums in canonical (lower) case, ids verbatim.
+/// The `input_hash` of a row ([`crate::core::hash`]): its calculation inputs — class, system
+/// type, voltage, fault current, electrode configuration, geometry, clearing times, device —
+/// normalised: numbers by value (so `480` and `480.0` agree), text trimmed, enum values in lower
+/// case, an empty `system_type` as `ac` and an empty `arc_duration_reduced_ms` as
+/// `arc_duration_ms` (what the calculation uses). Ids, labels, dates and maintenance data are
+/// not calculation inputs; a cell that is not a number is hashed as written.
 pub fn input_hash(cells: &Cells) -> u64 {
-    let mut h = InputHasher::default();
-    for (idx, (_, kind)) in INPUT_COLUMNS.iter().enumerate() {
-        let tag = idx as u8;
-        match (kind, cells.number(idx)) {
-            (Kind::Number, Ok(v)) => {
-                h.num(tag, v);
-            }
-            _ => match idx {
-                c::FACILITY_ID | c::EQUIPMENT_ID => {
-                    h.text(tag, cells.ids[idx]);
-                }
-                c::ELECTRODE_CONFIG
-                | c::SYSTEM_TYPE
-                | c::EQUIPMENT_CLASS
-                | c::MAINTENANCE_CONDITION => {
-                    let mut buf = [0u8; 32];
-                    let t = cells.text(idx).map(|t| lower(t, &mut buf));
-                    h.text(tag, t.as_deref());
-                }
-                _ => {
-                    h.text(tag, cells.text(idx));
-                }
-            },
-        }
-    }
-    h.finish()
+    let (mut b0, mut b1, mut b2) = ([0u8; 32], [0u8; 32], [0u8; 32]);
+    let class = cells.text(c::EQUIPMENT_CLASS).map(|t| lower(t, &mut b0));
+    let system = cells.text(c::SYSTEM_TYPE).map(|t| lower(t, &mut b1));
+    let config = cells.text(c::ELECTRODE_CONFIG).map(|t| lower(t, &mut b2));
+    let value = |idx: usize| match cells.num[idx] {
+        Ok(v) => v.map(HashValue::Num),
+        Err(()) => cells.text(idx).map(HashValue::Text),
+    };
+    let entries = [
+        (c::EQUIPMENT_CLASS, class.as_deref().map(HashValue::Text)),
+        (
+            c::SYSTEM_TYPE,
+            Some(HashValue::Text(system.as_deref().unwrap_or("ac"))),
+        ),
+        (c::NOMINAL_VOLTAGE_V, value(c::NOMINAL_VOLTAGE_V)),
+        (
+            c::BOLTED_FAULT_CURRENT_KA,
+            value(c::BOLTED_FAULT_CURRENT_KA),
+        ),
+        (c::ELECTRODE_CONFIG, config.as_deref().map(HashValue::Text)),
+        (c::GAP_MM, value(c::GAP_MM)),
+        (c::WORKING_DISTANCE_MM, value(c::WORKING_DISTANCE_MM)),
+        (c::ENCLOSURE_HEIGHT_MM, value(c::ENCLOSURE_HEIGHT_MM)),
+        (c::ENCLOSURE_WIDTH_MM, value(c::ENCLOSURE_WIDTH_MM)),
+        (c::ENCLOSURE_DEPTH_MM, value(c::ENCLOSURE_DEPTH_MM)),
+        (c::ARC_DURATION_MS, value(c::ARC_DURATION_MS)),
+        (
+            c::ARC_DURATION_REDUCED_MS,
+            value(c::ARC_DURATION_REDUCED_MS).or_else(|| value(c::ARC_DURATION_MS)),
+        ),
+        (
+            c::PROTECTIVE_DEVICE_ID,
+            cells.text(c::PROTECTIVE_DEVICE_ID).map(HashValue::Text),
+        ),
+    ];
+    hash_values(
+        entries
+            .into_iter()
+            .filter_map(|(idx, v)| v.map(|v| (idx as u8, v))),
+    )
 }
 
 /// ASCII lower case into `buf` when it fits (enum values do), else an allocated copy.
@@ -532,7 +561,63 @@ enum Draft {
     },
 }
 
-fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>) -> Draft {
+/// A row no method covers: `not_applicable` with the reason, and the compliance rules that do
+/// not need an arc-flash result.
+fn not_applicable(
+    mut row: RowResult,
+    reason: RowError,
+    compliance: &ComplianceInputs,
+    opts: &RowOptions,
+) -> Draft {
+    row.status = Status::NotApplicable;
+    row.errors = vec![reason];
+    row.findings = Some(compliance::evaluate_without_result(
+        compliance,
+        opts.as_of,
+        opts.intervals,
+    ));
+    Draft::Done(row)
+}
+
+/// Why a class-only row has no typical geometry at its voltage, when the reason is the voltage:
+/// above 15 kV (no method in this version), or above 600 V for a class Table 8 lists at low
+/// voltage only. `None` when the class has no typical values at any voltage (`open_air`,
+/// `other`): then the values must be given, and a missing one makes the row invalid.
+fn uncovered_voltage(
+    class: Option<EquipmentClass>,
+    voltage_v: f64,
+    missing: &[RowError],
+) -> Option<RowError> {
+    let class = class?;
+    let covered_somewhere = [VoltageClass::Lv, VoltageClass::Kv5, VoltageClass::Kv15]
+        .into_iter()
+        .any(|vc| typical_values(class, vc).is_some());
+    let here = VoltageClass::of_volts(voltage_v).and_then(|vc| typical_values(class, vc));
+    if !covered_somewhere || here.is_some() {
+        return None;
+    }
+    let columns: Vec<&str> = missing.iter().map(|e| e.column).collect();
+    let v = voltage_v.to_string();
+    Some(if voltage_v > VOC_MAX_KV * 1000.0 {
+        err(
+            "nominal_voltage_v",
+            Some(&v),
+            format!("value '{v}' V is above 15 kV, no method in this version covers AC above 15 kV (IEEE 1584-2018: 208 V to 15 kV)"),
+        )
+    } else {
+        err(
+            "equipment_class",
+            Some(class.as_str()),
+            format!(
+                "IEEE 1584-2018 Table 8 gives typical values for '{}' at 600 V and below only, give {} for {v} V",
+                class.as_str(),
+                columns.join(", ")
+            ),
+        )
+    })
+}
+
+fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>, opts: &RowOptions) -> Draft {
     let mut errs = extra_errors;
     let cells = Cells::read(block, k);
     let p = parse_row(&cells, &mut errs);
@@ -587,13 +672,12 @@ fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>) -> Draft {
         p.t_full.unwrap_or_default(),
     );
     if p.system == SystemType::Dc {
-        row.status = Status::NotApplicable;
-        row.errors = vec![err(
+        let reason = err(
             "system_type",
             Some("dc"),
             "IEEE 1584-2018 covers three-phase AC only, no DC arc-flash method in this version",
-        )];
-        return Draft::Done(row);
+        );
+        return not_applicable(row, reason, &p.compliance, opts);
     }
     let mut g = p.geometry;
     let mut defaults = apply_defaults(&mut g, p.class, voltage_v);
@@ -651,6 +735,9 @@ fn draft(block: &Block, k: usize, extra_errors: Vec<RowError>) -> Draft {
         }
     }
     if !missing.is_empty() {
+        if let Some(reason) = uncovered_voltage(p.class, voltage_v, &missing) {
+            return not_applicable(row, reason, &p.compliance, opts);
+        }
         row.errors = missing;
         return Draft::Done(row);
     }
@@ -711,15 +798,21 @@ fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions
             let column = e.field.column();
             let value =
                 (!e.value.is_nan()).then(|| (e.value * e.field.to_column_units()).to_string());
-            row.status = match e.kind {
-                InputErrorKind::MissingEnclosure => Status::Invalid,
-                _ => Status::NotApplicable,
-            };
             row.errors = vec![RowError {
                 column,
                 value,
                 reason: e.to_string(),
             }];
+            if e.kind == InputErrorKind::MissingEnclosure {
+                row.status = Status::Invalid;
+            } else {
+                row.status = Status::NotApplicable;
+                row.findings = Some(compliance::evaluate_without_result(
+                    ci,
+                    opts.as_of,
+                    opts.intervals,
+                ));
+            }
         }
         None => {}
     }
@@ -760,7 +853,7 @@ pub fn process_range_with(
     let block = Block::read(cols, range.clone());
     let mut drafts: Vec<Draft> = range
         .clone()
-        .map(|i| draft(&block, i - range.start, extra(i)))
+        .map(|i| draft(&block, i - range.start, extra(i), opts))
         .collect();
     if !calculate {
         for (k, d) in drafts.iter_mut().enumerate() {

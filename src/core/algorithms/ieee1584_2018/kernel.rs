@@ -293,10 +293,80 @@ pub fn calculate_results(inputs: &Inputs) -> Result<(Results, RangeWarnings), In
     Ok((results, warnings))
 }
 
+/// The error of inputs for which the equations give no finite positive result, naming the input
+/// that causes it: each input in turn is replaced by a typical value of its range, and the one
+/// whose replacement leaves the fewest bad outputs is named (ties: the first in this order —
+/// clearing times, working distance, gap, enclosure, fault current). Cold path: runs only for
+/// such rows.
 pub(super) fn numerical_failure(inputs: &Inputs) -> InputError {
+    let bad = |i: &Inputs| {
+        let r = calculate_results_unchecked(i);
+        [
+            r.arcing_current_ka,
+            r.arcing_current_reduced_ka,
+            r.incident_energy_full_j_cm2,
+            r.incident_energy_reduced_j_cm2,
+            r.arc_flash_boundary_full_mm,
+            r.arc_flash_boundary_reduced_mm,
+        ]
+        .iter()
+        .filter(|&&v| !(v > 0.0 && v < f64::INFINITY))
+        .count()
+    };
+    let lv = inputs.voc_kv <= VOC_LV_MAX_KV;
+    type Swap = fn(&mut Inputs, bool);
+    let candidates: [(Field, f64, Swap); 7] = [
+        (Field::ArcDuration, inputs.arc_duration_ms, |i, _| {
+            i.arc_duration_ms = 100.0
+        }),
+        (
+            Field::ArcDurationReduced,
+            inputs.arc_duration_reduced_ms,
+            |i, _| i.arc_duration_reduced_ms = 100.0,
+        ),
+        (
+            Field::WorkingDistance,
+            inputs.working_distance_mm,
+            |i, _| i.working_distance_mm = 914.4,
+        ),
+        (Field::Gap, inputs.gap_mm, |i, lv| {
+            i.gap_mm = if lv { 25.0 } else { 104.0 }
+        }),
+        (
+            Field::EnclosureHeight,
+            inputs.enclosure.map_or(f64::NAN, |e| e.height_mm),
+            |i, _| {
+                if let Some(e) = i.enclosure.as_mut() {
+                    e.height_mm = 1143.0
+                }
+            },
+        ),
+        (
+            Field::EnclosureWidth,
+            inputs.enclosure.map_or(f64::NAN, |e| e.width_mm),
+            |i, _| {
+                if let Some(e) = i.enclosure.as_mut() {
+                    e.width_mm = 762.0
+                }
+            },
+        ),
+        (Field::BoltedFaultCurrent, inputs.ibf_ka, |i, lv| {
+            i.ibf_ka = if lv { 20.0 } else { 10.0 }
+        }),
+    ];
+    let mut blame = (Field::BoltedFaultCurrent, inputs.ibf_ka);
+    let mut fewest = bad(inputs);
+    for (field, value, swap) in candidates {
+        let mut trial = *inputs;
+        swap(&mut trial, lv);
+        let n = bad(&trial);
+        if n < fewest {
+            (blame, fewest) = ((field, value), n);
+        }
+    }
     InputError {
-        field: Field::BoltedFaultCurrent,
-        value: inputs.ibf_ka,
+        field: blame.0,
+        value: blame.1,
         kind: InputErrorKind::NumericalFailure,
     }
 }

@@ -25,8 +25,11 @@ pub const GAP_MV_MM: (f64, f64) = (19.05, 254.0);
 pub const WORKING_DISTANCE_MIN_MM: f64 = 305.0;
 /// Largest enclosure height or width of the model, mm (advisory: Table 6 clamps).
 pub const ENCLOSURE_DIM_MAX_MM: f64 = 1244.6;
-/// Largest enclosure opening of the model, mm² (1.549 m², advisory).
-pub const OPENING_AREA_MAX_MM2: f64 = 1.549e6;
+/// Largest enclosure opening of the model, mm² (advisory): 49 in × 49 in, the standard's own
+/// limit, of which 1.549 m² is the rounded metric form. Computed as the product of the same
+/// two `f64` values a 1244.6 × 1244.6 mm enclosure gives, so that opening is exactly at the
+/// (inclusive) limit.
+pub const OPENING_AREA_MAX_MM2: f64 = ENCLOSURE_DIM_MAX_MM * ENCLOSURE_DIM_MAX_MM;
 
 /// An input the model cannot take. Carries the field and value; no allocation.
 #[derive(Clone, Copy, Debug, PartialEq)]
