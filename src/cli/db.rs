@@ -18,7 +18,7 @@ pub struct DbArgs {
 #[derive(Debug, Subcommand)]
 pub enum DbAction {
     /// Apply migrations up to --to (default: the latest).
-    Migrate(DbTarget),
+    Migrate(DbMigrate),
     /// Undo migrations down to --to (default: one step back).
     Rollback(DbTarget),
     /// Show the schema version, the applied migrations and TimescaleDB availability.
@@ -54,19 +54,36 @@ pub struct DbTarget {
     pub to: Option<i32>,
 }
 
+/// Arguments of `db migrate`.
+#[derive(Debug, Args)]
+pub struct DbMigrate {
+    /// Connection and target version.
+    #[command(flatten)]
+    pub target: DbTarget,
+    /// Use TimescaleDB (hypertables, continuous aggregates), creating the extension if needed.
+    /// Without it TimescaleDB is used only when the extension already exists in the database.
+    #[arg(long)]
+    pub timescale: bool,
+}
+
 /// `voltmetrics db …`.
 pub fn run(args: &DbArgs) -> Result<Exit> {
     let url = match &args.action {
-        DbAction::Migrate(t) | DbAction::Rollback(t) => &t.postgres,
+        DbAction::Migrate(DbMigrate { target: t, .. }) | DbAction::Rollback(t) => &t.postgres,
         DbAction::Status(c) => &c.postgres,
     };
     let server = format!("PostgreSQL {}", redact(url));
     let mut client = connect(url)?;
     let text = match &args.action {
-        DbAction::Migrate(t) => {
-            let done = migrations::migrate(&mut client, t.to).with_context(|| server.clone())?;
+        DbAction::Migrate(m) => {
+            let (done, variant) = migrations::migrate(&mut client, m.target.to, m.timescale)
+                .with_context(|| server.clone())?;
             let now = migrations::current(&mut client)?;
-            format!("applied {}; schema at version {now}\n", list(&done))
+            format!(
+                "applied {}; schema at version {now} ({})\n",
+                list(&done),
+                variant.as_str()
+            )
         }
         DbAction::Rollback(t) => {
             let done = migrations::rollback(&mut client, t.to).with_context(|| server.clone())?;
@@ -94,13 +111,14 @@ fn status(client: &mut postgres::Client) -> Result<String> {
     let applied = migrations::applied(client)?;
     let (available, installed) = timescale(client)?;
     let cur = applied.last().map_or(0, |a| a.version);
+    let variant = applied.first().map_or("none yet", |a| a.variant.as_str());
     let mut s = format!(
-        "schema version {cur} (this binary: {}); timescaledb: {}\n",
+        "schema version {cur} (this binary: {}), variant {variant}; timescaledb: {}\n",
         migrations::latest(),
         if installed {
             "installed"
         } else if available {
-            "available, not installed"
+            "available, not installed (plain PostgreSQL unless `db migrate --timescale`)"
         } else {
             "not available (plain PostgreSQL)"
         }
@@ -108,11 +126,11 @@ fn status(client: &mut postgres::Client) -> Result<String> {
     for m in &migrations::MIGRATIONS {
         let state = match applied.iter().find(|a| a.version == m.version) {
             None => "pending".to_string(),
-            Some(a) if a.checksum == m.checksum() => "applied".to_string(),
+            Some(a) if migrations::checksum_matches(a) => "applied".to_string(),
             Some(a) => format!("applied, CHECKSUM MISMATCH (recorded {})", a.checksum),
         };
         s.push_str(&format!(
-            "{:>4}  {:<14} {}  {state}\n",
+            "{:>4}  {:<20} {}  {state}\n",
             m.version,
             m.name,
             m.checksum()

@@ -36,6 +36,16 @@ impl Bucket {
             Bucket::Month => "voltmetrics_facility_monthly",
         }
     }
+
+    /// The `date_trunc` unit (the same buckets as the views: UTC days, weeks from Monday,
+    /// months).
+    fn unit(self) -> &'static str {
+        match self {
+            Bucket::Day => "day",
+            Bucket::Week => "week",
+            Bucket::Month => "month",
+        }
+    }
 }
 
 /// A history query.
@@ -120,20 +130,59 @@ fn summaries(client: &mut Client, q: &Query) -> Result<DataFrame> {
     )?)
 }
 
+/// The rollup of each facility and bucket over the runs whose as-of lies in
+/// `[since, until]`: rows are filtered on their time first, then bucketed. A bucket entirely
+/// inside the range is read from the rollup view (a continuous aggregate on TimescaleDB); a
+/// bucket the range cuts is aggregated from the runs inside the range.
 fn buckets(client: &mut Client, q: &Query, b: Bucket) -> Result<DataFrame> {
-    // The view name is one of three constants; every value is a parameter.
+    // The view and unit are constants; every value is a parameter.
+    let (view, unit) = (b.view(), b.unit());
+    let step = format!("interval '1 {unit}'");
+    let whole = |bucket: &str| {
+        format!(
+            "($2::timestamptz IS NULL OR {bucket} >= $2) \
+             AND ($3::timestamptz IS NULL OR {bucket} + {step} <= $3 + interval '1 microsecond')"
+        )
+    };
+    let trunc = format!("date_trunc('{unit}', s.as_of)");
+    let sums = "count(*)::bigint AS runs,
+                max(max_incident_energy_cal_cm2) AS max_incident_energy_cal_cm2,
+                sum(mean_incident_energy_cal_cm2 * ok_count)::double precision AS incident_energy_sum_cal_cm2,
+                sum(equipment_count)::bigint AS equipment_count,
+                sum(ok_count)::bigint AS ok_count,
+                sum(invalid_count)::bigint AS invalid_count,
+                sum(not_applicable_count)::bigint AS not_applicable_count,
+                sum(danger_count)::bigint AS danger_count,
+                sum(compliance_pass_count)::bigint AS compliance_pass_count,
+                sum(compliance_warn_count)::bigint AS compliance_warn_count,
+                sum(compliance_fail_count)::bigint AS compliance_fail_count";
     let sql = format!(
-        "SELECT facility_id, bucket, runs, max_incident_energy_cal_cm2,
+        "WITH whole AS (
+             SELECT facility_id, bucket, runs, max_incident_energy_cal_cm2, incident_energy_sum_cal_cm2,
+                    equipment_count, ok_count, invalid_count, not_applicable_count, danger_count,
+                    compliance_pass_count, compliance_warn_count, compliance_fail_count
+             FROM {view}
+             WHERE ($1::text IS NULL OR facility_id = $1) AND {whole_view}
+         ), cut AS (
+             SELECT s.facility_id, {trunc} AS bucket, {sums}
+             FROM voltmetrics_facility_summaries s
+             WHERE ($1::text IS NULL OR s.facility_id = $1)
+               AND ($2::timestamptz IS NULL OR s.as_of >= $2)
+               AND ($3::timestamptz IS NULL OR s.as_of <= $3)
+               AND NOT ({whole_cut})
+             GROUP BY s.facility_id, {trunc}
+         )
+         SELECT facility_id, bucket, runs, max_incident_energy_cal_cm2,
                 incident_energy_sum_cal_cm2 / NULLIF(ok_count, 0) AS mean_incident_energy_cal_cm2,
                 equipment_count, ok_count, invalid_count, not_applicable_count, danger_count,
                 compliance_pass_count, compliance_warn_count, compliance_fail_count,
-                compliance_pass_count::double precision / NULLIF(ok_count, 0) AS compliance_rate
-         FROM {}
-         WHERE ($1::text IS NULL OR facility_id = $1)
-           AND ($2::timestamptz IS NULL OR bucket >= $2)
-           AND ($3::timestamptz IS NULL OR bucket <= $3)
+                compliance_pass_count::double precision
+                    / NULLIF(compliance_pass_count + compliance_warn_count + compliance_fail_count, 0)
+                    AS compliance_rate
+         FROM (SELECT * FROM whole UNION ALL SELECT * FROM cut) b
          ORDER BY facility_id, bucket",
-        b.view()
+        whole_view = whole("bucket"),
+        whole_cut = whole(&trunc),
     );
     let rows = client.query(sql.as_str(), &[&q.facility, &q.since, &q.until])?;
     let n = rows.len();

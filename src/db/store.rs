@@ -1,7 +1,8 @@
 //! Writing one run: binary `COPY` of the result and summary rows into temporary staging tables,
 //! then `INSERT … ON CONFLICT … DO UPDATE` into the keyed tables, and the run's record — all in
 //! one transaction, so a failure leaves the database as it was. Re-running the same input with
-//! the same `--as-of` changes nothing: a conflicting row is only rewritten when a value differs.
+//! the same `--as-of` changes nothing: a conflicting row is only rewritten when a value differs;
+//! equipment that left a facility's inventory is deleted at that as-of.
 
 use crate::core::aggregation::SUMMARY_COLUMNS;
 use crate::pipeline::output::OUTPUT_COLUMNS;
@@ -38,6 +39,8 @@ pub struct Written {
     pub results: u64,
     /// Summary rows inserted or changed.
     pub summaries: u64,
+    /// Stored results deleted because their equipment left a facility's inventory.
+    pub departed: u64,
 }
 
 /// SQL type of an output or summary column.
@@ -194,13 +197,7 @@ fn merge(
     // A first run for this as-of (the nightly case) cannot conflict: a plain INSERT skips the
     // speculative-insertion work. Should another run insert the same keys meanwhile, the
     // unique index refuses and this transaction rolls back as a whole.
-    let existing: bool = tx
-        .query_one(
-            &format!("SELECT EXISTS (SELECT 1 FROM {target} WHERE as_of = $1)"),
-            &[as_of],
-        )?
-        .get(0);
-    let sql = if existing {
+    let sql = if exists_at(tx, target, as_of)? {
         format!(
             "INSERT INTO {target} ({list}) {select} \
              ON CONFLICT ({key_list}) DO UPDATE SET {set} WHERE ({old}) IS DISTINCT FROM ({new})"
@@ -209,6 +206,33 @@ fn merge(
         format!("INSERT INTO {target} ({list}) {select}")
     };
     Ok(tx.execute(sql.as_str(), &[])?)
+}
+
+/// Whether `target` holds rows at `as_of`.
+fn exists_at(tx: &mut Transaction, target: &str, as_of: &DateTime<Utc>) -> Result<bool> {
+    Ok(tx
+        .query_one(
+            &format!("SELECT EXISTS (SELECT 1 FROM {target} WHERE as_of = $1)"),
+            &[as_of],
+        )?
+        .get(0))
+}
+
+/// Deletes the stored results at this as-of of the run's facilities whose equipment is not in
+/// the run (it left the inventory), so a facility's results at an as-of are exactly its last
+/// run's rows. Facilities that are not in the run keep theirs (runs over one site at a time).
+fn delete_departed(tx: &mut Transaction, as_of: &DateTime<Utc>) -> Result<u64> {
+    if !exists_at(tx, "voltmetrics_results", as_of)? {
+        return Ok(0);
+    }
+    Ok(tx.execute(
+        "DELETE FROM voltmetrics_results r
+         WHERE r.as_of = $1
+           AND r.facility_id IN (SELECT DISTINCT facility_id FROM voltmetrics_stage_results)
+           AND NOT EXISTS (SELECT 1 FROM voltmetrics_stage_results s
+                           WHERE s.facility_id = r.facility_id AND s.equipment_id = r.equipment_id)",
+        &[as_of],
+    )?)
 }
 
 /// Whether the frame's key columns (text, null read as empty) are unique.
@@ -252,6 +276,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         rec,
     )
     .context("staging results")?;
+    let departed = delete_departed(&mut tx, &rec.as_of).context("removing departed equipment")?;
     let results = merge(
         &mut tx,
         "voltmetrics_stage_results",
@@ -300,5 +325,36 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
     )
     .context("recording the run")?;
     tx.commit().context("committing")?;
-    Ok(Written { results, summaries })
+    refresh_rollups(client, &rec.as_of).context("refreshing the continuous aggregates")?;
+    Ok(Written {
+        results,
+        summaries,
+        departed,
+    })
+}
+
+/// On TimescaleDB, refreshes the daily, weekly and monthly continuous aggregates over the
+/// buckets that hold `as_of` (a re-run at an earlier as-of changes buckets that are already
+/// materialised; real-time aggregation only covers the ones that are not). Outside a
+/// transaction, as TimescaleDB requires. Nothing to do on plain PostgreSQL.
+pub fn refresh_rollups(client: &mut Client, as_of: &DateTime<Utc>) -> Result<()> {
+    if super::migrations::recorded_variant(client)? != Some(super::migrations::Variant::Timescale) {
+        return Ok(());
+    }
+    for (view, unit) in [
+        ("voltmetrics_facility_daily", "day"),
+        ("voltmetrics_facility_weekly", "week"),
+        ("voltmetrics_facility_monthly", "month"),
+    ] {
+        // View and unit are constants; the time is a parameter.
+        client.execute(
+            format!(
+                "CALL refresh_continuous_aggregate('{view}', date_trunc('{unit}', $1::timestamptz), \
+                 date_trunc('{unit}', $1::timestamptz) + interval '1 {unit}')"
+            )
+            .as_str(),
+            &[as_of],
+        )?;
+    }
+    Ok(())
 }

@@ -1,0 +1,7 @@
+ALTER MATERIALIZED VIEW voltmetrics_facility_daily SET (timescaledb.materialized_only = true);
+ALTER MATERIALIZED VIEW voltmetrics_facility_weekly SET (timescaledb.materialized_only = true);
+ALTER MATERIALIZED VIEW voltmetrics_facility_monthly SET (timescaledb.materialized_only = true);
+CREATE OR REPLACE VIEW voltmetrics_latest_results AS
+    SELECT DISTINCT ON (facility_id, equipment_id) *
+    FROM voltmetrics_results
+    ORDER BY facility_id, equipment_id, as_of DESC;
