@@ -41,10 +41,13 @@ fn expected(rows: &[&Row], facility: &str) -> Vec<(String, String)> {
             .map(|r| r["equipment_id"].clone())
     });
     let mean = (!ie.is_empty()).then(|| ie.iter().sum::<f64>() / ie.len() as f64);
-    let pass = ok
-        .iter()
-        .filter(|r| r["compliance_status"] == "pass")
-        .count();
+    // Compliance is assessed for ok and not-applicable rows (the rules that need no result).
+    let pass = count(&|r| r["compliance_status"] == "pass")
+        .parse::<usize>()
+        .unwrap();
+    let assessed = count(&|r| !r["compliance_status"].is_empty())
+        .parse::<usize>()
+        .unwrap();
     let has = |r: &Row, rule: &str| r["findings"].split(';').any(|x| x == rule);
     let mut v = vec![
         ("facility_id".to_string(), facility.to_string()),
@@ -94,10 +97,10 @@ fn expected(rows: &[&Row], facility: &str) -> Vec<(String, String)> {
         ),
         (
             "compliance_rate".into(),
-            if ok.is_empty() {
+            if assessed == 0 {
                 String::new()
             } else {
-                (pass as f64 / ok.len() as f64).to_string()
+                (pass as f64 / assessed as f64).to_string()
             },
         ),
         (

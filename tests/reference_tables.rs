@@ -204,13 +204,21 @@ fn check_shock(rel: &str, system: SystemType, table_len: usize) {
     let rows = read_csv(rel);
     assert_eq!(rows.len(), table_len + 1);
     let mut prev_hi = -1.0;
+    // Voltages where one row ends and the next starts (DC 5 kV): there the larger boundary of
+    // the two rows applies (checked in `dc_5_kv_takes_the_larger_boundary_of_both_rows`).
+    let shared: Vec<f64> = rows
+        .windows(2)
+        .filter(|w| num(&w[1], "v_min_V") <= num(&w[0], "v_max_V"))
+        .map(|w| num(&w[0], "v_max_V"))
+        .collect();
     for r in &rows {
         let (lo, hi) = (num(r, "v_min_V"), num(r, "v_max_V"));
-        // Where a row starts at the previous row's top voltage (DC 5 kV), that voltage
-        // belongs to the previous row.
         let lo = if lo <= prev_hi { lo + 1.0 } else { lo.max(1.0) };
         prev_hi = hi;
         for v in [lo, (lo + hi) / 2.0, hi] {
+            if shared.contains(&v) {
+                continue;
+            }
             let b = nfpa70e::shock_boundaries(system, v);
             let expect = |col: &str| -> Approach {
                 match r[col].as_str() {
@@ -283,4 +291,16 @@ fn nfpa70e_ppe_categories() {
         nfpa70e::NO_PPE_BELOW_CAL_CM2,
         num(r, "min_arc_rating_cal_cm2")
     );
+}
+
+#[test]
+fn dc_5_kv_takes_the_larger_boundary_of_both_rows() {
+    let rows = read_csv("reference/approach_boundaries_dc.csv");
+    let (r4, r5) = (&rows[3], &rows[4]);
+    assert_eq!((num(r4, "v_max_V"), num(r5, "v_min_V")), (5000.0, 5000.0));
+    let b = nfpa70e::shock_boundaries(SystemType::Dc, 5000.0);
+    let max = |c: &str| Approach::Mm(num(r4, c).max(num(r5, c)));
+    assert_eq!(b.limited_approach_movable, max("lab_movable_mm_exact"));
+    assert_eq!(b.limited_approach_fixed, max("lab_fixed_mm_exact"));
+    assert_eq!(b.restricted_approach, max("rab_mm_exact"));
 }

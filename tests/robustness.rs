@@ -1,0 +1,109 @@
+//! Arbitrary bytes and arbitrary cell strings through the reader and the row checker (the
+//! stable-toolchain companion of the cargo-fuzz targets in `fuzz/`): never a panic, and every
+//! input row comes back as exactly one output row.
+
+use proptest::prelude::*;
+use voltmetrics::core::compliance::MaintenanceIntervals;
+use voltmetrics::io::read::read_bytes;
+use voltmetrics::pipeline::rows::RowOptions;
+use voltmetrics::pipeline::{columns::INPUT_COLUMNS, process};
+
+fn opts() -> RowOptions {
+    RowOptions {
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        danger_threshold_cal_cm2: 40.0,
+        intervals: MaintenanceIntervals::default(),
+    }
+}
+
+/// Reads `bytes` as a file called `name` and, when that succeeds, checks and computes every
+/// row: one result row per input row, each with a status.
+fn read_and_process(name: &str, bytes: &[u8]) -> Option<usize> {
+    let inv = read_bytes(name, bytes).ok()?;
+    let rows = inv.frame.height();
+    let out = process(&inv, &opts(), 2, &|_| {}).expect("a readable inventory is processed");
+    assert_eq!(out.results.height(), rows);
+    assert_eq!(out.counts.rows, rows);
+    let status = out.results.column("status").unwrap();
+    assert_eq!(status.null_count(), 0);
+    Some(rows)
+}
+
+/// A CSV of the contract's input columns (and one passed-through column) holding `cells`.
+fn csv_of(cells: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = INPUT_COLUMNS.iter().map(|(n, _)| *n).collect();
+    header.push("note");
+    w.write_record(&header).unwrap();
+    for row in cells {
+        w.write_record(row).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+/// A cell: mostly plausible values (numbers, enums, dates), sometimes arbitrary text.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "-?[0-9]{1,6}(\\.[0-9]{1,4})?(e-?[0-9]{1,3})?",
+        prop::sample::select(vec![
+            "VCB",
+            "vcbb",
+            "HCB",
+            "VOA",
+            "hoa",
+            "switchgear",
+            "mcc",
+            "panelboard",
+            "open_air",
+            "other",
+            "ac",
+            "DC",
+            "NaN",
+            "inf",
+            "-0",
+            "1e-320",
+            "1e308",
+            "good",
+            "3",
+            "*",
+        ])
+        .prop_map(str::to_string),
+        "(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]",
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = read_and_process("fuzz.csv", &bytes);
+        let mut parquet = b"PAR1".to_vec();
+        parquet.extend(&bytes);
+        let _ = read_and_process("fuzz.parquet", &parquet);
+    }
+
+    #[test]
+    fn arbitrary_cells_come_back_row_for_row(
+        cells in prop::collection::vec(prop::collection::vec(cell(), INPUT_COLUMNS.len() + 1), 0..40)
+    ) {
+        let bytes = csv_of(&cells);
+        let rows = read_and_process("cells.csv", &bytes);
+        prop_assert_eq!(rows, Some(cells.len()));
+    }
+}
+
+#[test]
+fn the_fixture_read_from_memory_matches_the_file() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/inventory.csv");
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(read_and_process("inventory.csv", &bytes), Some(74));
+    let pq = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/inventory.parquet"
+    ))
+    .unwrap();
+    assert_eq!(read_and_process("inventory.parquet", &pq), Some(74));
+}
