@@ -284,7 +284,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__db__subcmd__migrate)
-            opts="-h -V --postgres --to --help --version"
+            opts="-h -V --postgres --to --timescale --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -588,7 +588,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

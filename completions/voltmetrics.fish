@@ -59,6 +59,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-pr
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l migrate -d 'Apply pending database migrations before writing (otherwise a schema behind the binary is an error)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prune -d 'Delete the Redis keys of facilities that are not in this run [default: keep them, for runs over one site at a time]'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -102,6 +103,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fi
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Target schema version' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l timescale -d 'Use TimescaleDB (hypertables, continuous aggregates), creating the extension if needed. Without it TimescaleDB is used only when the extension already exists in the database'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
