@@ -7,9 +7,9 @@
 //! ```
 
 use polars::prelude::*;
+use voltmetrics::contract::input;
 use voltmetrics::io::read::read_inputs;
 use voltmetrics::io::write::{write_file_atomic, Format, RunMetadata};
-use voltmetrics::pipeline::columns::{Kind, INPUT_COLUMNS};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,8 +17,9 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: csv_to_parquet IN.csv OUT.parquet");
     };
     let mut df = read_inputs(std::slice::from_ref(input))?.frame;
-    for (name, kind) in INPUT_COLUMNS {
-        if kind != Kind::Number || df.column(name).is_err() {
+    for c in input::ALL {
+        let name = c.name;
+        if !c.ty.is_numeric() || df.column(name).is_err() {
             continue;
         }
         let col = df.column(name)?.clone();

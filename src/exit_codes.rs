@@ -1,4 +1,4 @@
-//! Exit codes of the contract (SPEC §6).
+//! The exit codes (listed in `docs/contract.md`).
 
 use std::process::ExitCode;
 
@@ -18,6 +18,28 @@ pub enum Exit {
 }
 
 impl Exit {
+    /// Every code, in order.
+    pub const ALL: [Exit; 5] = [
+        Exit::Success,
+        Exit::RunError,
+        Exit::Usage,
+        Exit::Invalid,
+        Exit::Gate,
+    ];
+
+    /// What the code means.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::RunError => {
+                "run error (unreadable input, database or cache failure, I/O); nothing half-written"
+            }
+            Exit::Usage => "usage error",
+            Exit::Invalid => "some rows invalid (`validate`; `run --fail-on invalid`)",
+            Exit::Gate => "a `--fail-on noncompliant` or `--fail-on danger` gate tripped",
+        }
+    }
+
     /// The numeric code.
     pub fn code(self) -> u8 {
         self as u8

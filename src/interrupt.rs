@@ -42,11 +42,11 @@ impl Drop for TempFile {
 }
 
 /// A cleanup that runs if the process is interrupted while this guard lives.
-pub struct OnInterrupt(u64);
+pub(crate) struct OnInterrupt(u64);
 
 impl OnInterrupt {
     /// Registers `f`; it receives the signal's name (`SIGINT`, `SIGTERM`).
-    pub fn register(f: impl FnOnce(&str) + Send + 'static) -> OnInterrupt {
+    pub(crate) fn register(f: impl FnOnce(&str) + Send + 'static) -> OnInterrupt {
         let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
         lock(&CLEANUPS).push((id, Box::new(f)));
         OnInterrupt(id)
@@ -76,7 +76,7 @@ fn on_signal(name: &str, code: i32) -> ! {
 
 /// Installs the handler (a thread waiting for SIGINT and SIGTERM). Without it the default
 /// action applies.
-pub fn install() {
+pub(crate) fn install() {
     #[cfg(unix)]
     {
         use signal_hook::consts::{SIGINT, SIGTERM};

@@ -6,14 +6,16 @@
 
 #![warn(missing_docs)]
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod cli;
+pub mod contract;
 pub mod core;
 pub mod db;
 pub mod exit_codes;
-pub mod interrupt;
+pub(crate) mod interrupt;
 pub mod io;
 pub mod pipeline;
+pub mod run;
 
 /// The tool version written with every result.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -7,6 +7,7 @@ pub fn opts() -> RowOptions {
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         danger_threshold_cal_cm2: 40.0,
         intervals: MaintenanceIntervals::default(),
+        method: Default::default(),
     }
 }
 

@@ -2,11 +2,11 @@
 //! the row checker must give one result row per input row, whatever the cells hold.
 #![no_main]
 mod common;
-use voltmetrics::pipeline::columns::INPUT_COLUMNS;
+use voltmetrics::contract::input;
 
 libfuzzer_sys::fuzz_target!(|rows: Vec<Vec<String>>| {
     let mut text = String::new();
-    let header: Vec<&str> = INPUT_COLUMNS.iter().map(|(n, _)| *n).collect();
+    let header: Vec<&str> = input::names().collect();
     text.push_str(&header.join(","));
     text.push('\n');
     let mut n = 0;

@@ -16,17 +16,42 @@
 //! the inventory are deleted in the same block), so a reader that reads a facility atomically
 //! never sees a mix of two runs.
 
+use crate::contract::{history as H, results as R, run_status as RS, Column};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 use redis::Connection;
 use std::collections::HashMap;
 
+/// The run status in `{prefix}run:{run_id}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RunStatus {
+    /// Started, nothing read yet.
+    Queued = 0,
+    /// Reading the inventories.
+    Reading = 1,
+    /// Checking and calculating.
+    Calculating = 2,
+    /// Writing PostgreSQL and Redis.
+    Persisting = 3,
+    /// Finished.
+    Done = 4,
+    /// Failed (see the `error` field).
+    Failed = 5,
+}
+
+impl RunStatus {
+    /// The status as written.
+    pub(crate) fn as_str(self) -> &'static str {
+        crate::contract::values::RUN_STATUS[self as usize]
+    }
+}
+
 /// The default key prefix.
-pub const DEFAULT_PREFIX: &str = "voltmetrics:";
+pub(crate) const DEFAULT_PREFIX: &str = "voltmetrics:";
 
 /// Escapes an id for use inside a key: bytes other than `A–Z a–z 0–9 _ . -` become `%XX`.
 /// Injective, so two different ids never give the same key.
-pub fn escape(id: &str) -> String {
+pub(crate) fn escape(id: &str) -> String {
     let mut out = Vec::with_capacity(id.len());
     escape_into(&mut out, id);
     String::from_utf8(out).unwrap_or_default()
@@ -118,35 +143,13 @@ fn first_error(v: &redis::Value) -> Option<String> {
 }
 
 /// A connection for one run.
-pub struct Cache {
+pub(crate) struct Cache {
     client: redis::Client,
     conn: Connection,
     prefix: String,
     run_id: String,
     ttl: Option<u64>,
 }
-
-/// Equipment hash fields (output columns) written to Redis.
-pub const EQUIPMENT_FIELDS: [&str; 18] = [
-    "facility_id",
-    "equipment_id",
-    "status",
-    "errors",
-    "method",
-    "electrode_config",
-    "incident_energy_cal_cm2",
-    "arc_flash_boundary_mm",
-    "arcing_current_ka",
-    "governing_case",
-    "min_arc_rating_cal_cm2",
-    "ppe_category",
-    "danger",
-    "limited_approach_fixed_mm",
-    "restricted_approach_mm",
-    "compliance_status",
-    "findings",
-    "input_hash",
-];
 
 /// Facilities per pipelined round trip.
 const FACILITIES_PER_PIPELINE: usize = 32;
@@ -156,9 +159,10 @@ const FACILITIES_PER_PIPELINE: usize = 32;
 const WARM_CONNECTIONS: usize = 3;
 
 /// Text columns, each in one chunk (for cheap random access).
-fn text_columns(df: &DataFrame, names: &[&str]) -> Result<Vec<(String, StringChunked)>> {
-    names
+fn text_columns(df: &DataFrame, columns: &[Column]) -> Result<Vec<(String, StringChunked)>> {
+    columns
         .iter()
+        .map(|c| c.name)
         .filter(|n| df.column(n).is_ok())
         .map(|n| {
             let s = df
@@ -199,7 +203,12 @@ struct WarmData<'a> {
 
 impl Cache {
     /// Connects; `prefix` starts every key.
-    pub fn connect(url: &str, prefix: &str, run_id: &str, ttl: Option<u64>) -> Result<Cache> {
+    pub(crate) fn connect(
+        url: &str,
+        prefix: &str,
+        run_id: &str,
+        ttl: Option<u64>,
+    ) -> Result<Cache> {
         let client = redis::Client::open(url)
             .with_context(|| format!("Redis {}: not a valid URL", crate::db::redact(url)))?;
         let conn = client
@@ -215,21 +224,20 @@ impl Cache {
     }
 
     /// The run status hash key.
-    pub fn status_key(&self) -> String {
+    pub(crate) fn status_key(&self) -> String {
         format!("{}run:{}", self.prefix, self.run_id)
     }
 
-    /// Sets the run's status (`queued`, `reading`, `calculating`, `persisting`, `done`,
-    /// `failed`) with extra fields (counts, timings).
-    pub fn status(&mut self, status: &str, fields: &[(&str, String)]) -> Result<()> {
+    /// Sets the run's status with extra fields (counts, timings).
+    pub(crate) fn status(&mut self, status: RunStatus, fields: &[(&str, String)]) -> Result<()> {
         let key = self.status_key();
         let mut p = redis::pipe();
         let cmd = p
             .cmd("HSET")
             .arg(&key)
-            .arg("status")
-            .arg(status)
-            .arg("updated_at")
+            .arg(RS::STATUS.name)
+            .arg(status.as_str())
+            .arg(RS::UPDATED_AT.name)
             .arg(chrono::Utc::now().to_rfc3339());
         for (k, v) in fields {
             cmd.arg(*k).arg(v);
@@ -247,7 +255,7 @@ impl Cache {
     }
 
     /// Publishes the end-of-run message on `{prefix}runs`.
-    pub fn publish(&mut self, message: &serde_json::Value) -> Result<()> {
+    pub(crate) fn publish(&mut self, message: &serde_json::Value) -> Result<()> {
         redis::cmd("PUBLISH")
             .arg(format!("{}runs", self.prefix))
             .arg(message.to_string())
@@ -263,14 +271,19 @@ impl Cache {
     ///
     /// With `prune`, the keys of facilities that are not in this run are deleted afterwards
     /// (see [`Cache::prune`]); otherwise they are kept (runs over one site at a time).
-    pub fn warm(&mut self, results: &DataFrame, summary: &DataFrame, prune: bool) -> Result<usize> {
+    pub(crate) fn warm(
+        &mut self,
+        results: &DataFrame,
+        summary: &DataFrame,
+        prune: bool,
+    ) -> Result<usize> {
         let n = results.height();
-        let cols = text_columns(results, &EQUIPMENT_FIELDS)?;
-        let fac = find(&cols, "facility_id").context("results without facility_id")?;
-        let eq = find(&cols, "equipment_id").context("results without equipment_id")?;
-        let ie_col = text_columns(results, &["incident_energy_cal_cm2"])?;
-        let ie =
-            find(&ie_col, "incident_energy_cal_cm2").context("results without incident energy")?;
+        let cols = text_columns(results, &R::CACHED)?;
+        let fac = find(&cols, R::FACILITY_ID.name).context("results without facility ids")?;
+        let eq = find(&cols, R::EQUIPMENT_ID.name).context("results without equipment ids")?;
+        let ie_col = text_columns(results, &[R::INCIDENT_ENERGY_CAL_CM2])?;
+        let ie = find(&ie_col, R::INCIDENT_ENERGY_CAL_CM2.name)
+            .context("results without incident energy")?;
         // Rows by facility, facilities in order of first appearance.
         let mut facilities: Vec<(&str, Vec<u32>)> = Vec::new();
         let mut slot: HashMap<&str, usize> = HashMap::new();
@@ -282,9 +295,9 @@ impl Cache {
             });
             facilities[k].1.push(i as u32);
         }
-        let sum_cols = text_columns(summary, &crate::core::aggregation::SUMMARY_COLUMNS)?;
+        let sum_cols = text_columns(summary, crate::contract::summary::ALL)?;
         let mut summary_row: HashMap<&str, usize> = HashMap::new();
-        if let Some(sf) = find(&sum_cols, "facility_id") {
+        if let Some(sf) = find(&sum_cols, crate::contract::summary::FACILITY_ID.name) {
             for i in 0..summary.height() {
                 summary_row.insert(sf.get(i).unwrap_or(""), i);
             }
@@ -348,7 +361,7 @@ impl Cache {
     /// equipment hashes, summary, sorted set and equipment set, one `MULTI`/`EXEC` block per
     /// facility. Facilities are found with `SCAN` over `{prefix}facility:*:equipment`.
     /// Returns the number of facilities deleted.
-    pub fn prune(&mut self, keep: &std::collections::HashSet<String>) -> Result<usize> {
+    pub(crate) fn prune(&mut self, keep: &std::collections::HashSet<String>) -> Result<usize> {
         let head = format!("{}facility:", self.prefix);
         let pattern = format!("{}*:equipment", glob_escape(&head));
         let mut stale: Vec<String> = Vec::new();
@@ -409,117 +422,161 @@ impl Cache {
         range: std::ops::Range<usize>,
     ) -> Result<()> {
         let facilities = &data.facilities[range];
-        let prefix = self.prefix.as_bytes();
-        let run_id = self.run_id.as_bytes();
-        let ttl = self.ttl.map(|t| t.to_string());
-        let facility_key = |f: &str, suffix: &str| {
-            let mut k = prefix.to_vec();
-            k.extend_from_slice(b"facility:");
-            escape_into(&mut k, f);
-            k.extend_from_slice(suffix.as_bytes());
-            k
+        let keys = Keys {
+            prefix: self.prefix.as_bytes(),
+            run_id: self.run_id.as_bytes(),
+            ttl: self.ttl.map(|t| t.to_string()),
         };
         // Old members, to delete the keys of equipment that left the inventory.
         for (f, _) in facilities {
-            p.cmd(&[b"SMEMBERS", &facility_key(f, ":equipment")]);
+            p.cmd(&[b"SMEMBERS", &keys.facility(f, ":equipment")]);
         }
         let old = p.send(conn)?;
-        let mut key = Vec::new();
-        let equipment_key = |key: &mut Vec<u8>, fk: &[u8], e: &str| {
-            key.clear();
-            key.extend_from_slice(prefix);
-            key.extend_from_slice(b"eq:");
-            key.extend_from_slice(fk);
-            key.push(b':');
-            escape_into(key, e);
-        };
         for ((f, rows), old_members) in facilities.iter().zip(old) {
-            let mut fk = Vec::new();
-            escape_into(&mut fk, f);
-            let members_key = facility_key(f, ":equipment");
-            let zkey = facility_key(f, ":by_incident_energy");
-            let skey = facility_key(f, ":summary");
-            let expire = |p: &mut Packed, k: &[u8]| {
-                if let Some(t) = &ttl {
-                    p.cmd(&[b"EXPIRE", k, t.as_bytes()]);
-                }
-            };
-            p.cmd(&[b"MULTI"]);
             let old_members: Vec<String> = redis::from_redis_value(old_members)?;
-            if !old_members.is_empty() {
-                let new_members: std::collections::HashSet<&str> = rows
-                    .iter()
-                    .filter_map(|&i| data.eq.get(i as usize))
-                    .collect();
-                for m in old_members {
-                    if !new_members.contains(m.as_str()) {
-                        equipment_key(&mut key, &fk, &m);
-                        p.cmd(&[b"DEL", &key]);
-                    }
-                }
-            }
-            p.cmd(&[b"DEL", &zkey, &members_key, &skey]);
-            let mut scored = 0;
-            for &i in rows {
-                let i = i as usize;
-                let e = data.eq.get(i).unwrap_or("");
-                equipment_key(&mut key, &fk, e);
-                // Every field every time (missing values as empty strings), so no field of an
-                // older run survives and no DEL is needed.
-                p.command(4 + 2 * data.cols.len());
-                p.arg(b"HSET");
-                p.arg(&key);
-                p.arg(b"run_id");
-                p.arg(run_id);
-                for (name, arr) in &data.cols {
-                    p.arg(name.as_bytes());
-                    p.arg(arr.get(i).unwrap_or("").as_bytes());
-                }
-                expire(p, &key);
-                scored += usize::from(data.ie.get(i).is_some());
-            }
-            if scored > 0 {
-                p.command(2 + 2 * scored);
-                p.arg(b"ZADD");
-                p.arg(&zkey);
-                for &i in rows {
-                    if let Some(score) = data.ie.get(i as usize) {
-                        p.arg(score.as_bytes());
-                        p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
-                    }
-                }
-                expire(p, &zkey);
-            }
-            p.command(2 + rows.len());
-            p.arg(b"SADD");
-            p.arg(&members_key);
-            for &i in rows {
-                p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
-            }
-            expire(p, &members_key);
-            if let Some(&si) = data.summary_row.get(f) {
-                let given: Vec<(&str, &str)> = data
-                    .sum_cols
-                    .iter()
-                    .filter_map(|(name, arr)| arr.get(si).map(|v| (*name, v)))
-                    .collect();
-                p.command(4 + 2 * given.len());
-                p.arg(b"HSET");
-                p.arg(&skey);
-                p.arg(b"run_id");
-                p.arg(run_id);
-                for (name, v) in given {
-                    p.arg(name.as_bytes());
-                    p.arg(v.as_bytes());
-                }
-                expire(p, &skey);
-            }
+            p.cmd(&[b"MULTI"]);
+            keys.facility_block(p, data, f, rows, &old_members);
             p.cmd(&[b"EXEC"]);
         }
         p.send(conn)?;
         Ok(())
     }
 }
+
+/// Builds the keys of one warm-up batch and encodes a facility's commands.
+struct Keys<'a> {
+    prefix: &'a [u8],
+    run_id: &'a [u8],
+    ttl: Option<String>,
+}
+
+impl Keys<'_> {
+    /// `{prefix}facility:{f}{suffix}`.
+    fn facility(&self, f: &str, suffix: &str) -> Vec<u8> {
+        let mut k = self.prefix.to_vec();
+        k.extend_from_slice(b"facility:");
+        escape_into(&mut k, f);
+        k.extend_from_slice(suffix.as_bytes());
+        k
+    }
+
+    /// `{prefix}eq:{fk}:{e}` into `key` (`fk` is the escaped facility).
+    fn equipment(&self, key: &mut Vec<u8>, fk: &[u8], e: &str) {
+        key.clear();
+        key.extend_from_slice(self.prefix);
+        key.extend_from_slice(b"eq:");
+        key.extend_from_slice(fk);
+        key.push(b':');
+        escape_into(key, e);
+    }
+
+    fn expire(&self, p: &mut Packed, k: &[u8]) {
+        if let Some(t) = &self.ttl {
+            p.cmd(&[b"EXPIRE", k, t.as_bytes()]);
+        }
+    }
+
+    /// The commands of one facility (inside its `MULTI`/`EXEC`): departed equipment deleted,
+    /// every equipment hash, the sorted set, the member set and the summary hash.
+    fn facility_block(
+        &self,
+        p: &mut Packed,
+        data: &WarmData,
+        f: &str,
+        rows: &[u32],
+        old: &[String],
+    ) {
+        let mut fk = Vec::new();
+        escape_into(&mut fk, f);
+        let (members_key, zkey, skey) = (
+            self.facility(f, ":equipment"),
+            self.facility(f, ":by_incident_energy"),
+            self.facility(f, ":summary"),
+        );
+        let mut key = Vec::new();
+        if !old.is_empty() {
+            let new_members: std::collections::HashSet<&str> = rows
+                .iter()
+                .filter_map(|&i| data.eq.get(i as usize))
+                .collect();
+            for m in old.iter().filter(|m| !new_members.contains(m.as_str())) {
+                self.equipment(&mut key, &fk, m);
+                p.cmd(&[b"DEL", &key]);
+            }
+        }
+        p.cmd(&[b"DEL", &zkey, &members_key, &skey]);
+        for &i in rows {
+            self.equipment(&mut key, &fk, data.eq.get(i as usize).unwrap_or(""));
+            self.equipment_hash(p, data, &key, i as usize);
+        }
+        self.sorted_set(p, data, &zkey, rows);
+        p.command(2 + rows.len());
+        p.arg(b"SADD");
+        p.arg(&members_key);
+        for &i in rows {
+            p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
+        }
+        self.expire(p, &members_key);
+        if let Some(&si) = data.summary_row.get(f) {
+            self.summary_hash(p, data, &skey, si);
+        }
+    }
+
+    /// Every field every time (missing values as empty strings), so no field of an older run
+    /// survives and no DEL is needed.
+    fn equipment_hash(&self, p: &mut Packed, data: &WarmData, key: &[u8], i: usize) {
+        p.command(4 + 2 * data.cols.len());
+        p.arg(b"HSET");
+        p.arg(key);
+        p.arg(H::RUN_ID.name.as_bytes());
+        p.arg(self.run_id);
+        for (name, arr) in &data.cols {
+            p.arg(name.as_bytes());
+            p.arg(arr.get(i).unwrap_or("").as_bytes());
+        }
+        self.expire(p, key);
+    }
+
+    /// Equipment by incident energy (computed rows only).
+    fn sorted_set(&self, p: &mut Packed, data: &WarmData, zkey: &[u8], rows: &[u32]) {
+        let scored = rows
+            .iter()
+            .filter(|&&i| data.ie.get(i as usize).is_some())
+            .count();
+        if scored == 0 {
+            return;
+        }
+        p.command(2 + 2 * scored);
+        p.arg(b"ZADD");
+        p.arg(zkey);
+        for &i in rows {
+            if let Some(score) = data.ie.get(i as usize) {
+                p.arg(score.as_bytes());
+                p.arg(data.eq.get(i as usize).unwrap_or("").as_bytes());
+            }
+        }
+        self.expire(p, zkey);
+    }
+
+    fn summary_hash(&self, p: &mut Packed, data: &WarmData, skey: &[u8], si: usize) {
+        let given: Vec<(&str, &str)> = data
+            .sum_cols
+            .iter()
+            .filter_map(|(name, arr)| arr.get(si).map(|v| (*name, v)))
+            .collect();
+        p.command(4 + 2 * given.len());
+        p.arg(b"HSET");
+        p.arg(skey);
+        p.arg(H::RUN_ID.name.as_bytes());
+        p.arg(self.run_id);
+        for (name, v) in given {
+            p.arg(name.as_bytes());
+            p.arg(v.as_bytes());
+        }
+        self.expire(p, skey);
+    }
+}
+
 /// Escapes the glob characters of `SCAN MATCH` (`* ? [ ] \\`).
 fn glob_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -534,7 +591,7 @@ fn glob_escape(s: &str) -> String {
 
 /// Marks run `run_id` failed with `error` on a new connection (used when the run is
 /// interrupted; the run's own connection may be busy). Best effort: gives up after 2 s.
-pub fn mark_failed(url: &str, prefix: &str, run_id: &str, ttl: Option<u64>, error: &str) {
+pub(crate) fn mark_failed(url: &str, prefix: &str, run_id: &str, ttl: Option<u64>, error: &str) {
     let attempt = || -> Result<()> {
         let client = redis::Client::open(url)?;
         let conn = client.get_connection_with_timeout(std::time::Duration::from_secs(2))?;
@@ -547,8 +604,12 @@ pub fn mark_failed(url: &str, prefix: &str, run_id: &str, ttl: Option<u64>, erro
             run_id: run_id.to_string(),
             ttl,
         };
-        cache.status("failed", &[("error", error.to_string())])?;
-        cache.publish(&serde_json::json!({"run_id": run_id, "status": "failed", "error": error}))
+        cache.status(RunStatus::Failed, &[(RS::ERROR.name, error.to_string())])?;
+        cache.publish(&serde_json::json!({
+            H::RUN_ID.name: run_id,
+            RS::STATUS.name: RunStatus::Failed.as_str(),
+            RS::ERROR.name: error,
+        }))
     };
     let _ = attempt();
 }

@@ -8,15 +8,15 @@ use clap::{Args, Subcommand};
 
 /// Arguments of `db`.
 #[derive(Debug, Args)]
-pub struct DbArgs {
+pub(crate) struct DbArgs {
     /// What to do.
     #[command(subcommand)]
-    pub action: DbAction,
+    pub(crate) action: DbAction,
 }
 
 /// `db` actions.
 #[derive(Debug, Subcommand)]
-pub enum DbAction {
+pub(crate) enum DbAction {
     /// Apply migrations up to --to (default: the latest).
     Migrate(DbMigrate),
     /// Undo migrations down to --to (default: one step back).
@@ -27,7 +27,7 @@ pub enum DbAction {
 
 /// Connection flag.
 #[derive(Debug, Args)]
-pub struct DbConn {
+pub(crate) struct DbConn {
     /// PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db.
     #[arg(
         long,
@@ -35,12 +35,12 @@ pub struct DbConn {
         env = "VOLTMETRICS_POSTGRES_URL",
         hide_env_values = true
     )]
-    pub postgres: String,
+    pub(crate) postgres: String,
 }
 
 /// Connection flag and target version.
 #[derive(Debug, Args)]
-pub struct DbTarget {
+pub(crate) struct DbTarget {
     /// PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db.
     #[arg(
         long,
@@ -48,26 +48,26 @@ pub struct DbTarget {
         env = "VOLTMETRICS_POSTGRES_URL",
         hide_env_values = true
     )]
-    pub postgres: String,
+    pub(crate) postgres: String,
     /// Target schema version.
     #[arg(long, value_name = "N")]
-    pub to: Option<i32>,
+    pub(crate) to: Option<i32>,
 }
 
 /// Arguments of `db migrate`.
 #[derive(Debug, Args)]
-pub struct DbMigrate {
+pub(crate) struct DbMigrate {
     /// Connection and target version.
     #[command(flatten)]
-    pub target: DbTarget,
+    pub(crate) target: DbTarget,
     /// Use TimescaleDB (hypertables, continuous aggregates), creating the extension if needed.
     /// Without it TimescaleDB is used only when the extension already exists in the database.
     #[arg(long)]
-    pub timescale: bool,
+    pub(crate) timescale: bool,
 }
 
 /// `voltmetrics db …`.
-pub fn run(args: &DbArgs) -> Result<Exit> {
+pub(crate) fn run(args: &DbArgs) -> Result<Exit> {
     let url = match &args.action {
         DbAction::Migrate(DbMigrate { target: t, .. }) | DbAction::Rollback(t) => &t.postgres,
         DbAction::Status(c) => &c.postgres,

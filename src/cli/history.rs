@@ -16,7 +16,7 @@ use std::io::IsTerminal;
 #[command(
     after_help = "Examples:\n  voltmetrics history --postgres $URL --facility PLANT-A --since 2026-01-01\n  voltmetrics history --postgres $URL --bucket 1mo -o monthly.parquet"
 )]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     /// PostgreSQL URL.
     #[arg(
         long,
@@ -24,25 +24,25 @@ pub struct HistoryArgs {
         env = "VOLTMETRICS_POSTGRES_URL",
         hide_env_values = true
     )]
-    pub postgres: String,
+    pub(crate) postgres: String,
     /// Only this facility.
     #[arg(long, value_name = "ID")]
-    pub facility: Option<String>,
+    pub(crate) facility: Option<String>,
     /// From this time, inclusive (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "T")]
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
     /// Up to this time, inclusive (YYYY-MM-DD or RFC 3339).
     #[arg(long, value_name = "T")]
-    pub until: Option<String>,
+    pub(crate) until: Option<String>,
     /// Downsample per facility: max and mean incident energy, counts, compliance rate.
     #[arg(long, value_name = "B", value_parser = PossibleValuesParser::new(["1d", "1w", "1mo"]))]
-    pub bucket: Option<String>,
+    pub(crate) bucket: Option<String>,
     /// Output file, or - for stdout [default: stdout].
     #[arg(short = 'o', long, value_name = "PATH")]
-    pub output: Option<String>,
+    pub(crate) output: Option<String>,
     /// Output format [default: from the -o extension; CSV on a pipe, a table on a terminal].
     #[arg(long, value_name = "F", value_parser = PossibleValuesParser::new(Format::NAMES))]
-    pub format: Option<String>,
+    pub(crate) format: Option<String>,
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -50,10 +50,10 @@ fn usage(msg: String) -> anyhow::Error {
 }
 
 /// `voltmetrics history`.
-pub fn run(args: &HistoryArgs) -> Result<Exit> {
+pub(crate) fn run(args: &HistoryArgs) -> Result<Exit> {
     let time = |flag: &str, v: &Option<String>| -> Result<_> {
         v.as_deref()
-            .map(|s| parse_as_of(s).map_err(|e| usage(e.replace("--as-of", flag))))
+            .map(|s| parse_as_of(s).map_err(|e| usage(format!("{flag} {e}"))))
             .transpose()
     };
     let q = Query {

@@ -1,19 +1,19 @@
 //! The command line: parse, dispatch, map errors to exit codes. No engine logic here.
 
-pub mod calc;
+pub(crate) mod calc;
 pub mod completions;
-pub mod db;
-pub mod history;
-mod output;
-pub mod run;
-pub mod schema;
-pub mod validate;
+pub(crate) mod db;
+pub mod docs;
+pub(crate) mod history;
+pub(crate) mod run;
+pub(crate) mod schema;
+pub(crate) mod validate;
 
 use crate::exit_codes::Exit;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
-pub use output::{is_stdout_closed, write_stdout, StdoutClosed};
+pub(crate) use crate::io::stdout::{is_stdout_closed, write_stdout};
 
 /// VoltMetrics: arc-flash (IEEE 1584-2018), shock boundaries and PPE (NFPA 70E) and
 /// compliance for whole equipment inventories.
@@ -27,15 +27,15 @@ shock approach boundaries and PPE (NFPA 70E) of electrical equipment.\n\n\
 Exit codes: 0 success, 1 run error, 2 usage error, 3 invalid rows, 4 a --fail-on gate tripped.",
     propagate_version = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The command to run.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Compute every equipment of one or more inventories: results, facility summary, gates.
     Run(run::RunArgs),
     /// Check inventories without calculating; exit 0 when clean, 3 otherwise.
@@ -58,7 +58,7 @@ pub enum Command {
 /// A usage error found after parsing (exit 2). The message names the flag and what is accepted.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct UsageError(pub String);
+pub(crate) struct UsageError(pub(crate) String);
 
 /// The clap definition (for the man page, completions and tests).
 pub fn command() -> clap::Command {

@@ -1,124 +1,114 @@
 //! `voltmetrics schema input|output|summary`: JSON Schema (draft 2020-12) of one row of each
-//! table, generated from the same column lists the code reads and writes.
+//! table, generated from the column contract ([`crate::contract`]).
 
 use super::write_stdout;
-use crate::core::aggregation::SUMMARY_COLUMNS;
+use crate::contract::{input, results, summary, Column, Type};
+use crate::core::algorithms::MethodId;
 use crate::exit_codes::Exit;
-use crate::pipeline::output::OUTPUT_COLUMNS;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Map, Value};
 
 /// Which table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Table {
-    /// An inventory row (SPEC §1).
+pub(crate) enum Table {
+    /// An inventory row.
     Input,
-    /// A result row (SPEC §2).
+    /// A result row.
     Output,
-    /// A facility summary row (SPEC §3).
+    /// A facility summary row.
     Summary,
 }
 
 /// Arguments of `schema`.
 #[derive(Debug, Args)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     /// The table to describe.
     #[arg(value_enum)]
-    pub table: Table,
+    pub(crate) table: Table,
 }
 
-fn nullable(t: &str) -> Value {
-    json!([t, "null"])
-}
-
-fn input_property(name: &str) -> Value {
-    match name {
-        "facility_id" | "equipment_id" => json!({"type": "string", "minLength": 1}),
-        "equipment_class" => {
-            json!({"enum": ["switchgear", "switchboard", "mcc", "panelboard", "cable_junction_box", "open_air", "other", null]})
-        }
-        "system_type" => json!({"enum": ["ac", "dc", null]}),
-        "electrode_config" => json!({"enum": ["VCB", "VCBB", "HCB", "VOA", "HOA", null]}),
-        "protective_device_id" => json!({"type": nullable("string")}),
-        "label_ppe_category" => json!({"type": nullable("integer"), "minimum": 0, "maximum": 4}),
-        "label_date" | "study_date" | "last_maintenance_date" => {
-            json!({"type": nullable("string"), "format": "date"})
-        }
-        "maintenance_condition" => {
-            json!({"enum": ["1", "2", "3", "good", "fair", "poor", 1, 2, 3, null]})
-        }
-        _ => json!({"type": nullable("number"), "exclusiveMinimum": 0}),
+fn typed(t: &str, nullable: bool) -> Value {
+    if nullable {
+        json!([t, "null"])
+    } else {
+        json!(t)
     }
 }
 
-fn output_property(name: &str) -> Value {
-    match name {
-        "facility_id" | "equipment_id" => json!({"type": nullable("string")}),
-        "status" => json!({"enum": ["ok", "invalid", "not_applicable"]}),
-        "governing_case" => json!({"enum": ["full", "reduced", null]}),
-        "compliance_status" => json!({"enum": ["pass", "warn", "fail", null]}),
-        "electrode_config" => json!({"enum": ["VCB", "VCBB", "HCB", "VOA", "HOA", null]}),
-        "method" => json!({"type": nullable("string"), "examples": ["ieee1584-2018@1"]}),
-        "ppe_category" => json!({"type": nullable("integer"), "minimum": 0, "maximum": 4}),
-        "danger" => json!({"type": nullable("boolean")}),
-        "errors" | "defaults_applied" | "findings" | "range_warnings" => {
-            json!({"type": nullable("string"), "description": "';'-separated list"})
+/// The schema of one column; `input` columns accept what the reader accepts.
+fn property(c: &Column, is_input: bool) -> Value {
+    let n = c.nullable;
+    let mut p = match c.ty {
+        Type::Text if !n && is_input => json!({"type": "string", "minLength": 1}),
+        Type::Text => json!({"type": typed("string", n)}),
+        Type::Enum(values) => {
+            let mut v: Vec<Value> = values.iter().map(|s| json!(s)).collect();
+            // Conditions are also read as numbers.
+            v.extend(
+                values
+                    .iter()
+                    .filter_map(|s| s.parse::<i64>().ok())
+                    .map(|i| json!(i)),
+            );
+            if n {
+                v.push(Value::Null);
+            }
+            json!({"enum": v})
         }
-        "input_hash" => json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
-        _ => json!({"type": nullable("number")}),
-    }
-}
-
-fn summary_property(name: &str) -> Value {
-    match name {
-        "facility_id" => {
-            json!({"type": nullable("string"), "description": "\"*\" for the portfolio row"})
+        Type::List => json!({"type": typed("string", n), "description": "';'-separated list"}),
+        Type::Number if is_input => json!({"type": typed("number", n), "exclusiveMinimum": 0}),
+        Type::Number => json!({"type": typed("number", n)}),
+        Type::Integer(lo, hi) => json!({"type": typed("integer", n), "minimum": lo, "maximum": hi}),
+        Type::Count => json!({"type": typed("integer", n), "minimum": 0}),
+        Type::Boolean => json!({"type": typed("boolean", n)}),
+        Type::Date => json!({"type": typed("string", n), "format": "date"}),
+        Type::Timestamp => json!({"type": typed("string", n), "format": "date-time"}),
+        Type::Uuid => json!({"type": typed("string", n), "format": "uuid"}),
+        Type::Hash => json!({"type": "string", "pattern": "^[0-9a-f]{16}$"}),
+    };
+    if let Some(m) = p.as_object_mut() {
+        if c.name == input::METHOD.name {
+            let ids: Vec<&str> = MethodId::all().map(MethodId::id).collect();
+            m.insert("examples".into(), json!(ids));
         }
-        "max_incident_energy_equipment_id" => json!({"type": nullable("string")}),
-        n if n.ends_with("_count") => json!({"type": "integer", "minimum": 0}),
-        _ => json!({"type": nullable("number")}),
+        let unit = if c.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", c.unit)
+        };
+        m.entry("description")
+            .or_insert_with(|| json!(format!("{}{unit}", c.description)));
     }
+    p
 }
-
-/// Title, column names, the schema of one column, and the required columns.
-type TableSpec = (
-    &'static str,
-    Vec<&'static str>,
-    fn(&str) -> Value,
-    Vec<&'static str>,
-);
 
 /// The schema document of a table.
-pub fn schema(table: Table) -> Value {
-    let (title, names, prop, required): TableSpec = match table {
+pub(crate) fn schema(table: Table) -> Value {
+    let (title, columns, required): (&str, &[Column], Vec<&str>) = match table {
         Table::Input => (
             "VoltMetrics inventory row",
-            crate::pipeline::output::input_column_names().collect(),
-            input_property,
-            vec![
-                "facility_id",
-                "equipment_id",
-                "nominal_voltage_v",
-                "bolted_fault_current_ka",
-            ],
+            input::ALL,
+            input::REQUIRED
+                .iter()
+                .filter(|g| g.len() == 1)
+                .map(|g| g[0].name)
+                .collect(),
         ),
         Table::Output => (
             "VoltMetrics result row",
-            OUTPUT_COLUMNS.to_vec(),
-            output_property,
-            OUTPUT_COLUMNS.to_vec(),
+            results::ALL,
+            results::names().collect(),
         ),
         Table::Summary => (
             "VoltMetrics facility summary row",
-            SUMMARY_COLUMNS.to_vec(),
-            summary_property,
-            SUMMARY_COLUMNS.to_vec(),
+            summary::ALL,
+            summary::names().collect(),
         ),
     };
     let mut props = Map::new();
-    for n in &names {
-        props.insert((*n).to_string(), prop(n));
+    for c in columns {
+        props.insert(c.name.to_string(), property(c, table == Table::Input));
     }
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -131,7 +121,7 @@ pub fn schema(table: Table) -> Value {
 }
 
 /// `voltmetrics schema`.
-pub fn run(args: &SchemaArgs) -> Result<Exit> {
+pub(crate) fn run(args: &SchemaArgs) -> Result<Exit> {
     let text = serde_json::to_string_pretty(&schema(args.table))?;
     write_stdout(|w| Ok(writeln!(w, "{text}")?))?;
     Ok(Exit::Success)

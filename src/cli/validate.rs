@@ -2,6 +2,7 @@
 //! for people (or JSON for machines) and an exit code for CI: 0 clean, 3 otherwise.
 
 use super::{is_stdout_closed, write_stdout};
+use crate::contract::run_status as RS;
 use crate::exit_codes::Exit;
 use crate::io::read::read_inputs;
 use crate::pipeline::rows::{RowOptions, Status};
@@ -13,22 +14,26 @@ use clap::Args;
 /// Arguments of `validate`.
 #[derive(Debug, Args)]
 #[command(after_help = "Example (a CI gate):\n  voltmetrics validate inventories/*.csv || exit 1")]
-pub struct ValidateArgs {
+pub(crate) struct ValidateArgs {
     /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
     #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    pub(crate) inputs: Vec<String>,
+    /// The calculation method the rows are checked for (what it needs must be given).
+    #[arg(long, value_name = "ID", default_value = "auto", value_parser = super::run::method_flag)]
+    pub(crate) method: crate::core::algorithms::Choice,
     /// Report format.
     #[arg(long, value_name = "F", default_value = "text", value_parser = PossibleValuesParser::new(["text", "json"]))]
-    pub format: String,
+    pub(crate) format: String,
 }
 
 /// `voltmetrics validate`.
-pub fn run(args: &ValidateArgs) -> Result<Exit> {
+pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
     let inv = read_inputs(&args.inputs)?;
     let opts = RowOptions {
         as_of: chrono::Utc::now().date_naive(),
         danger_threshold_cal_cm2: crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2,
         intervals: Default::default(),
+        method: args.method,
     };
     let rows = validate_rows(&inv, &opts)?;
     let invalid: Vec<usize> = (0..rows.len())
@@ -41,21 +46,20 @@ pub fn run(args: &ValidateArgs) -> Result<Exit> {
             problems.push((file.to_string(), row, e));
         }
     }
-    let written;
-    if args.format == "json" {
+    let written = if args.format == "json" {
         let doc = serde_json::json!({
-            "rows": rows.len(),
+            RS::ROWS.name: rows.len(),
             "valid": rows.len() - invalid.len(),
-            "invalid": invalid.len(),
-            "files": inv.sources.iter().map(|s| serde_json::json!({"path": s.path, "rows": s.rows})).collect::<Vec<_>>(),
+            RS::INVALID.name: invalid.len(),
+            "files": inv.sources.iter().map(|s| serde_json::json!({"path": s.path, RS::ROWS.name: s.rows})).collect::<Vec<_>>(),
             "problems": problems.iter().map(|(file, row, e)| serde_json::json!({
                 "file": file, "row": row, "column": e.column, "value": e.value, "reason": e.reason,
             })).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&doc)?;
-        written = write_stdout(|w| Ok(writeln!(w, "{text}")?));
+        write_stdout(|w| Ok(writeln!(w, "{text}")?))
     } else {
-        written = write_stdout(|w| {
+        write_stdout(|w| {
             writeln!(
                 w,
                 "{} rows in {} file(s): {} valid, {} invalid, {} problem(s)",
@@ -73,8 +77,8 @@ pub fn run(args: &ValidateArgs) -> Result<Exit> {
                 writeln!(w, "{file}:{row}: {}: {value}: {}", e.column, e.reason)?;
             }
             Ok(())
-        });
-    }
+        })
+    };
     // A closed stdout (`| head`) ends the report quietly; the rows still decide the exit code.
     match written {
         Err(e) if is_stdout_closed(&e) => {}

@@ -1,75 +1,82 @@
-//! Facility and portfolio summary (SPEC §3), computed with polars group-by over the per-row
-//! values built by [`crate::pipeline::output::Store::finish`]: `facility_id`, `equipment_id`,
-//! `ie` (governing incident energy, null unless ok) and one boolean column per counted
-//! condition (`ok`, `invalid`, `not_applicable`, `ppe_0`…`ppe_4`, `danger`, `pass`, `warn`,
-//! `fail`, `study_overdue`, `maintenance_overdue`, `label_understated`), so every count is a sum.
+//! Facility and portfolio summary ([`crate::contract::summary`]), computed with polars
+//! group-by over the per-row values the pipeline's result store builds ([`per_row`]): the
+//! ids, the governing incident energy (null unless ok) and one boolean column per counted
+//! condition, so every count is a sum.
 
+use crate::contract::{results as R, summary as S, Column};
 use polars::prelude::*;
 
 /// `facility_id` of the portfolio row (`--portfolio`); no facility may be named so.
 pub const PORTFOLIO_FACILITY_ID: &str = "*";
 
-/// The summary columns of the contract, in order.
-pub const SUMMARY_COLUMNS: [&str; 22] = [
-    "facility_id",
-    "equipment_count",
-    "ok_count",
-    "invalid_count",
-    "not_applicable_count",
-    "max_incident_energy_cal_cm2",
-    "max_incident_energy_equipment_id",
-    "mean_incident_energy_cal_cm2",
-    "p95_incident_energy_cal_cm2",
-    "ppe_category_0_count",
-    "ppe_category_1_count",
-    "ppe_category_2_count",
-    "ppe_category_3_count",
-    "ppe_category_4_count",
-    "danger_count",
-    "compliance_pass_count",
-    "compliance_warn_count",
-    "compliance_fail_count",
-    "compliance_rate",
-    "study_overdue_count",
-    "maintenance_overdue_count",
-    "label_understated_count",
-];
+/// The names of the per-row values the summary aggregates (internal; built by the pipeline's
+/// result store).
+pub mod per_row {
+    /// Governing incident energy, cal/cm² (null unless ok).
+    pub const IE: &str = "row_ie";
+    /// Status ok.
+    pub const OK: &str = "is_ok";
+    /// Status invalid.
+    pub const INVALID: &str = "is_invalid";
+    /// Status not_applicable.
+    pub const NOT_APPLICABLE: &str = "is_not_applicable";
+    /// PPE category 0..4.
+    pub const PPE: [&str; 5] = ["is_ppe_0", "is_ppe_1", "is_ppe_2", "is_ppe_3", "is_ppe_4"];
+    /// Above the danger threshold.
+    pub const DANGER: &str = "is_danger";
+    /// Compliance pass.
+    pub const PASS: &str = "is_pass";
+    /// Compliance warn.
+    pub const WARN: &str = "is_warn";
+    /// Compliance fail.
+    pub const FAIL: &str = "is_fail";
+    /// STUDY_OVERDUE.
+    pub const STUDY_OVERDUE: &str = "is_study_overdue";
+    /// MAINTENANCE_OVERDUE.
+    pub const MAINTENANCE_OVERDUE: &str = "is_maintenance_overdue";
+    /// Any LABEL_*_UNDERSTATED.
+    pub const LABEL_UNDERSTATED: &str = "is_label_understated";
+}
 
-fn count_true(column: &str, alias: &str) -> Expr {
-    col(column).sum().cast(DataType::UInt32).alias(alias)
+fn count_true(column: &str, out: Column) -> Expr {
+    col(column).sum().cast(DataType::UInt32).alias(out.name)
 }
 
 /// The aggregations of one group (or of the whole portfolio).
 fn aggregations() -> Vec<Expr> {
+    let ie = || col(per_row::IE);
     let mut a = vec![
-        len().cast(DataType::UInt32).alias("equipment_count"),
-        count_true("ok", "ok_count"),
-        count_true("invalid", "invalid_count"),
-        count_true("not_applicable", "not_applicable_count"),
-        col("ie").max().alias("max_incident_energy_cal_cm2"),
-        col("equipment_id")
-            .filter(col("ie").eq(col("ie").max()))
+        len().cast(DataType::UInt32).alias(S::EQUIPMENT_COUNT.name),
+        count_true(per_row::OK, S::OK_COUNT),
+        count_true(per_row::INVALID, S::INVALID_COUNT),
+        count_true(per_row::NOT_APPLICABLE, S::NOT_APPLICABLE_COUNT),
+        ie().max().alias(S::MAX_INCIDENT_ENERGY_CAL_CM2.name),
+        col(R::EQUIPMENT_ID.name)
+            .filter(ie().eq(ie().max()))
             .first()
-            .alias("max_incident_energy_equipment_id"),
-        col("ie").mean().alias("mean_incident_energy_cal_cm2"),
-        col("ie")
-            .quantile(lit(0.95), QuantileMethod::Linear)
-            .alias("p95_incident_energy_cal_cm2"),
+            .alias(S::MAX_INCIDENT_ENERGY_EQUIPMENT_ID.name),
+        ie().mean().alias(S::MEAN_INCIDENT_ENERGY_CAL_CM2.name),
+        ie().quantile(lit(0.95), QuantileMethod::Linear)
+            .alias(S::P95_INCIDENT_ENERGY_CAL_CM2.name),
     ];
-    for k in 0..5 {
-        a.push(count_true(
-            &format!("ppe_{k}"),
-            &format!("ppe_category_{k}_count"),
-        ));
+    let ppe = [
+        S::PPE_CATEGORY_0_COUNT,
+        S::PPE_CATEGORY_1_COUNT,
+        S::PPE_CATEGORY_2_COUNT,
+        S::PPE_CATEGORY_3_COUNT,
+        S::PPE_CATEGORY_4_COUNT,
+    ];
+    for (flag, out) in per_row::PPE.iter().zip(ppe) {
+        a.push(count_true(flag, out));
     }
     a.extend([
-        count_true("danger", "danger_count"),
-        count_true("pass", "compliance_pass_count"),
-        count_true("warn", "compliance_warn_count"),
-        count_true("fail", "compliance_fail_count"),
-        count_true("study_overdue", "study_overdue_count"),
-        count_true("maintenance_overdue", "maintenance_overdue_count"),
-        count_true("label_understated", "label_understated_count"),
+        count_true(per_row::DANGER, S::DANGER_COUNT),
+        count_true(per_row::PASS, S::COMPLIANCE_PASS_COUNT),
+        count_true(per_row::WARN, S::COMPLIANCE_WARN_COUNT),
+        count_true(per_row::FAIL, S::COMPLIANCE_FAIL_COUNT),
+        count_true(per_row::STUDY_OVERDUE, S::STUDY_OVERDUE_COUNT),
+        count_true(per_row::MAINTENANCE_OVERDUE, S::MAINTENANCE_OVERDUE_COUNT),
+        count_true(per_row::LABEL_UNDERSTATED, S::LABEL_UNDERSTATED_COUNT),
     ]);
     a
 }
@@ -78,16 +85,17 @@ fn aggregations() -> Vec<Expr> {
 /// not-applicable rows, which get the rules that need no arc-flash result); null when none.
 /// Then the contract's column order.
 fn finish(lf: LazyFrame) -> LazyFrame {
-    let assessed = col("compliance_pass_count").cast(DataType::Float64)
-        + col("compliance_warn_count").cast(DataType::Float64)
-        + col("compliance_fail_count").cast(DataType::Float64);
+    let count = |c: Column| col(c.name).cast(DataType::Float64);
+    let assessed = count(S::COMPLIANCE_PASS_COUNT)
+        + count(S::COMPLIANCE_WARN_COUNT)
+        + count(S::COMPLIANCE_FAIL_COUNT);
     lf.with_column(
         when(assessed.clone().gt(lit(0.0)))
-            .then(col("compliance_pass_count").cast(DataType::Float64) / assessed)
+            .then(count(S::COMPLIANCE_PASS_COUNT) / assessed)
             .otherwise(lit(NULL).cast(DataType::Float64))
-            .alias("compliance_rate"),
+            .alias(S::COMPLIANCE_RATE.name),
     )
-    .select(SUMMARY_COLUMNS.iter().map(|c| col(*c)).collect::<Vec<_>>())
+    .select(S::names().map(col).collect::<Vec<_>>())
 }
 
 /// One row per facility in order of first appearance, plus the `*` portfolio row when asked.
@@ -95,11 +103,11 @@ pub fn summarize(per_row: &DataFrame, portfolio: bool) -> PolarsResult<DataFrame
     let lf = per_row.clone().lazy();
     let facilities = finish(
         lf.clone()
-            .group_by_stable([col("facility_id")])
+            .group_by_stable([col(R::FACILITY_ID.name)])
             .agg(aggregations()),
     );
     let out = if portfolio {
-        let mut all = vec![lit(PORTFOLIO_FACILITY_ID).alias("facility_id")];
+        let mut all = vec![lit(PORTFOLIO_FACILITY_ID).alias(S::FACILITY_ID.name)];
         all.extend(aggregations());
         let total = finish(lf.select(all));
         concat([facilities, total], UnionArgs::default())?

@@ -1,8 +1,8 @@
-//! One equipment from computed arc-flash results to the contract's result values (SPEC §2):
+//! One equipment from computed arc-flash results to the contract's result values ([`crate::contract::results`]):
 //! governing case, cal/cm² values, minimum arc rating, PPE category, danger flag and shock
 //! approach boundaries.
 
-use super::algorithms::ieee1584_2018::Results;
+use super::algorithms::Results;
 use super::nfpa70e::{self, ShockBoundaries, SystemType};
 use serde::Serialize;
 
@@ -31,8 +31,8 @@ impl GoverningCase {
 pub struct Assessment {
     /// Incident energy, full case, cal/cm².
     pub incident_energy_full_cal_cm2: f64,
-    /// Incident energy, reduced case, cal/cm².
-    pub incident_energy_reduced_cal_cm2: f64,
+    /// Incident energy, reduced case, cal/cm² (methods with a reduced case).
+    pub incident_energy_reduced_cal_cm2: Option<f64>,
     /// Governing incident energy, cal/cm².
     pub incident_energy_cal_cm2: f64,
     /// Governing incident energy, J/cm².
@@ -51,7 +51,8 @@ pub struct Assessment {
     pub shock: ShockBoundaries,
 }
 
-/// Derives the contract's values from the two cases' results.
+/// Derives the contract's values from a method's results (the governing case is the reduced
+/// one only when the method has one and it gives the higher energy).
 pub fn assess(
     r: &Results,
     system: SystemType,
@@ -63,7 +64,9 @@ pub fn assess(
     let e_cal = nfpa70e::j_to_cal(e_j);
     Assessment {
         incident_energy_full_cal_cm2: nfpa70e::j_to_cal(r.incident_energy_full_j_cm2),
-        incident_energy_reduced_cal_cm2: nfpa70e::j_to_cal(r.incident_energy_reduced_j_cm2),
+        incident_energy_reduced_cal_cm2: r
+            .reduced
+            .map(|x| nfpa70e::j_to_cal(x.incident_energy_j_cm2)),
         incident_energy_cal_cm2: e_cal,
         incident_energy_j_cm2: e_j,
         arc_flash_boundary_mm: r.arc_flash_boundary_mm(),

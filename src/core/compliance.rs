@@ -1,4 +1,4 @@
-//! Compliance rules (SPEC §4), evaluated against `--as-of`. The rule table lives here, in one
+//! Compliance rules (listed in `docs/contract.md`), evaluated against `--as-of`. The rule table lives here, in one
 //! place, with its references; each finding is a bit of [`Findings`], so the hot path does no
 //! allocation.
 
@@ -24,7 +24,7 @@ pub struct Rule {
     pub description: &'static str,
 }
 
-/// The rule table (SPEC §4), in the order findings are listed.
+/// The rule table, in the order findings are listed.
 pub const RULES: [Rule; 12] = [
     Rule {
         id: "LABEL_MISSING",
@@ -108,6 +108,24 @@ pub mod bit {
         LABEL_IE_UNDERSTATED | LABEL_AFB_UNDERSTATED | LABEL_PPE_UNDERSTATED;
 }
 
+/// `compliance_status`: the worst severity of a row's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ComplianceStatus {
+    /// No finding.
+    Pass = 0,
+    /// Warnings only.
+    Warn = 1,
+    /// At least one failing rule.
+    Fail = 2,
+}
+
+impl ComplianceStatus {
+    /// `pass`, `warn`, `fail`.
+    pub fn as_str(self) -> &'static str {
+        crate::contract::values::COMPLIANCE_STATUS[self as usize]
+    }
+}
+
 /// The findings of one row as bits of [`RULES`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Findings(pub u16);
@@ -118,8 +136,8 @@ impl Findings {
         self.0 & b != 0
     }
 
-    /// The worst severity: `pass`, `warn` or `fail`.
-    pub fn status(self) -> &'static str {
+    /// The worst severity: pass, warn or fail.
+    pub fn status(self) -> ComplianceStatus {
         let mut worst: Option<Severity> = None;
         for (i, r) in RULES.iter().enumerate() {
             if self.0 & (1 << i) != 0 {
@@ -127,9 +145,9 @@ impl Findings {
             }
         }
         match worst {
-            None => "pass",
-            Some(Severity::Warn) => "warn",
-            Some(Severity::Fail) => "fail",
+            None => ComplianceStatus::Pass,
+            Some(Severity::Warn) => ComplianceStatus::Warn,
+            Some(Severity::Fail) => ComplianceStatus::Fail,
         }
     }
 
@@ -338,17 +356,17 @@ mod tests {
     fn clean_row_passes() {
         let f = evaluate(&base(), d("2026-11-26"), MaintenanceIntervals::default());
         assert_eq!(f, Findings(0));
-        assert_eq!(f.status(), "pass");
+        assert_eq!(f.status(), ComplianceStatus::Pass);
+    }
+
+    /// Asserts that `c` triggers rule `b`.
+    fn check(c: ComplianceInputs, b: u16) {
+        let f = evaluate(&c, d("2026-11-26"), MaintenanceIntervals::default());
+        assert!(f.has(b), "{:?} missing {}", c, Findings(b).joined());
     }
 
     #[test]
-    fn each_rule_triggers() {
-        let as_of = d("2026-11-26");
-        let iv = MaintenanceIntervals::default();
-        let check = |c: ComplianceInputs, b: u16| {
-            let f = evaluate(&c, as_of, iv);
-            assert!(f.has(b), "{:?} missing {}", c, Findings(b).joined());
-        };
+    fn label_rules_trigger() {
         check(
             ComplianceInputs {
                 label_incident_energy_cal_cm2: None,
@@ -394,6 +412,10 @@ mod tests {
             },
             bit::LABEL_PREDATES_STUDY,
         );
+    }
+
+    #[test]
+    fn study_rules_trigger() {
         check(
             ComplianceInputs {
                 study_date: None,
@@ -415,6 +437,10 @@ mod tests {
             },
             bit::STUDY_DUE_SOON,
         );
+    }
+
+    #[test]
+    fn maintenance_and_result_rules_trigger() {
         check(
             ComplianceInputs {
                 maintenance_condition: Some(3),
@@ -443,25 +469,6 @@ mod tests {
                 ..base()
             },
             bit::OUT_OF_RANGE,
-        );
-    }
-
-    #[test]
-    fn rules_without_a_result_ignore_the_computed_values() {
-        let as_of = d("2026-11-26");
-        let iv = MaintenanceIntervals::default();
-        let c = ComplianceInputs {
-            label_incident_energy_cal_cm2: Some(0.1),
-            study_date: Some(d("2020-01-01")),
-            danger: true,
-            out_of_range: true,
-            ..base()
-        };
-        let f = evaluate_without_result(&c, as_of, iv);
-        assert_eq!(f.joined(), "STUDY_OVERDUE");
-        assert_eq!(
-            evaluate(&c, as_of, iv).joined(),
-            "LABEL_IE_UNDERSTATED;STUDY_OVERDUE;DANGER_OVER_40;OUT_OF_RANGE"
         );
     }
 

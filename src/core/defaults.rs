@@ -1,10 +1,11 @@
 //! Typical values by equipment class and voltage class: IEEE 1584-2018 Table 8 (gaps and
-//! enclosure sizes) and Table 10 (working distances), as mapped by SPEC §1.
+//! enclosure sizes) and Table 10 (working distances), as mapped by the `equipment_class` column (README, "What the engine computes").
 //!
 //! Defaults fill only missing values and every filled column is reported
 //! (`defaults_applied`); nothing is filled silently.
 
 use super::algorithms::ieee1584_2018::ElectrodeConfig;
+use crate::contract::input as I;
 use serde::Serialize;
 
 /// `equipment_class` of the inventory.
@@ -60,7 +61,7 @@ impl EquipmentClass {
             .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
 
-    /// The electrode configuration this class implies (SPEC §1).
+    /// The electrode configuration this class implies.
     pub fn electrode_config(self) -> Option<ElectrodeConfig> {
         match self {
             Self::OpenAir => Some(ElectrodeConfig::Voa),
@@ -159,7 +160,7 @@ pub const KV15_SWITCHGEAR: TypicalValues = row(
 /// 15 kV MCC, 36 × 36 × 36 in.
 pub const KV15_MCC: TypicalValues = row("15 kV MCC", 152.0, 914.4, (914.4, 914.4, Some(914.4)));
 
-/// The Table 8/10 row for a class at a voltage class (SPEC §1), if any.
+/// The Table 8/10 row for a class at a voltage class, if any.
 pub fn typical_values(class: EquipmentClass, voltage: VoltageClass) -> Option<TypicalValues> {
     use EquipmentClass::*;
     use VoltageClass::*;
@@ -178,13 +179,13 @@ pub fn typical_values(class: EquipmentClass, voltage: VoltageClass) -> Option<Ty
 /// The columns defaults may fill, in contract order (`arc_duration_reduced_ms` defaults to
 /// `arc_duration_ms`).
 pub const DEFAULTABLE_COLUMNS: [&str; 7] = [
-    "electrode_config",
-    "gap_mm",
-    "working_distance_mm",
-    "enclosure_height_mm",
-    "enclosure_width_mm",
-    "enclosure_depth_mm",
-    "arc_duration_reduced_ms",
+    I::ELECTRODE_CONFIG.name,
+    I::GAP_MM.name,
+    I::WORKING_DISTANCE_MM.name,
+    I::ENCLOSURE_HEIGHT_MM.name,
+    I::ENCLOSURE_WIDTH_MM.name,
+    I::ENCLOSURE_DEPTH_MM.name,
+    I::ARC_DURATION_REDUCED_MS.name,
 ];
 
 /// Marker written to `defaults_applied` when a missing depth is treated as a typical box.

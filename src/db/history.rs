@@ -2,6 +2,7 @@
 //! or monthly buckets (continuous aggregates on TimescaleDB, `date_trunc` views otherwise —
 //! the same columns either way).
 
+use crate::contract::{history as H, Column as ContractColumn, Type};
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use polars::prelude::*;
@@ -9,7 +10,7 @@ use postgres::Client;
 
 /// Downsampling bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Bucket {
+pub(crate) enum Bucket {
     /// `1d`
     Day,
     /// `1w` (weeks start on Monday)
@@ -20,7 +21,7 @@ pub enum Bucket {
 
 impl Bucket {
     /// Parses `1d`, `1w`, `1mo`.
-    pub fn parse(s: &str) -> Option<Bucket> {
+    pub(crate) fn parse(s: &str) -> Option<Bucket> {
         match s {
             "1d" => Some(Bucket::Day),
             "1w" => Some(Bucket::Week),
@@ -50,15 +51,15 @@ impl Bucket {
 
 /// A history query.
 #[derive(Clone, Debug, Default)]
-pub struct Query {
+pub(crate) struct Query {
     /// Only this facility.
-    pub facility: Option<String>,
+    pub(crate) facility: Option<String>,
     /// From this time (inclusive).
-    pub since: Option<DateTime<Utc>>,
+    pub(crate) since: Option<DateTime<Utc>>,
     /// Up to this time (inclusive).
-    pub until: Option<DateTime<Utc>>,
+    pub(crate) until: Option<DateTime<Utc>>,
     /// Downsampling.
-    pub bucket: Option<Bucket>,
+    pub(crate) bucket: Option<Bucket>,
 }
 
 fn ts(t: DateTime<Utc>) -> String {
@@ -66,68 +67,76 @@ fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// Runs the query: one row per facility and run (`as_of`), or per facility and bucket.
-pub fn query(client: &mut Client, q: &Query) -> Result<DataFrame> {
+pub(crate) fn query(client: &mut Client, q: &Query) -> Result<DataFrame> {
     match q.bucket {
         None => summaries(client, q),
         Some(b) => buckets(client, q, b),
     }
 }
 
+/// A frame of `rows` with `columns` (in the order selected): counts as integers, numbers as
+/// floats, times as RFC 3339 text, ids and UUIDs as text.
+fn frame(rows: &[postgres::Row], columns: &[ContractColumn]) -> Result<DataFrame> {
+    let built = columns
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let name = c.name.into();
+            match c.ty {
+                Type::Count => Column::new(
+                    name,
+                    rows.iter()
+                        .map(|r| r.get::<_, Option<i64>>(k).unwrap_or(0))
+                        .collect::<Vec<_>>(),
+                ),
+                Type::Number => Column::new(
+                    name,
+                    rows.iter()
+                        .map(|r| r.get::<_, Option<f64>>(k))
+                        .collect::<Vec<_>>(),
+                ),
+                Type::Timestamp => Column::new(
+                    name,
+                    rows.iter()
+                        .map(|r| ts(r.get::<_, DateTime<Utc>>(k)))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => Column::new(
+                    name,
+                    rows.iter()
+                        .map(|r| r.get::<_, Option<String>>(k))
+                        .collect::<Vec<_>>(),
+                ),
+            }
+        })
+        .collect();
+    Ok(DataFrame::new(rows.len(), built)?)
+}
+
+/// The SELECT list of `columns` (UUIDs as text).
+fn select_list(columns: &[ContractColumn]) -> String {
+    columns
+        .iter()
+        .map(|c| match c.ty {
+            Type::Uuid => format!("{}::text", c.name),
+            _ => c.name.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn summaries(client: &mut Client, q: &Query) -> Result<DataFrame> {
-    let rows = client.query(
-        "SELECT facility_id, as_of, run_id::text, equipment_count, ok_count, invalid_count, not_applicable_count,
-                max_incident_energy_cal_cm2, max_incident_energy_equipment_id, mean_incident_energy_cal_cm2,
-                p95_incident_energy_cal_cm2, danger_count, compliance_pass_count, compliance_warn_count,
-                compliance_fail_count, compliance_rate, study_overdue_count, maintenance_overdue_count,
-                label_understated_count
-         FROM voltmetrics_facility_summaries
+    let columns = H::per_run();
+    let sql = format!(
+        "SELECT {} FROM voltmetrics_facility_summaries
          WHERE ($1::text IS NULL OR facility_id = $1)
            AND ($2::timestamptz IS NULL OR as_of >= $2)
            AND ($3::timestamptz IS NULL OR as_of <= $3)
          ORDER BY facility_id, as_of",
-        &[&q.facility, &q.since, &q.until],
-    )?;
-    let n = rows.len();
-    let text = |k: usize| {
-        rows.iter()
-            .map(|r| r.get::<_, Option<String>>(k))
-            .collect::<Vec<_>>()
-    };
-    let time = |k: usize| {
-        rows.iter()
-            .map(|r| ts(r.get::<_, DateTime<Utc>>(k)))
-            .collect::<Vec<_>>()
-    };
-    let int = |k: usize| rows.iter().map(|r| r.get::<_, i64>(k)).collect::<Vec<_>>();
-    let float = |k: usize| {
-        rows.iter()
-            .map(|r| r.get::<_, Option<f64>>(k))
-            .collect::<Vec<_>>()
-    };
-    Ok(DataFrame::new(
-        n,
-        vec![
-            Column::new("facility_id".into(), text(0)),
-            Column::new("as_of".into(), time(1)),
-            Column::new("run_id".into(), text(2)),
-            Column::new("equipment_count".into(), int(3)),
-            Column::new("ok_count".into(), int(4)),
-            Column::new("invalid_count".into(), int(5)),
-            Column::new("not_applicable_count".into(), int(6)),
-            Column::new("max_incident_energy_cal_cm2".into(), float(7)),
-            Column::new("max_incident_energy_equipment_id".into(), text(8)),
-            Column::new("mean_incident_energy_cal_cm2".into(), float(9)),
-            Column::new("p95_incident_energy_cal_cm2".into(), float(10)),
-            Column::new("danger_count".into(), int(11)),
-            Column::new("compliance_pass_count".into(), int(12)),
-            Column::new("compliance_warn_count".into(), int(13)),
-            Column::new("compliance_fail_count".into(), int(14)),
-            Column::new("compliance_rate".into(), float(15)),
-            Column::new("study_overdue_count".into(), int(16)),
-            Column::new("maintenance_overdue_count".into(), int(17)),
-            Column::new("label_understated_count".into(), int(18)),
-        ],
-    )?)
+        select_list(&columns)
+    );
+    let rows = client.query(sql.as_str(), &[&q.facility, &q.since, &q.until])?;
+    frame(&rows, &columns)
 }
 
 /// The rollup of each facility and bucket over the runs whose as-of lies in
@@ -181,48 +190,9 @@ fn buckets(client: &mut Client, q: &Query, b: Bucket) -> Result<DataFrame> {
                     AS compliance_rate
          FROM (SELECT * FROM whole UNION ALL SELECT * FROM cut) b
          ORDER BY facility_id, bucket",
-        whole_view = whole("bucket"),
+        whole_view = whole(H::BUCKET.name),
         whole_cut = whole(&trunc),
     );
     let rows = client.query(sql.as_str(), &[&q.facility, &q.since, &q.until])?;
-    let n = rows.len();
-    let int = |k: usize| {
-        rows.iter()
-            .map(|r| r.get::<_, Option<i64>>(k).unwrap_or(0))
-            .collect::<Vec<_>>()
-    };
-    let num = |k: usize| {
-        rows.iter()
-            .map(|r| r.get::<_, Option<f64>>(k))
-            .collect::<Vec<_>>()
-    };
-    Ok(DataFrame::new(
-        n,
-        vec![
-            Column::new(
-                "facility_id".into(),
-                rows.iter()
-                    .map(|r| r.get::<_, String>(0))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "bucket".into(),
-                rows.iter()
-                    .map(|r| ts(r.get::<_, DateTime<Utc>>(1)))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new("runs".into(), int(2)),
-            Column::new("max_incident_energy_cal_cm2".into(), num(3)),
-            Column::new("mean_incident_energy_cal_cm2".into(), num(4)),
-            Column::new("equipment_count".into(), int(5)),
-            Column::new("ok_count".into(), int(6)),
-            Column::new("invalid_count".into(), int(7)),
-            Column::new("not_applicable_count".into(), int(8)),
-            Column::new("danger_count".into(), int(9)),
-            Column::new("compliance_pass_count".into(), int(10)),
-            Column::new("compliance_warn_count".into(), int(11)),
-            Column::new("compliance_fail_count".into(), int(12)),
-            Column::new("compliance_rate".into(), num(13)),
-        ],
-    )?)
+    frame(&rows, &H::per_bucket())
 }

@@ -3,9 +3,9 @@
 //!
 //! Values always travel as parameters or through binary `COPY`, never inside SQL text.
 
-pub mod history;
+pub(crate) mod history;
 pub mod migrations;
-pub mod store;
+pub(crate) mod store;
 
 use anyhow::{Context, Result};
 use postgres::{Client, NoTls};

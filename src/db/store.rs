@@ -4,8 +4,7 @@
 //! the same `--as-of` changes nothing: a conflicting row is only rewritten when a value differs;
 //! equipment that left a facility's inventory is deleted at that as-of.
 
-use crate::core::aggregation::SUMMARY_COLUMNS;
-use crate::pipeline::output::OUTPUT_COLUMNS;
+use crate::contract::{history as H, results as R, summary as S};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use polars::prelude::PlHashSet;
@@ -15,32 +14,34 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Transaction};
 
 /// What one run writes.
-pub struct RunRecord<'a> {
+pub(crate) struct RunRecord<'a> {
     /// Time-ordered run id.
-    pub run_id: uuid::Uuid,
+    pub(crate) run_id: uuid::Uuid,
     /// When the run started.
-    pub started_at: DateTime<Utc>,
+    pub(crate) started_at: DateTime<Utc>,
     /// The time results are valid for (the history key).
-    pub as_of: DateTime<Utc>,
+    pub(crate) as_of: DateTime<Utc>,
     /// Input files with rows and content hashes.
-    pub inputs: serde_json::Value,
-    /// The result frame (SPEC §2 columns first).
-    pub results: &'a DataFrame,
+    pub(crate) inputs: serde_json::Value,
+    /// The result frame (the contract's result columns first).
+    pub(crate) results: &'a DataFrame,
     /// The facility summary (without the portfolio row).
-    pub summary: &'a DataFrame,
+    pub(crate) summary: &'a DataFrame,
     /// Rows, invalid rows, not-applicable rows.
-    pub counts: (i64, i64, i64),
+    pub(crate) counts: (i64, i64, i64),
+    /// The ids of the methods that produced results, comma-separated.
+    pub(crate) methods: String,
 }
 
 /// Rows written by one run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Written {
+pub(crate) struct Written {
     /// Result rows inserted or changed.
-    pub results: u64,
+    pub(crate) results: u64,
     /// Summary rows inserted or changed.
-    pub summaries: u64,
+    pub(crate) summaries: u64,
     /// Stored results deleted because their equipment left a facility's inventory.
-    pub departed: u64,
+    pub(crate) departed: u64,
 }
 
 /// SQL type of an output or summary column.
@@ -164,7 +165,11 @@ fn merge(
     unique: bool,
     as_of: &DateTime<Utc>,
 ) -> Result<u64> {
-    let all: Vec<&str> = columns.iter().copied().chain(["as_of", "run_id"]).collect();
+    let all: Vec<&str> = columns
+        .iter()
+        .copied()
+        .chain([H::AS_OF.name, H::RUN_ID.name])
+        .collect();
     let list = all.join(", ");
     let key_list = key.join(", ");
     let updated: Vec<&str> = all.iter().copied().filter(|c| !key.contains(c)).collect();
@@ -174,7 +179,11 @@ fn merge(
         .collect::<Vec<_>>()
         .join(", ");
     // run_id is not compared: re-running the same input leaves the row (and its run_id) as is.
-    let compared: Vec<&str> = updated.iter().copied().filter(|c| *c != "run_id").collect();
+    let compared: Vec<&str> = updated
+        .iter()
+        .copied()
+        .filter(|c| *c != H::RUN_ID.name)
+        .collect();
     let old = compared
         .iter()
         .map(|c| format!("{target}.{c}"))
@@ -261,11 +270,11 @@ fn keys_unique(df: &DataFrame, key: &[&str]) -> Result<bool> {
 }
 
 /// Writes the run: results, facility summaries and the run record, in one transaction.
-pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
-    let results_unique = keys_unique(rec.results, &["facility_id", "equipment_id"])?;
-    let summaries_unique = keys_unique(rec.summary, &["facility_id"])?;
+pub(crate) fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
+    let results_unique = keys_unique(rec.results, &[R::FACILITY_ID.name, R::EQUIPMENT_ID.name])?;
+    let summaries_unique = keys_unique(rec.summary, &[S::FACILITY_ID.name])?;
     let mut tx = client.transaction()?;
-    let result_cols: Vec<&str> = OUTPUT_COLUMNS.to_vec();
+    let result_cols: Vec<&str> = R::names().collect();
     stage(
         &mut tx,
         "voltmetrics_stage_results",
@@ -281,13 +290,13 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         &mut tx,
         "voltmetrics_stage_results",
         "voltmetrics_results",
-        &["facility_id", "equipment_id", "as_of"],
+        &[R::FACILITY_ID.name, R::EQUIPMENT_ID.name, H::AS_OF.name],
         &result_cols,
         results_unique,
         &rec.as_of,
     )
     .context("upserting results")?;
-    let summary_cols: Vec<&str> = SUMMARY_COLUMNS.to_vec();
+    let summary_cols: Vec<&str> = S::names().collect();
     stage(
         &mut tx,
         "voltmetrics_stage_summaries",
@@ -302,7 +311,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
         &mut tx,
         "voltmetrics_stage_summaries",
         "voltmetrics_facility_summaries",
-        &["facility_id", "as_of"],
+        &[S::FACILITY_ID.name, H::AS_OF.name],
         &summary_cols,
         summaries_unique,
         &rec.as_of,
@@ -316,7 +325,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
             &rec.started_at,
             &rec.as_of,
             &crate::VERSION,
-            &crate::core::algorithms::ieee1584_2018::METHOD,
+            &rec.methods,
             &rec.inputs,
             &rec.counts.0,
             &rec.counts.1,
@@ -337,7 +346,7 @@ pub fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
 /// buckets that hold `as_of` (a re-run at an earlier as-of changes buckets that are already
 /// materialised; real-time aggregation only covers the ones that are not). Outside a
 /// transaction, as TimescaleDB requires. Nothing to do on plain PostgreSQL.
-pub fn refresh_rollups(client: &mut Client, as_of: &DateTime<Utc>) -> Result<()> {
+pub(crate) fn refresh_rollups(client: &mut Client, as_of: &DateTime<Utc>) -> Result<()> {
     if super::migrations::recorded_variant(client)? != Some(super::migrations::Variant::Timescale) {
         return Ok(());
     }

@@ -1,4 +1,5 @@
 //! The edges: reading inventories and writing results. Everything else is pure.
 
 pub mod read;
+pub(crate) mod stdout;
 pub mod write;

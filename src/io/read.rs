@@ -4,7 +4,7 @@
 //! columns are kept. CSV is read with every column as text so ids stay verbatim and every
 //! cell can be checked with an exact message later.
 
-use crate::pipeline::columns::is_input_column;
+use crate::contract::input;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 use std::io::{Cursor, Read};
@@ -45,7 +45,7 @@ impl Inventory {
         self.frame
             .get_column_names()
             .into_iter()
-            .filter(|n| !is_input_column(n.as_str()))
+            .filter(|n| input::by_name(n.as_str()).is_none())
             .map(|n| n.to_string())
             .collect()
     }
@@ -175,27 +175,22 @@ fn normalise_names(mut df: DataFrame, path: &str) -> Result<DataFrame> {
     Ok(df)
 }
 
-/// The file-level required columns (SPEC §1) missing from `names`.
-pub fn missing_required(names: &[&str]) -> Vec<&'static str> {
-    let has = |n: &str| names.contains(&n);
-    let mut missing = Vec::new();
-    for n in [
-        "facility_id",
-        "equipment_id",
-        "nominal_voltage_v",
-        "bolted_fault_current_ka",
-    ] {
-        if !has(n) {
-            missing.push(n);
-        }
-    }
-    if !has("arc_duration_ms") && !has("protective_device_id") {
-        missing.push("arc_duration_ms (or protective_device_id)");
-    }
-    if !has("electrode_config") && !has("equipment_class") {
-        missing.push("electrode_config (or equipment_class)");
-    }
-    missing
+/// The file-level required columns ([`input::REQUIRED`]) missing from `names`; a group of
+/// alternatives is named as `a (or b)`.
+pub fn missing_required(names: &[&str]) -> Vec<String> {
+    input::REQUIRED
+        .iter()
+        .filter(|group| !group.iter().any(|c| names.contains(&c.name)))
+        .map(|group| match group {
+            [one] => one.name.to_string(),
+            [first, rest @ ..] => format!(
+                "{} (or {})",
+                first.name,
+                rest.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            ),
+            [] => String::new(),
+        })
+        .collect()
 }
 
 /// The file-level required columns of a frame read from `path`, as a run error naming them.

@@ -1,4 +1,5 @@
-//! The inventory's columns (SPEC §1) and typed access to them, whatever the source's dtypes.
+//! The inventory's columns ([`crate::contract::input`]) and typed access to them, whatever the
+//! source's dtypes.
 //!
 //! CSV inputs are read with every column as text, so each value is parsed here and a bad value
 //! becomes a row error naming the column and the value. Parquet inputs keep their numeric
@@ -6,77 +7,15 @@
 
 use polars::prelude::*;
 
-/// How a column is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// Kept as text (ids, enums, dates).
-    Text,
-    /// A number.
-    Number,
-}
+use crate::contract::{input, Column};
 
-/// Every input column of the contract, in contract order.
-pub const INPUT_COLUMNS: [(&str, Kind); 22] = [
-    ("facility_id", Kind::Text),
-    ("equipment_id", Kind::Text),
-    ("equipment_class", Kind::Text),
-    ("system_type", Kind::Text),
-    ("nominal_voltage_v", Kind::Number),
-    ("bolted_fault_current_ka", Kind::Number),
-    ("electrode_config", Kind::Text),
-    ("gap_mm", Kind::Number),
-    ("working_distance_mm", Kind::Number),
-    ("enclosure_height_mm", Kind::Number),
-    ("enclosure_width_mm", Kind::Number),
-    ("enclosure_depth_mm", Kind::Number),
-    ("arc_duration_ms", Kind::Number),
-    ("arc_duration_reduced_ms", Kind::Number),
-    ("protective_device_id", Kind::Text),
-    ("label_incident_energy_cal_cm2", Kind::Number),
-    ("label_arc_flash_boundary_mm", Kind::Number),
-    ("label_ppe_category", Kind::Number),
-    ("label_date", Kind::Text),
-    ("study_date", Kind::Text),
-    ("last_maintenance_date", Kind::Text),
-    ("maintenance_condition", Kind::Text),
-];
-
-/// Index of each input column in [`INPUT_COLUMNS`].
-#[allow(missing_docs)]
-pub mod c {
-    pub const FACILITY_ID: usize = 0;
-    pub const EQUIPMENT_ID: usize = 1;
-    pub const EQUIPMENT_CLASS: usize = 2;
-    pub const SYSTEM_TYPE: usize = 3;
-    pub const NOMINAL_VOLTAGE_V: usize = 4;
-    pub const BOLTED_FAULT_CURRENT_KA: usize = 5;
-    pub const ELECTRODE_CONFIG: usize = 6;
-    pub const GAP_MM: usize = 7;
-    pub const WORKING_DISTANCE_MM: usize = 8;
-    pub const ENCLOSURE_HEIGHT_MM: usize = 9;
-    pub const ENCLOSURE_WIDTH_MM: usize = 10;
-    pub const ENCLOSURE_DEPTH_MM: usize = 11;
-    pub const ARC_DURATION_MS: usize = 12;
-    pub const ARC_DURATION_REDUCED_MS: usize = 13;
-    pub const PROTECTIVE_DEVICE_ID: usize = 14;
-    pub const LABEL_INCIDENT_ENERGY_CAL_CM2: usize = 15;
-    pub const LABEL_ARC_FLASH_BOUNDARY_MM: usize = 16;
-    pub const LABEL_PPE_CATEGORY: usize = 17;
-    pub const LABEL_DATE: usize = 18;
-    pub const STUDY_DATE: usize = 19;
-    pub const LAST_MAINTENANCE_DATE: usize = 20;
-    pub const MAINTENANCE_CONDITION: usize = 21;
-    /// Number of real columns.
-    pub const COUNT: usize = 22;
-}
-
-/// Whether `name` is one of the contract's input columns.
-pub fn is_input_column(name: &str) -> bool {
-    INPUT_COLUMNS.iter().any(|(n, _)| *n == name)
+/// How an input column is read: as a number when its type is numeric, as text otherwise.
+pub(crate) fn is_number(c: &Column) -> bool {
+    c.ty.is_numeric()
 }
 
 /// One column, typed for reading.
-pub enum Col {
+pub(crate) enum Col {
     /// Not in the input.
     Missing,
     /// Text values.
@@ -86,15 +25,15 @@ pub enum Col {
 }
 
 impl Col {
-    /// Prepares column `name` of `df` for reading as `kind`.
-    pub fn of(df: &DataFrame, name: &str, kind: Kind) -> PolarsResult<Col> {
-        let Ok(col) = df.column(name) else {
+    /// Prepares input column `c` of `df` for reading.
+    pub(crate) fn of(df: &DataFrame, c: &Column) -> PolarsResult<Col> {
+        let Ok(col) = df.column(c.name) else {
             return Ok(Col::Missing);
         };
         // Not rechunked: blocks read across chunk boundaries (see [`text_values`]).
         let s = col.as_materialized_series().clone();
         let dt = s.dtype().clone();
-        if kind == Kind::Number && dt.is_primitive_numeric() {
+        if is_number(c) && dt.is_primitive_numeric() {
             return Ok(Col::Num(s.cast(&DataType::Float64)?.f64()?.clone()));
         }
         if dt == DataType::String {
@@ -111,7 +50,7 @@ impl Col {
 
     /// The texts of rows `range` exactly as read (`None` when null), appended to `out`;
     /// nothing for a column that is not text.
-    pub fn text_values<'a>(
+    pub(crate) fn text_values<'a>(
         &'a self,
         range: std::ops::Range<usize>,
         out: &mut Vec<Option<&'a str>>,
@@ -133,19 +72,19 @@ impl Col {
 }
 
 /// All input columns of one frame.
-pub struct Columns {
-    /// In [`INPUT_COLUMNS`] order.
-    pub cols: Vec<Col>,
+pub(crate) struct Columns {
+    /// In contract order ([`input::ALL`]).
+    pub(crate) cols: Vec<Col>,
     /// Rows.
-    pub height: usize,
+    pub(crate) height: usize,
 }
 
 impl Columns {
     /// Prepares every input column of `df`.
-    pub fn of(df: &DataFrame) -> PolarsResult<Columns> {
-        let cols = INPUT_COLUMNS
+    pub(crate) fn of(df: &DataFrame) -> PolarsResult<Columns> {
+        let cols = input::ALL
             .iter()
-            .map(|(name, kind)| Col::of(df, name, *kind))
+            .map(|c| Col::of(df, c))
             .collect::<PolarsResult<Vec<_>>>()?;
         Ok(Columns {
             cols,
@@ -153,8 +92,13 @@ impl Columns {
         })
     }
 
-    /// Column `idx` (see [`c`]).
-    pub fn get(&self, idx: usize) -> &Col {
+    /// Input column `c`.
+    pub(crate) fn get(&self, c: &Column) -> &Col {
+        &self.cols[c.position]
+    }
+
+    /// Input column at position `idx`.
+    pub(crate) fn at(&self, idx: usize) -> &Col {
         &self.cols[idx]
     }
 }

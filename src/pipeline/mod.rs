@@ -1,132 +1,30 @@
 //! The batch pipeline over an inventory: parse and check every row, compute in parallel,
 //! build the result and summary frames. Reading and writing stay in [`crate::io`].
 
-pub mod columns;
-pub mod output;
+pub(crate) mod calculate;
+pub(crate) mod cells;
+pub(crate) mod check;
+pub(crate) mod columns;
+mod draft;
+pub(crate) mod duplicates;
+pub(crate) mod output;
 pub mod rows;
+pub(crate) mod store;
 
+use crate::core::algorithms::MethodId;
 use crate::io::read::Inventory;
 use anyhow::Result;
-use columns::{c, Columns};
+use calculate::{process_range, process_range_with};
+use columns::Columns;
+use duplicates::duplicate_errors;
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
-use rows::{process_range, process_range_with, RowError, RowOptions, RowResult, Status};
-use std::collections::HashMap;
+use rows::{RowOptions, RowResult, Status};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Rows per parallel task. 1024 keeps a block's per-row drafts in the core's cache (4096 used
 /// ~3 % more CPU on the 1M-row benchmark).
 pub const CHUNK_ROWS: usize = 1024;
-
-/// Errors for duplicate `(facility_id, equipment_id)` pairs: every row of a pair is invalid and
-/// names the other rows.
-///
-/// Rows are hashed by their pair in parallel blocks, the (hash, row) list is sorted, and only
-/// rows that share a hash are compared by text, so no map of a million ids is built.
-pub fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<RowError>> {
-    let fac = cols.get(c::FACILITY_ID);
-    let eq = cols.get(c::EQUIPMENT_ID);
-    let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
-        .step_by(16 * CHUNK_ROWS)
-        .map(|s| s..(s + 16 * CHUNK_ROWS).min(cols.height))
-        .collect();
-    let pair_of = |r: std::ops::Range<usize>| {
-        let (mut f, mut e) = (Vec::with_capacity(r.len()), Vec::with_capacity(r.len()));
-        fac.text_values(r.clone(), &mut f);
-        eq.text_values(r, &mut e);
-        (f, e)
-    };
-    // One u64 per row: the pair's hash in the high bits, the row in the low `shift` bits, so
-    // sorting plain integers groups equal hashes with rows in input order.
-    let shift = usize::BITS - cols.height.leading_zeros();
-    let row_mask = (1u64 << shift) - 1;
-    let mut keyed: Vec<u64> = ranges
-        .par_iter()
-        .flat_map_iter(|r| {
-            let (f, e) = pair_of(r.clone());
-            let start = r.start;
-            f.into_iter()
-                .zip(e)
-                .enumerate()
-                .filter_map(move |(k, pair)| match pair {
-                    (Some(f), Some(e)) => {
-                        let mut h = crate::core::hash::InputHasher::default();
-                        h.text(0, Some(f)).text(1, Some(e));
-                        Some((h.finish() & !row_mask) | (start + k) as u64)
-                    }
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    keyed.par_sort_unstable();
-    let pair = |i: usize| {
-        let (f, e) = pair_of(i..i + 1);
-        (f[0].unwrap_or_default(), e[0].unwrap_or_default())
-    };
-    // Groups of rows with the same pair, rows in input order.
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut i = 0;
-    while i < keyed.len() {
-        let mut j = i + 1;
-        while j < keyed.len() && keyed[j] >> shift == keyed[i] >> shift {
-            j += 1;
-        }
-        if j - i > 1 {
-            // Same hash bits: split by the actual text (a collision is not a duplicate).
-            let mut rest: Vec<usize> = keyed[i..j]
-                .iter()
-                .map(|&k| (k & row_mask) as usize)
-                .collect();
-            while let Some(&first) = rest.first() {
-                let p = pair(first);
-                let (same, other): (Vec<usize>, Vec<usize>) =
-                    rest.iter().partition(|&&r| pair(r) == p);
-                if same.len() > 1 {
-                    groups.push(same);
-                }
-                rest = other;
-            }
-        }
-        i = j;
-    }
-    let mut out = HashMap::new();
-    for rows in groups {
-        let (f, e) = pair(rows[0]);
-        for &i in &rows {
-            let others: Vec<String> = rows
-                .iter()
-                .filter(|&&j| j != i)
-                .take(5)
-                .map(|&j| {
-                    let (file, row) = inv.locate(j);
-                    if inv.sources.len() > 1 {
-                        format!("{file} row {row}")
-                    } else {
-                        format!("row {row}")
-                    }
-                })
-                .collect();
-            let more = if rows.len() - 1 > others.len() {
-                format!(" and {} more", rows.len() - 1 - others.len())
-            } else {
-                String::new()
-            };
-            out.insert(
-                i,
-                vec![RowError {
-                    column: "equipment_id",
-                    value: Some(e.to_string()),
-                    reason: format!(
-                        "duplicate (facility_id, equipment_id) = ({f}, {e}), also on {}{more}, ids must be unique within a facility",
-                        others.join(", ")
-                    ),
-                }],
-            );
-        }
-    }
-    out
-}
 
 /// Counts of one run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -141,18 +39,34 @@ pub struct Counts {
     pub noncompliant: usize,
     /// Rows above the danger threshold.
     pub danger: usize,
+    /// The methods that produced results, as bits by registry position.
+    pub methods: u64,
 }
 
 impl Counts {
+    /// The ids of the methods that produced results, in registry order.
+    pub fn method_ids(&self) -> Vec<&'static str> {
+        MethodId::all()
+            .filter(|m| self.methods & (1 << m.index()) != 0)
+            .map(MethodId::id)
+            .collect()
+    }
+
     fn add(&mut self, r: &RowResult) {
         self.rows += 1;
+        if let Some(m) = r.method {
+            self.methods |= 1 << m.index();
+        }
         match r.status {
             Status::Invalid => self.invalid += 1,
             Status::NotApplicable => self.not_applicable += 1,
             Status::Ok => {}
         }
         // Not-applicable rows have the findings that need no arc-flash result.
-        if r.status != Status::Invalid && r.findings.is_some_and(|f| f.status() == "fail") {
+        if r.status != Status::Invalid
+            && r.findings
+                .is_some_and(|f| f.status() == crate::core::compliance::ComplianceStatus::Fail)
+        {
             self.noncompliant += 1;
         }
         if r.assessment.is_some_and(|a| a.danger) {
@@ -166,13 +80,14 @@ impl Counts {
         self.not_applicable += o.not_applicable;
         self.noncompliant += o.noncompliant;
         self.danger += o.danger;
+        self.methods |= o.methods;
     }
 }
 
 /// A processed inventory: the result columns (without the passed-through ones), the per-row
 /// values the summary aggregates, and the counts.
 pub struct Processed {
-    /// SPEC §2 columns, one row per input row, in input order.
+    /// The result columns ([`crate::contract::results`]), one row per input row, in input order.
     pub results: DataFrame,
     /// Input of [`crate::core::aggregation::summarize`].
     pub aggregation: DataFrame,
@@ -244,7 +159,7 @@ pub fn process_parts(
     let mut counts = Counts::default();
     let mut aggregation: Option<DataFrame> = None;
     for part in parts {
-        let mut store = output::Store::new(part.start, part.len());
+        let mut store = store::Store::new(part.start, part.len());
         let blocks = store.blocks(CHUNK_ROWS);
         let done_blocks: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
             blocks

@@ -375,56 +375,78 @@ pub(super) fn numerical_failure(inputs: &Inputs) -> InputError {
 /// logarithm are shared (checked against the tables by a unit test).
 pub(super) const SAME_POLYNOMIAL_2700_14300: [bool; 5] = [true, true, false, true, true];
 
+/// What both voltage paths start from: Eq 2, the enclosure correction and the logarithms.
+struct Start {
+    var_cf: f64,
+    f: f64,
+    enclosure: EnclosureCorrection,
+    logs: Logs,
+}
+
 /// The model; `ALL_LEVELS = false` skips levels whose interpolation weight is 0.
 #[inline(always)]
 fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
-    let c = inputs.config as usize;
     let v = inputs.voc_kv;
-    let ibf = inputs.ibf_ka;
-    let var_cf = variation_factor(&TABLE2[c], v);
+    let var_cf = variation_factor(&TABLE2[inputs.config as usize], v);
     let f = 1.0 - 0.5 * var_cf;
     let enclosure = enclosure_correction(inputs.config, v, inputs.enclosure.as_ref());
-    let logs = Logs::of(inputs, f, enclosure.cf);
-    let mut levels = [LevelDetail::default(); 3];
-
+    let start = Start {
+        var_cf,
+        f,
+        enclosure,
+        logs: Logs::of(inputs, f, enclosure.cf),
+    };
     if v <= VOC_LV_MAX_KV {
-        // Eq 1 at 600 V, Eq 25, then Eq 6 and Eq 10 with Ia = full Iarc_600.
-        let k1 = &TABLE1[c][0];
-        let p = polynomial_k4_k10(k1, ibf);
-        let i600 = exp_or_nan(logs.ln_arcing_current_without_p(k1)) * p;
-        let iarc = eq25(v, i600, ibf);
-        let ia_over_q = i600 / (ibf * p);
-        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(c, 0, &logs, ia_over_q, 1.0, iarc.ln());
-        let results = Results {
+        lv_kernel(inputs, &start)
+    } else {
+        mv_kernel::<ALL_LEVELS>(inputs, &start)
+    }
+}
+
+/// Voc ≤ 0.6 kV: Eq 1 at 600 V, Eq 25, then Eq 6 and Eq 10 with Ia = full Iarc_600.
+#[inline(always)]
+fn lv_kernel(inputs: &Inputs, s: &Start) -> Detail {
+    let (c, v, ibf, f) = (inputs.config as usize, inputs.voc_kv, inputs.ibf_ka, s.f);
+    let k1 = &TABLE1[c][0];
+    let p = polynomial_k4_k10(k1, ibf);
+    let i600 = exp_or_nan(s.logs.ln_arcing_current_without_p(k1)) * p;
+    let iarc = eq25(v, i600, ibf);
+    let ia_over_q = i600 / (ibf * p);
+    let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(c, 0, &s.logs, ia_over_q, 1.0, iarc.ln());
+    let mut levels = [LevelDetail::default(); 3];
+    levels[0] = LevelDetail {
+        voc_level_v: 600,
+        arcing_current_ka: i600,
+        arcing_current_reduced_ka: i600 * f,
+        incident_energy_full_j_cm2: e_f,
+        incident_energy_reduced_j_cm2: e_r,
+        arc_flash_boundary_full_mm: afb_f,
+        arc_flash_boundary_reduced_mm: afb_r,
+    };
+    Detail {
+        results: Results {
             arcing_current_ka: iarc,
             arcing_current_reduced_ka: iarc * f,
             incident_energy_full_j_cm2: e_f,
             incident_energy_reduced_j_cm2: e_r,
             arc_flash_boundary_full_mm: afb_f,
             arc_flash_boundary_reduced_mm: afb_r,
-        };
-        levels[0] = LevelDetail {
-            voc_level_v: 600,
-            arcing_current_ka: i600,
-            arcing_current_reduced_ka: i600 * f,
-            incident_energy_full_j_cm2: e_f,
-            incident_energy_reduced_j_cm2: e_r,
-            arc_flash_boundary_full_mm: afb_f,
-            arc_flash_boundary_reduced_mm: afb_r,
-        };
-        return Detail {
-            results,
-            low_voltage: true,
-            var_cf,
-            reduction_factor: f,
-            enclosure,
-            arcing_current_600_ka: i600,
-            levels,
-        };
+        },
+        low_voltage: true,
+        var_cf: s.var_cf,
+        reduction_factor: f,
+        enclosure: s.enclosure,
+        arcing_current_600_ka: i600,
+        levels,
     }
+}
 
-    // MV: Eq 1, 3–5 and 7–9 at each level, then Eq 16–24.
+/// Voc > 0.6 kV: Eq 1, 3–5 and 7–9 at each level, then Eq 16–24.
+#[inline(always)]
+fn mv_kernel<const ALL_LEVELS: bool>(inputs: &Inputs, s: &Start) -> Detail {
+    let (c, v, ibf, f) = (inputs.config as usize, inputs.voc_kv, inputs.ibf_ka, s.f);
     let w = interpolation_weights(v);
+    let mut levels = [LevelDetail::default(); 3];
     let mut p_prev = (f64::NAN, f64::NAN);
     for (lvl, out) in levels.iter_mut().enumerate() {
         if !ALL_LEVELS && w[lvl] == 0.0 {
@@ -438,11 +460,11 @@ fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
             (p, p.ln())
         };
         p_prev = (p, ln_p);
-        let ln_i_no_p = logs.ln_arcing_current_without_p(k1);
+        let ln_i_no_p = s.logs.ln_arcing_current_without_p(k1);
         let iarc = exp_or_nan(ln_i_no_p) * p;
-        let ln_iarc = ln_i_no_p + ln_p;
         let ia_over_q = iarc / (ibf * p);
-        let [e_f, e_r, afb_f, afb_r] = energy_and_boundary(c, lvl, &logs, ia_over_q, f, ln_iarc);
+        let [e_f, e_r, afb_f, afb_r] =
+            energy_and_boundary(c, lvl, &s.logs, ia_over_q, f, ln_i_no_p + ln_p);
         *out = LevelDetail {
             voc_level_v: [600, 2700, 14300][lvl],
             arcing_current_ka: iarc,
@@ -454,20 +476,19 @@ fn kernel<const ALL_LEVELS: bool>(inputs: &Inputs) -> Detail {
         };
     }
     let pick = |g: fn(&LevelDetail) -> f64| dot(&w, [g(&levels[0]), g(&levels[1]), g(&levels[2])]);
-    let results = Results {
-        arcing_current_ka: pick(|l| l.arcing_current_ka),
-        arcing_current_reduced_ka: pick(|l| l.arcing_current_reduced_ka),
-        incident_energy_full_j_cm2: pick(|l| l.incident_energy_full_j_cm2),
-        incident_energy_reduced_j_cm2: pick(|l| l.incident_energy_reduced_j_cm2),
-        arc_flash_boundary_full_mm: pick(|l| l.arc_flash_boundary_full_mm),
-        arc_flash_boundary_reduced_mm: pick(|l| l.arc_flash_boundary_reduced_mm),
-    };
     Detail {
-        results,
+        results: Results {
+            arcing_current_ka: pick(|l| l.arcing_current_ka),
+            arcing_current_reduced_ka: pick(|l| l.arcing_current_reduced_ka),
+            incident_energy_full_j_cm2: pick(|l| l.incident_energy_full_j_cm2),
+            incident_energy_reduced_j_cm2: pick(|l| l.incident_energy_reduced_j_cm2),
+            arc_flash_boundary_full_mm: pick(|l| l.arc_flash_boundary_full_mm),
+            arc_flash_boundary_reduced_mm: pick(|l| l.arc_flash_boundary_reduced_mm),
+        },
         low_voltage: false,
-        var_cf,
+        var_cf: s.var_cf,
         reduction_factor: f,
-        enclosure,
+        enclosure: s.enclosure,
         arcing_current_600_ka: levels[0].arcing_current_ka,
         levels,
     }

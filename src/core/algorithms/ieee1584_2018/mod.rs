@@ -177,3 +177,60 @@ pub struct Inputs {
     /// Clearing time at the reduced arcing current, ms.
     pub arc_duration_reduced_ms: f64,
 }
+
+/// The model's inputs of a [`Case`](super::Case) (the pipeline has checked that the
+/// configuration is given; a missing gap is NaN, which the range check rejects).
+#[inline]
+pub fn inputs_of(c: &super::Case) -> Inputs {
+    Inputs {
+        config: c.config.unwrap_or(ElectrodeConfig::Vcb),
+        voc_kv: c.voltage_v / 1000.0,
+        ibf_ka: c.ibf_ka,
+        gap_mm: c.gap_mm.unwrap_or(f64::NAN),
+        working_distance_mm: c.working_distance_mm,
+        enclosure: c.enclosure,
+        arc_duration_ms: c.arc_duration_ms,
+        arc_duration_reduced_ms: c.arc_duration_reduced_ms,
+    }
+}
+
+/// The registry's validity check.
+pub fn validate_case(c: &super::Case) -> Result<RangeWarnings, InputError> {
+    validate(&inputs_of(c))
+}
+
+/// The registry's kernel for one case.
+pub fn compute_case(c: &super::Case) -> super::Results {
+    calculate_results_unchecked(&inputs_of(c)).into()
+}
+
+/// The registry's batch kernel: [`calculate_batch`] over the cases.
+pub fn calculate_cases(cases: &[super::Case], out: &mut [super::Outcome]) {
+    let inputs: Vec<Inputs> = cases.iter().map(inputs_of).collect();
+    let mut outcomes: Vec<Outcome> = vec![Ok(Default::default()); inputs.len()];
+    calculate_batch(&inputs, &mut outcomes);
+    for (o, r) in out.iter_mut().zip(outcomes) {
+        *o = r.map(|(r, w)| (r.into(), w));
+    }
+}
+
+/// The intermediate values `calc` prints for a case (its own table prints them all).
+pub fn intermediates(c: &super::Case) -> Vec<super::Intermediate> {
+    use super::Intermediate;
+    let d = calculate_unchecked(&inputs_of(c));
+    let mut out = vec![
+        Intermediate::new("VarCf (Eq 2)", d.var_cf, ""),
+        Intermediate::new("1 - 0.5 VarCf", d.reduction_factor, ""),
+        Intermediate::new("CF (Eq 14/15)", d.enclosure.cf, ""),
+        Intermediate::new("Iarc_600 (Eq 1)", d.arcing_current_600_ka, "kA"),
+    ];
+    if !d.low_voltage {
+        for (l, name) in d.levels[1..]
+            .iter()
+            .zip(["Iarc_2700 (Eq 1)", "Iarc_14300 (Eq 1)"])
+        {
+            out.push(Intermediate::new(name, l.arcing_current_ka, "kA"));
+        }
+    }
+    out
+}

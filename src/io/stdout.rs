@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 /// quietly. Carries the underlying I/O error.
 #[derive(Debug, thiserror::Error)]
 #[error("standard output was closed by its reader")]
-pub struct StdoutClosed(#[source] pub std::io::Error);
+pub(crate) struct StdoutClosed(#[source] pub std::io::Error);
 
 /// Stdout that remembers whether a write failed with a broken pipe (polars and serde wrap the
 /// I/O error in their own types, so the error they return cannot be relied on to keep it).
@@ -44,7 +44,9 @@ impl<W: Write> Write for Watched<W> {
 
 /// Runs `f` with a buffered stdout and flushes it. When stdout's reader has gone away the
 /// error is [`StdoutClosed`], whatever `f` made of the failed write.
-pub fn write_stdout(f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+pub(crate) fn write_stdout(
+    f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut w = BufWriter::with_capacity(
         1 << 16,
@@ -63,7 +65,7 @@ pub fn write_stdout(f: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> any
 }
 
 /// Whether `err` is (or wraps) [`StdoutClosed`], found by type along the error chain.
-pub fn is_stdout_closed(err: &anyhow::Error) -> bool {
+pub(crate) fn is_stdout_closed(err: &anyhow::Error) -> bool {
     err.chain()
         .any(|e| e.downcast_ref::<StdoutClosed>().is_some())
 }

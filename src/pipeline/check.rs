@@ -1,0 +1,326 @@
+//! Checking one row's cells: every value parsed, every bad value a [`RowError`] naming the
+//! column, the value and what is accepted; and the row's `input_hash`. Nothing here panics.
+
+use super::cells::{lower, Cells};
+use super::rows::{err, RowError};
+use crate::contract::input::{self as I};
+use crate::contract::{values, Column};
+use crate::core::aggregation::PORTFOLIO_FACILITY_ID;
+use crate::core::algorithms::ieee1584_2002::Grounding;
+use crate::core::algorithms::ieee1584_2018::ElectrodeConfig;
+use crate::core::algorithms::{Choice, MethodId};
+use crate::core::compliance::ComplianceInputs;
+use crate::core::defaults::{EquipmentClass, Geometry};
+use crate::core::hash::{input_hash as hash_values, Value as HashValue};
+use crate::core::nfpa70e::SystemType;
+use chrono::NaiveDate;
+
+/// The parsed values of one row, before defaults.
+pub(super) struct Parsed {
+    pub(crate) class: Option<EquipmentClass>,
+    pub(crate) system: SystemType,
+    pub(crate) voltage_v: Option<f64>,
+    pub(crate) ibf_ka: Option<f64>,
+    pub(crate) geometry: Geometry,
+    pub(crate) t_full: Option<f64>,
+    pub(crate) t_reduced: Option<f64>,
+    pub(crate) device: bool,
+    pub(crate) method: Option<Choice>,
+    pub(crate) grounding: Grounding,
+    pub(crate) compliance: ComplianceInputs,
+}
+
+/// A positive finite number, or an error naming the column and value.
+fn positive(cells: &Cells, c: Column, errs: &mut Vec<RowError>) -> Option<f64> {
+    let unit = c.unit;
+    let problem = match cells.number(c) {
+        Ok(None) => return None,
+        Ok(Some(v)) if v.is_nan() => ("NaN".to_string(), "is not a number"),
+        Ok(Some(v)) if v.is_infinite() => (v.to_string(), "is infinite"),
+        Ok(Some(v)) if v <= 0.0 => {
+            let s = cells.display(c).unwrap_or_else(|| v.to_string());
+            let what = if v == 0.0 { "is zero" } else { "is negative" };
+            (s.trim().to_string(), what)
+        }
+        Ok(Some(v)) => return Some(v),
+        Err(raw) => (raw, "is not a number"),
+    };
+    let (raw, what) = problem;
+    errs.push(err(
+        c.name,
+        Some(&raw),
+        format!("value '{raw}' {what}, expected a positive number in {unit}"),
+    ));
+    None
+}
+
+/// A required positive number: as [`positive`], and "missing, {what} is required" when empty.
+fn required(cells: &Cells, c: Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
+    let v = positive(cells, c, errs);
+    if v.is_none() && cells.number(c) == Ok(None) {
+        errs.push(err(
+            c.name,
+            None,
+            format!("missing, {what} in {} is required", c.unit),
+        ));
+    }
+    v
+}
+
+/// A value of a closed set, or an error listing what is accepted.
+fn one_of<T>(
+    cells: &Cells,
+    c: Column,
+    parse: impl Fn(&str) -> Option<T>,
+    accepted: &str,
+    errs: &mut Vec<RowError>,
+) -> Option<T> {
+    let s = cells.text(c)?;
+    let parsed = parse(s);
+    if parsed.is_none() {
+        errs.push(err(
+            c.name,
+            Some(s),
+            format!("unknown value '{s}', accepted: {accepted}"),
+        ));
+    }
+    parsed
+}
+
+/// `YYYY-MM-DD` without chrono's format interpreter (this runs for every row).
+fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+fn date(cells: &Cells, c: Column, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
+    let raw = cells.text(c)?;
+    let d = parse_ymd(raw);
+    if d.is_none() {
+        errs.push(err(
+            c.name,
+            Some(raw),
+            format!("value '{raw}' is not a date, expected YYYY-MM-DD"),
+        ));
+    }
+    d
+}
+
+fn ids(cells: &Cells, errs: &mut Vec<RowError>) {
+    if cells.ids[0].is_none() {
+        errs.push(err(
+            I::FACILITY_ID.name,
+            None,
+            "missing, a facility id is required",
+        ));
+    }
+    if cells.ids[1].is_none() {
+        errs.push(err(
+            I::EQUIPMENT_ID.name,
+            None,
+            "missing, an equipment id is required",
+        ));
+    }
+    if let Some(f) = cells.ids[0].filter(|f| f.trim() == PORTFOLIO_FACILITY_ID) {
+        errs.push(err(
+            I::FACILITY_ID.name,
+            Some(f),
+            format!("value '{f}' is reserved for the portfolio row of the summary, use another facility id"),
+        ));
+    }
+}
+
+fn label_ppe(cells: &Cells, errs: &mut Vec<RowError>) -> Option<u8> {
+    let c = I::LABEL_PPE_CATEGORY;
+    let raw = match cells.number(c) {
+        Ok(None) => return None,
+        Ok(Some(v)) if v.fract() == 0.0 && (0.0..=4.0).contains(&v) => return Some(v as u8),
+        Err(raw) => raw,
+        Ok(Some(_)) => cells.display(c).unwrap_or_default(),
+    };
+    let raw = raw.trim();
+    errs.push(err(
+        c.name,
+        Some(raw),
+        format!("value '{raw}' is not a PPE category, expected a whole number 0 to 4"),
+    ));
+    None
+}
+
+fn condition(s: &str) -> Option<u8> {
+    let is = |a: &str| s.eq_ignore_ascii_case(a);
+    if is("1") || is("1.0") || is("good") {
+        Some(1)
+    } else if is("2") || is("2.0") || is("fair") {
+        Some(2)
+    } else if is("3") || is("3.0") || is("poor") {
+        Some(3)
+    } else {
+        None
+    }
+}
+
+fn labels_and_dates(cells: &Cells, errs: &mut Vec<RowError>) -> ComplianceInputs {
+    let label_ie = positive(cells, I::LABEL_INCIDENT_ENERGY_CAL_CM2, errs);
+    let label_afb = positive(cells, I::LABEL_ARC_FLASH_BOUNDARY_MM, errs);
+    let label_ppe = label_ppe(cells, errs);
+    let maintenance_condition = one_of(
+        cells,
+        I::MAINTENANCE_CONDITION,
+        condition,
+        "1, 2, 3 (or good, fair, poor)",
+        errs,
+    );
+    ComplianceInputs {
+        label_incident_energy_cal_cm2: label_ie,
+        label_arc_flash_boundary_mm: label_afb,
+        label_ppe_category: label_ppe,
+        label_date: date(cells, I::LABEL_DATE, errs),
+        study_date: date(cells, I::STUDY_DATE, errs),
+        last_maintenance_date: date(cells, I::LAST_MAINTENANCE_DATE, errs),
+        maintenance_condition,
+        ..ComplianceInputs::default()
+    }
+}
+
+/// Parses every cell of a row; each bad value adds an error to `errs`.
+pub(super) fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
+    ids(cells, errs);
+    let class = one_of(
+        cells,
+        I::EQUIPMENT_CLASS,
+        EquipmentClass::parse,
+        &values::EQUIPMENT_CLASS.join(", "),
+        errs,
+    );
+    let system = one_of(
+        cells,
+        I::SYSTEM_TYPE,
+        SystemType::parse,
+        &values::SYSTEM_TYPE.join(", "),
+        errs,
+    )
+    .unwrap_or(SystemType::Ac);
+    let voltage_v = required(cells, I::NOMINAL_VOLTAGE_V, "a nominal voltage", errs);
+    let ibf_ka = required(
+        cells,
+        I::BOLTED_FAULT_CURRENT_KA,
+        "a bolted fault current",
+        errs,
+    );
+    let electrode_config = one_of(
+        cells,
+        I::ELECTRODE_CONFIG,
+        ElectrodeConfig::parse,
+        &values::ELECTRODE_CONFIG.join(", "),
+        errs,
+    );
+    let geometry = Geometry {
+        electrode_config,
+        gap_mm: positive(cells, I::GAP_MM, errs),
+        working_distance_mm: positive(cells, I::WORKING_DISTANCE_MM, errs),
+        height_mm: positive(cells, I::ENCLOSURE_HEIGHT_MM, errs),
+        width_mm: positive(cells, I::ENCLOSURE_WIDTH_MM, errs),
+        depth_mm: positive(cells, I::ENCLOSURE_DEPTH_MM, errs),
+    };
+    let t_full = positive(cells, I::ARC_DURATION_MS, errs);
+    let t_reduced = positive(cells, I::ARC_DURATION_REDUCED_MS, errs);
+    let device = cells.text(I::PROTECTIVE_DEVICE_ID).is_some();
+    let compliance = labels_and_dates(cells, errs);
+    let method = one_of(
+        cells,
+        I::METHOD,
+        Choice::parse,
+        &format!("auto, {}", MethodId::ids()),
+        errs,
+    );
+    let grounding = one_of(
+        cells,
+        I::GROUNDING,
+        Grounding::parse,
+        &values::GROUNDING.join(", "),
+        errs,
+    )
+    .unwrap_or_default();
+    Parsed {
+        class,
+        system,
+        voltage_v,
+        ibf_ka,
+        geometry,
+        t_full,
+        t_reduced,
+        device,
+        method,
+        grounding,
+        compliance,
+    }
+}
+
+fn text<'a>(t: &'a Option<std::borrow::Cow<'_, str>>) -> Option<HashValue<'a>> {
+    t.as_deref().map(HashValue::Text)
+}
+
+/// The `input_hash` of a row ([`crate::core::hash`]): its calculation inputs — class, system
+/// type, voltage, fault current, electrode configuration, geometry, clearing times, device,
+/// method, grounding — normalised: numbers by value (so `480` and `480.0` agree), text
+/// trimmed, enum values in lower case, an empty `system_type` as `ac` and an empty
+/// `arc_duration_reduced_ms` as `arc_duration_ms` (what the calculation uses). Ids, labels,
+/// dates and maintenance data are not calculation inputs; a cell that is not a number is hashed
+/// as written; absent values are left out.
+pub(crate) fn input_hash(cells: &Cells) -> u64 {
+    let mut bufs = [[0u8; 32]; 5];
+    let [b0, b1, b2, b3, b4] = &mut bufs;
+    let lowered = |c: Column, buf| cells.text(c).map(|t| lower(t, buf));
+    let class = lowered(I::EQUIPMENT_CLASS, b0);
+    let system = lowered(I::SYSTEM_TYPE, b1);
+    let config = lowered(I::ELECTRODE_CONFIG, b2);
+    let method = lowered(I::METHOD, b3);
+    let grounding = lowered(I::GROUNDING, b4);
+    let value = |c: Column| match cells.num[c.position] {
+        Ok(v) => v.map(HashValue::Num),
+        Err(()) => cells.text(c).map(HashValue::Text),
+    };
+    let entries = [
+        (I::EQUIPMENT_CLASS, text(&class)),
+        (
+            I::SYSTEM_TYPE,
+            Some(HashValue::Text(system.as_deref().unwrap_or("ac"))),
+        ),
+        (I::NOMINAL_VOLTAGE_V, value(I::NOMINAL_VOLTAGE_V)),
+        (
+            I::BOLTED_FAULT_CURRENT_KA,
+            value(I::BOLTED_FAULT_CURRENT_KA),
+        ),
+        (I::ELECTRODE_CONFIG, text(&config)),
+        (I::GAP_MM, value(I::GAP_MM)),
+        (I::WORKING_DISTANCE_MM, value(I::WORKING_DISTANCE_MM)),
+        (I::ENCLOSURE_HEIGHT_MM, value(I::ENCLOSURE_HEIGHT_MM)),
+        (I::ENCLOSURE_WIDTH_MM, value(I::ENCLOSURE_WIDTH_MM)),
+        (I::ENCLOSURE_DEPTH_MM, value(I::ENCLOSURE_DEPTH_MM)),
+        (I::ARC_DURATION_MS, value(I::ARC_DURATION_MS)),
+        (
+            I::ARC_DURATION_REDUCED_MS,
+            value(I::ARC_DURATION_REDUCED_MS).or_else(|| value(I::ARC_DURATION_MS)),
+        ),
+        (
+            I::PROTECTIVE_DEVICE_ID,
+            cells.text(I::PROTECTIVE_DEVICE_ID).map(HashValue::Text),
+        ),
+        (I::METHOD, text(&method)),
+        (I::GROUNDING, text(&grounding)),
+    ];
+    hash_values(
+        entries
+            .into_iter()
+            .filter_map(|(c, v)| v.map(|v| (c.position as u8, v))),
+    )
+}

@@ -1,0 +1,522 @@
+//! Every result value of a part of a run, column by column. Parallel tasks each fill the rows
+//! of their block ([`Store::blocks`]); the columns are then turned into polars columns in the
+//! contract's order ([`crate::contract::results`]) without copying numbers and without a
+//! string per row.
+//!
+//! Numbers are stored with NaN for a missing value (results are finite when present); text
+//! columns as small codes (an enum or a bit set) rendered once per distinct code.
+
+use super::columns::{Col, Columns};
+use super::output::{coded_column, f64_column, hash_column, keyed_column, non_empty};
+use super::rows::{RowResult, Status};
+use crate::contract::input as I;
+use crate::contract::results::{self as R};
+use crate::contract::{values, Column as Contract};
+use crate::core::algorithms::ieee1584_2018::ElectrodeConfig;
+use crate::core::algorithms::{MethodId, RangeWarnings};
+use crate::core::compliance::{bit, ComplianceStatus, Findings};
+use crate::core::defaults::DefaultsApplied;
+use crate::core::nfpa70e::{Approach, ShockBoundaries};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+/// "No value" in a code column.
+const NONE: u8 = u8::MAX;
+/// "No findings" (an invalid row) in the findings column.
+const NO_FINDINGS: u16 = u16::MAX;
+
+/// The small-code columns of the store.
+#[derive(Clone, Copy, Debug)]
+#[repr(usize)]
+enum Code {
+    Status,
+    Method,
+    Config,
+    Defaults,
+    Governing,
+    Ppe,
+    Danger,
+    Warnings,
+}
+const CODES: usize = 8;
+
+/// A number of a row (`None` = missing).
+type Getter = fn(&RowResult) -> Option<f64>;
+
+/// How a result column is built.
+#[derive(Clone, Copy)]
+enum Builder {
+    /// An input id column, verbatim.
+    Id(Contract),
+    /// A number of each row.
+    Number(Getter),
+    /// A small code rendered through a dictionary.
+    Coded(Code),
+    /// The errors text.
+    Errors,
+    /// The compliance status, worked out once per distinct set of findings.
+    Compliance,
+    /// The findings list.
+    Findings,
+    /// `input_hash`.
+    Hash,
+}
+
+fn approach(a: Approach) -> Option<f64> {
+    a.mm()
+}
+
+/// Shock boundaries depend only on the voltage: given for ok and not_applicable rows.
+fn shock(r: &RowResult) -> Option<ShockBoundaries> {
+    r.shock.filter(|_| r.status != Status::Invalid)
+}
+
+/// Every result column of the contract and how it is built, in contract order (a test checks
+/// the order against [`R::ALL`]).
+const BUILDERS: [(Contract, Builder); R::COUNT] = [
+    (R::FACILITY_ID, Builder::Id(I::FACILITY_ID)),
+    (R::EQUIPMENT_ID, Builder::Id(I::EQUIPMENT_ID)),
+    (R::STATUS, Builder::Coded(Code::Status)),
+    (R::ERRORS, Builder::Errors),
+    (R::METHOD, Builder::Coded(Code::Method)),
+    (R::ELECTRODE_CONFIG, Builder::Coded(Code::Config)),
+    (R::GAP_MM, Builder::Number(|r| r.geometry[0])),
+    (R::WORKING_DISTANCE_MM, Builder::Number(|r| r.geometry[1])),
+    (R::ENCLOSURE_HEIGHT_MM, Builder::Number(|r| r.geometry[2])),
+    (R::ENCLOSURE_WIDTH_MM, Builder::Number(|r| r.geometry[3])),
+    (R::ENCLOSURE_DEPTH_MM, Builder::Number(|r| r.geometry[4])),
+    (R::DEFAULTS_APPLIED, Builder::Coded(Code::Defaults)),
+    (
+        R::ARCING_CURRENT_KA,
+        Builder::Number(|r| r.results.map(|x| x.arcing_current_ka)),
+    ),
+    (
+        R::ARCING_CURRENT_REDUCED_KA,
+        Builder::Number(|r| {
+            r.results
+                .and_then(|x| x.reduced)
+                .map(|x| x.arcing_current_ka)
+        }),
+    ),
+    (R::ARC_DURATION_MS, Builder::Number(|r| r.durations[0])),
+    (
+        R::ARC_DURATION_REDUCED_MS,
+        Builder::Number(|r| r.durations[1]),
+    ),
+    (
+        R::INCIDENT_ENERGY_FULL_CAL_CM2,
+        Builder::Number(|r| r.assessment.map(|x| x.incident_energy_full_cal_cm2)),
+    ),
+    (
+        R::INCIDENT_ENERGY_REDUCED_CAL_CM2,
+        Builder::Number(|r| r.assessment.and_then(|x| x.incident_energy_reduced_cal_cm2)),
+    ),
+    (
+        R::INCIDENT_ENERGY_CAL_CM2,
+        Builder::Number(|r| r.assessment.map(|x| x.incident_energy_cal_cm2)),
+    ),
+    (
+        R::INCIDENT_ENERGY_J_CM2,
+        Builder::Number(|r| r.assessment.map(|x| x.incident_energy_j_cm2)),
+    ),
+    (
+        R::ARC_FLASH_BOUNDARY_FULL_MM,
+        Builder::Number(|r| r.results.map(|x| x.arc_flash_boundary_full_mm)),
+    ),
+    (
+        R::ARC_FLASH_BOUNDARY_REDUCED_MM,
+        Builder::Number(|r| {
+            r.results
+                .and_then(|x| x.reduced)
+                .map(|x| x.arc_flash_boundary_mm)
+        }),
+    ),
+    (
+        R::ARC_FLASH_BOUNDARY_MM,
+        Builder::Number(|r| r.assessment.map(|x| x.arc_flash_boundary_mm)),
+    ),
+    (R::GOVERNING_CASE, Builder::Coded(Code::Governing)),
+    (
+        R::MIN_ARC_RATING_CAL_CM2,
+        Builder::Number(|r| r.assessment.map(|x| x.min_arc_rating_cal_cm2)),
+    ),
+    (R::PPE_CATEGORY, Builder::Coded(Code::Ppe)),
+    (R::DANGER, Builder::Coded(Code::Danger)),
+    (
+        R::LIMITED_APPROACH_MOVABLE_MM,
+        Builder::Number(|r| shock(r).and_then(|s| approach(s.limited_approach_movable))),
+    ),
+    (
+        R::LIMITED_APPROACH_FIXED_MM,
+        Builder::Number(|r| shock(r).and_then(|s| approach(s.limited_approach_fixed))),
+    ),
+    (
+        R::RESTRICTED_APPROACH_MM,
+        Builder::Number(|r| shock(r).and_then(|s| approach(s.restricted_approach))),
+    ),
+    (R::COMPLIANCE_STATUS, Builder::Compliance),
+    (R::FINDINGS, Builder::Findings),
+    (R::RANGE_WARNINGS, Builder::Coded(Code::Warnings)),
+    (R::INPUT_HASH, Builder::Hash),
+];
+
+/// The codes of a row.
+fn codes(r: &RowResult) -> [u8; CODES] {
+    let a = r.assessment;
+    let mut c = [NONE; CODES];
+    c[Code::Status as usize] = r.status as u8;
+    c[Code::Method as usize] = r.method.map_or(NONE, MethodId::index);
+    c[Code::Config as usize] = r.config.map_or(NONE, |k| k as u8);
+    c[Code::Defaults as usize] = r.defaults.0;
+    c[Code::Governing as usize] = a.map_or(NONE, |a| a.governing_case as u8);
+    c[Code::Ppe as usize] = a.and_then(|a| a.ppe_category).unwrap_or(NONE);
+    c[Code::Danger as usize] = a.map_or(NONE, |a| u8::from(a.danger));
+    c[Code::Warnings as usize] = r.warnings.0;
+    c
+}
+
+/// The result values of `n` rows from input row `start`.
+pub(crate) struct Store {
+    start: usize,
+    n: usize,
+    /// By result column position; empty for columns that are not numbers.
+    numbers: Vec<Vec<f64>>,
+    codes: Vec<Vec<u8>>,
+    findings: Vec<u16>,
+    hash: Vec<u64>,
+    /// Error texts by row (only rows that have errors).
+    errors: Vec<(u32, String)>,
+}
+
+/// The rows of one block in a [`Store`].
+pub(crate) struct Slots<'a> {
+    start: usize,
+    len: usize,
+    numbers: Vec<&'a mut [f64]>,
+    codes: Vec<&'a mut [u8]>,
+    findings: &'a mut [u16],
+    hash: &'a mut [u64],
+    errors: Vec<(u32, String)>,
+}
+
+impl Slots<'_> {
+    /// The input rows of the block.
+    pub(crate) fn rows(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.len
+    }
+
+    /// Stores row `k` of the block.
+    pub(crate) fn put(&mut self, k: usize, r: &RowResult) {
+        for (out, (_, b)) in self.numbers.iter_mut().zip(BUILDERS.iter()) {
+            if let Builder::Number(get) = b {
+                out[k] = get(r).unwrap_or(f64::NAN);
+            }
+        }
+        for (out, c) in self.codes.iter_mut().zip(codes(r)) {
+            out[k] = c;
+        }
+        // Not-applicable rows carry the rules that need no result; invalid rows none.
+        self.findings[k] = r
+            .findings
+            .filter(|_| r.status != Status::Invalid)
+            .map_or(NO_FINDINGS, |f| f.0);
+        self.hash[k] = r.input_hash;
+        if !r.errors.is_empty() {
+            self.errors.push(((self.start + k) as u32, r.errors_text()));
+        }
+    }
+
+    /// The error texts of the block (handed back to [`Store::add_errors`]).
+    pub(crate) fn take_errors(&mut self) -> Vec<(u32, String)> {
+        std::mem::take(&mut self.errors)
+    }
+}
+
+/// Splits `v` into blocks of `size` (a column without values gives no blocks; its slots are
+/// empty).
+fn split<T>(v: &mut [T], size: usize) -> std::slice::ChunksMut<'_, T> {
+    v.chunks_mut(size)
+}
+
+impl Store {
+    /// Room for `n` rows. Zeroed memory (every row is written by its block), so the pages are
+    /// first touched by the parallel tasks that fill them.
+    pub(crate) fn new(start: usize, n: usize) -> Store {
+        Store {
+            start,
+            n,
+            numbers: BUILDERS
+                .iter()
+                .map(|(_, b)| match b {
+                    Builder::Number(_) => vec![0.0; n],
+                    _ => Vec::new(),
+                })
+                .collect(),
+            codes: (0..CODES).map(|_| vec![0; n]).collect(),
+            findings: vec![0; n],
+            hash: vec![0; n],
+            errors: Vec::new(),
+        }
+    }
+
+    /// The rows, in blocks of `size` (block `b` holds rows `b * size..`).
+    pub(crate) fn blocks(&mut self, size: usize) -> Vec<Slots<'_>> {
+        let size = size.max(1);
+        let mut numbers: Vec<_> = self.numbers.iter_mut().map(|v| split(v, size)).collect();
+        let mut codes: Vec<_> = self.codes.iter_mut().map(|v| split(v, size)).collect();
+        let mut findings = self.findings.chunks_mut(size);
+        let mut hash = self.hash.chunks_mut(size);
+        (0..self.n.div_ceil(size))
+            .map(|b| Slots {
+                start: self.start + b * size,
+                len: size.min(self.n - b * size),
+                numbers: numbers
+                    .iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect(),
+                codes: codes
+                    .iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect(),
+                findings: findings.next().unwrap_or_default(),
+                hash: hash.next().unwrap_or_default(),
+                errors: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// Adds the error texts of a block.
+    pub(crate) fn add_errors(&mut self, errors: Vec<(u32, String)>) {
+        self.errors.extend(errors);
+    }
+
+    /// The result columns (without the passed-through ones) and the per-row values the
+    /// facility summary aggregates. Columns are built in parallel.
+    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(DataFrame, DataFrame)> {
+        self.errors.sort_unstable_by_key(|e| e.0);
+        let worst = self.compliance_codes();
+        let numbers = std::mem::take(&mut self.numbers);
+        let built: Vec<Column> = BUILDERS
+            .par_iter()
+            .zip(numbers)
+            .map(|((c, b), values)| self.build(c.name, *b, values, &worst, cols))
+            .collect::<PolarsResult<_>>()?;
+        let aggregation = self.aggregation(&built, &worst)?;
+        Ok((DataFrame::new(self.n, built)?, aggregation))
+    }
+
+    /// Compliance status per row (its code; `NONE` for invalid rows), from the findings' worst
+    /// severity, worked out once per distinct set of findings.
+    fn compliance_codes(&self) -> Vec<u8> {
+        let mut severity: std::collections::HashMap<u16, u8> = std::collections::HashMap::new();
+        self.findings
+            .iter()
+            .map(|&f| {
+                if f == NO_FINDINGS {
+                    return NONE;
+                }
+                *severity
+                    .entry(f)
+                    .or_insert_with(|| Findings(f).status() as u8)
+            })
+            .collect()
+    }
+
+    /// One result column.
+    fn build(
+        &self,
+        name: &str,
+        b: Builder,
+        numbers: Vec<f64>,
+        worst: &[u8],
+        cols: &Columns,
+    ) -> PolarsResult<Column> {
+        let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
+        match b {
+            Builder::Id(input) => Ok(self.id_column(cols, &input, name)),
+            Builder::Number(_) => Ok(f64_column(name, numbers)),
+            Builder::Coded(c) => self.coded(name, c),
+            Builder::Errors => {
+                // Sparse: most rows have no errors.
+                let mut values: Vec<Option<&str>> = vec![None; self.n];
+                for (i, text) in &self.errors {
+                    values[*i as usize - self.start] = Some(text.as_str());
+                }
+                Ok(Column::new(name.into(), values))
+            }
+            Builder::Compliance => {
+                let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
+                coded_column(name, &dict, worst.iter().map(|&v| code(v)))
+            }
+            Builder::Findings => keyed_column(name, &self.findings, u32::from(NO_FINDINGS), |k| {
+                non_empty(Findings(k as u16).joined())
+            }),
+            Builder::Hash => Ok(hash_column(name, &self.hash)),
+        }
+    }
+
+    /// A column of small codes.
+    fn coded(&self, name: &str, c: Code) -> PolarsResult<Column> {
+        let v = &self.codes[c as usize];
+        let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
+        let dict = match c {
+            Code::Status => {
+                let d: Vec<Option<String>> = Status::ALL
+                    .iter()
+                    .map(|s| Some(s.as_str().to_string()))
+                    .collect();
+                return coded_column(name, &d, v.iter().map(|&s| usize::from(s)));
+            }
+            Code::Method => dictionary(MethodId::all().map(MethodId::id)),
+            Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
+            Code::Governing => dictionary(values::GOVERNING_CASE.iter().copied()),
+            Code::Defaults => {
+                return keyed_column(name, v, u32::MAX, |k| {
+                    non_empty(DefaultsApplied(k as u8).joined())
+                })
+            }
+            Code::Warnings => {
+                return keyed_column(name, v, u32::MAX, |k| {
+                    non_empty(RangeWarnings(k as u8).joined())
+                })
+            }
+            Code::Ppe => {
+                let values: Vec<Option<i32>> = v
+                    .iter()
+                    .map(|&p| (p != NONE).then_some(i32::from(p)))
+                    .collect();
+                return Ok(Column::new(name.into(), values));
+            }
+            Code::Danger => {
+                let values: Vec<Option<bool>> =
+                    v.iter().map(|&d| (d != NONE).then_some(d == 1)).collect();
+                return Ok(Column::new(name.into(), values));
+            }
+        };
+        coded_column(name, &dict, v.iter().map(|&x| code(x)))
+    }
+
+    /// Rows of an id column, exactly as read (a zero-copy slice).
+    fn id_column(&self, cols: &Columns, input: &Contract, name: &str) -> Column {
+        match cols.get(input) {
+            Col::Text(ca) => ca
+                .slice(self.start as i64, self.n)
+                .into_column()
+                .with_name(name.into()),
+            _ => Column::full_null(name.into(), self.n, &DataType::String),
+        }
+    }
+
+    /// The per-row values the summary aggregates ([`crate::core::aggregation`]): the ids, the
+    /// governing incident energy and one boolean column per counted condition.
+    fn aggregation(&self, built: &[Column], worst: &[u8]) -> PolarsResult<DataFrame> {
+        use crate::core::aggregation::per_row as A;
+        let is = |name: &str, code: Code, value: u8| {
+            let v = &self.codes[code as usize];
+            Column::new(
+                name.into(),
+                v.iter().map(|&c| c == value).collect::<Vec<bool>>(),
+            )
+        };
+        let worst_is = |name: &str, s: ComplianceStatus| {
+            Column::new(
+                name.into(),
+                worst.iter().map(|&c| c == s as u8).collect::<Vec<bool>>(),
+            )
+        };
+        let flag = |name: &str, b: u16| {
+            let v: Vec<bool> = self
+                .findings
+                .iter()
+                .map(|&f| f != NO_FINDINGS && f & b != 0)
+                .collect();
+            Column::new(name.into(), v)
+        };
+        let mut columns = vec![
+            built[R::FACILITY_ID.position].clone(),
+            built[R::EQUIPMENT_ID.position].clone(),
+            built[R::INCIDENT_ENERGY_CAL_CM2.position]
+                .clone()
+                .with_name(A::IE.into()),
+            is(A::OK, Code::Status, Status::Ok as u8),
+            is(A::INVALID, Code::Status, Status::Invalid as u8),
+            is(A::NOT_APPLICABLE, Code::Status, Status::NotApplicable as u8),
+        ];
+        for (k, name) in A::PPE.iter().enumerate() {
+            columns.push(is(name, Code::Ppe, k as u8));
+        }
+        columns.extend([
+            is(A::DANGER, Code::Danger, 1),
+            worst_is(A::PASS, ComplianceStatus::Pass),
+            worst_is(A::WARN, ComplianceStatus::Warn),
+            worst_is(A::FAIL, ComplianceStatus::Fail),
+            flag(A::STUDY_OVERDUE, bit::STUDY_OVERDUE),
+            flag(A::MAINTENANCE_OVERDUE, bit::MAINTENANCE_OVERDUE),
+            flag(A::LABEL_UNDERSTATED, bit::LABEL_UNDERSTATED),
+        ]);
+        DataFrame::new(self.n, columns)
+    }
+}
+
+/// A dictionary of text values, with "missing" at code 0.
+fn dictionary<'a>(values: impl Iterator<Item = &'a str>) -> Vec<Option<String>> {
+    std::iter::once(None)
+        .chain(values.map(|v| Some(v.to_string())))
+        .collect()
+}
+
+/// One code as JSON (what the column holds for it).
+fn code_json(c: Code, v: u8) -> serde_json::Value {
+    use serde_json::{json, Value};
+    if v == NONE && !matches!(c, Code::Defaults | Code::Warnings) {
+        return Value::Null;
+    }
+    let text = |s: String| if s.is_empty() { Value::Null } else { json!(s) };
+    match c {
+        Code::Status => json!(Status::ALL[usize::from(v)].as_str()),
+        Code::Method => MethodId::from_index(v).map_or(Value::Null, |m| json!(m.id())),
+        Code::Config => json!(ElectrodeConfig::ALL[usize::from(v)].as_str()),
+        Code::Governing => json!(values::GOVERNING_CASE[usize::from(v)]),
+        Code::Defaults => text(DefaultsApplied(v).joined()),
+        Code::Warnings => text(RangeWarnings(v).joined()),
+        Code::Ppe => json!(v),
+        Code::Danger => json!(v == 1),
+    }
+}
+
+/// One row's values as a JSON object in contract order, as the result columns hold them (ids
+/// are null: a row on its own has none).
+pub(crate) fn json_row(r: &RowResult) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{json, Value};
+    let c = codes(r);
+    let findings = r.findings.filter(|_| r.status != Status::Invalid);
+    BUILDERS
+        .iter()
+        .map(|(col, b)| {
+            let v = match b {
+                Builder::Id(_) => Value::Null,
+                Builder::Number(get) => get(r).map_or(Value::Null, |x| json!(x)),
+                Builder::Coded(code) => code_json(*code, c[*code as usize]),
+                Builder::Errors => non_empty(r.errors_text()).map_or(Value::Null, |e| json!(e)),
+                Builder::Compliance => findings.map_or(Value::Null, |f| json!(f.status().as_str())),
+                Builder::Findings => findings
+                    .and_then(|f| non_empty(f.joined()))
+                    .map_or(Value::Null, |f| json!(f)),
+                Builder::Hash => json!(format!("{:016x}", r.input_hash)),
+            };
+            (col.name.to_string(), v)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_follow_the_contract() {
+        let names: Vec<&str> = BUILDERS.iter().map(|(c, _)| c.name).collect();
+        let contract: Vec<&str> = R::names().collect();
+        assert_eq!(names, contract);
+    }
+}
