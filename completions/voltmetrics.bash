@@ -124,7 +124,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__calc)
-            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --class --danger-threshold --json --help --version"
+            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --class --system --method --grounding --danger-threshold --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +172,18 @@ _voltmetrics() {
                     ;;
                 --class)
                     COMPREPLY=($(compgen -W "switchgear switchboard mcc panelboard cable_junction_box open_air other" -- "${cur}"))
+                    return 0
+                    ;;
+                --system)
+                    COMPREPLY=($(compgen -W "ac dc" -- "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grounding)
+                    COMPREPLY=($(compgen -W "grounded ungrounded high_resistance" -- "${cur}"))
                     return 0
                     ;;
                 --danger-threshold)
@@ -588,7 +600,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,6 +631,10 @@ _voltmetrics() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -680,12 +696,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__validate)
-            opts="-h -V --format --help --version"
+            opts="-h -V --method --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0

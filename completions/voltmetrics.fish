@@ -44,6 +44,7 @@ table\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary -d 'Also write the facility summary here (format from the extension)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library for rows without arc_duration_ms (not supported yet)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
@@ -64,12 +65,13 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l qui
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l method -d 'The calculation method the rows are checked for (what it needs must be given)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l format -d 'Report format' -r -f -a "text\t''
 json\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal line-to-line voltage in volts (208 to 15000)' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l fault-current -d 'Three-phase bolted fault current in kA (0.5-106 at <= 600 V, 0.2-65 above)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal voltage in volts (AC line-to-line; DC system voltage)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l fault-current -d 'Bolted fault current in kA (IEEE 1584-2018: 0.5-106 at <= 600 V, 0.2-65 above)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l config -d 'Electrode configuration [default: from --class]' -r -f -a "VCB\t''
 VCBB\t''
 HCB\t''
@@ -89,6 +91,12 @@ panelboard\t''
 cable_junction_box\t''
 open_air\t''
 other\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l system -d 'AC or DC' -r -f -a "ac\t''
+dc\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l method -d 'Calculation method: a method id, or auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l grounding -d 'System grounding (IEEE 1584-2002)' -r -f -a "grounded\t''
+ungrounded\t''
+high_resistance\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l json -d 'Print one JSON object (keys: the output column names, plus `intermediate`)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l help -d 'Print help'

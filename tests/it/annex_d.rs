@@ -2,9 +2,7 @@
 //! and final value, to its printed precision, from `fixtures/reference/annex_d_examples.csv`.
 //! Both the batch kernel and the literal equations are checked.
 
-mod common;
-
-use common::{num, read_csv};
+use crate::common::{num, read_csv};
 use std::collections::HashMap;
 use voltmetrics::core::algorithms::ieee1584_2018::{
     calculate, equations, BoxType, Detail, ElectrodeConfig, EnclosureMm, Inputs,

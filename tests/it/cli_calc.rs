@@ -1,8 +1,6 @@
 //! `voltmetrics calc` through the real binary.
 
-mod common;
-
-use common::{args, voltmetrics, ANNEX_D1_CALC};
+use crate::common::{args, voltmetrics, ANNEX_D1_CALC};
 use predicates::prelude::*;
 
 fn d1() -> assert_cmd::Command {

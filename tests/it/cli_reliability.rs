@@ -2,9 +2,9 @@
 //! closed stdout that does not cancel the other stages, duplicate column names, signals,
 //! temporary files, links and permissions, and the row-level decisions.
 
-mod common;
+use crate::common;
 
-use common::{fixture, parse_csv, voltmetrics, FIXTURE_AS_OF};
+use crate::common::{fixture, parse_csv, voltmetrics, FIXTURE_AS_OF};
 use predicates::prelude::*;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -288,7 +288,11 @@ fn class_only_rows_outside_the_class_voltages_are_not_applicable_with_shock_boun
         &format!("{HEADER}\nF,SWGR-34K,switchgear,34500,20,100\nF,PNL-4K,panelboard,4160,10,100\nF,OA,open_air,480,10,100\n"),
     );
     assert_eq!(rows[0]["status"], "not_applicable");
-    assert!(rows[0]["errors"].starts_with("nominal_voltage_v: value '34500' V is above 15 kV"));
+    assert!(
+        rows[0]["errors"].starts_with("equipment_class: IEEE 1584-2018 Tables 8 and 10 give no typical values above 15 kV, lee@1 needs working_distance_mm for 34500 V"),
+        "{}",
+        rows[0]["errors"]
+    );
     assert_eq!(rows[0]["limited_approach_fixed_mm"], "1828.8");
     assert_eq!(rows[0]["restricted_approach_mm"], "787.4");
     assert_eq!(rows[1]["status"], "not_applicable");
@@ -407,8 +411,8 @@ fn not_applicable_rows_get_the_rules_that_need_no_result_and_count_in_the_summar
         dir.path(),
         "in.csv",
         "facility_id,equipment_id,system_type,equipment_class,nominal_voltage_v,bolted_fault_current_ka,arc_duration_ms,study_date,last_maintenance_date,maintenance_condition,label_incident_energy_cal_cm2\n\
-         F,DC-OLD,dc,switchgear,125,10,50,2019-01-01,2020-01-01,poor,\n\
-         F,DC-NEW,dc,switchgear,125,10,50,2025-01-01,2026-01-01,1,1.5\n\
+         F,LOW-OLD,ac,switchgear,480,0.1,50,2019-01-01,2020-01-01,poor,\n\
+         F,LOW-NEW,ac,switchgear,480,0.1,50,2025-01-01,2026-01-01,1,1.5\n\
          F,AC-OK,ac,mcc,480,20,50,2025-01-01,2026-01-01,1,9\n",
     );
     let summary = dir.path().join("s.csv");

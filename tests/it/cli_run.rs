@@ -1,9 +1,9 @@
 //! `voltmetrics run` through the real binary, on the bundled fixture and on small inputs made
 //! here.
 
-mod common;
+use crate::common;
 
-use common::{csv_header, fixture, parse_csv, run_fixture, voltmetrics, FIXTURE_AS_OF};
+use crate::common::{csv_header, fixture, parse_csv, run_fixture, voltmetrics, FIXTURE_AS_OF};
 use predicates::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,7 +45,7 @@ fn every_input_row_has_an_output_row_in_order() {
 #[test]
 fn output_columns_follow_the_contract_then_pass_through() {
     let header = csv_header(&run_fixture(&[]));
-    let expected: Vec<&str> = voltmetrics::pipeline::output::OUTPUT_COLUMNS.to_vec();
+    let expected: Vec<&str> = voltmetrics::contract::results::names().collect();
     assert_eq!(&header[..expected.len()], &expected[..]);
     assert_eq!(&header[expected.len()..], ["location", "notes"]);
     let rows = by_id(&parse_csv(&run_fixture(&[])));
@@ -136,10 +136,14 @@ fn each_invalid_value_kind_has_its_message() {
 #[test]
 fn not_applicable_rows_say_why() {
     let rows = by_id(&parse_csv(&run_fixture(&[])));
+    let row = &rows["PLANT-B/B-LOW-I"];
+    assert_eq!(row["status"], "not_applicable");
+    assert!(row["errors"].contains("0.5 to 106 kA"), "{}", row["errors"]);
+    // With IEEE 1584-2018 asked for, the DC row and the 20 kV row are not applicable either.
+    let rows = by_id(&parse_csv(&run_fixture(&["--method", "ieee1584-2018@1"])));
     for (id, needle) in [
-        ("PLANT-B/B-DC-1", "AC only"),
+        ("PLANT-B/B-DC-1", "covers three-phase AC only"),
         ("PLANT-B/B-20KV", "208 to 15000 V"),
-        ("PLANT-B/B-LOW-I", "0.5 to 106 kA"),
     ] {
         assert_eq!(rows[id]["status"], "not_applicable", "{id}");
         assert!(
@@ -153,6 +157,32 @@ fn not_applicable_rows_say_why() {
         rows["PLANT-B/B-DC-1"]["limited_approach_fixed_mm"],
         "1066.8"
     );
+}
+
+#[test]
+fn auto_picks_the_method_by_system_and_voltage() {
+    let rows = by_id(&parse_csv(&run_fixture(&[])));
+    for (id, method) in [
+        ("PLANT-A/SWGR-A2", "ieee1584-2018@1"),
+        ("PLANT-B/B-DC-1", "dc-max-power@1"),
+        ("PLANT-B/B-20KV", "lee@1"),
+    ] {
+        assert_eq!(rows[id]["status"], "ok", "{id}: {}", rows[id]["errors"]);
+        assert_eq!(rows[id]["method"], method, "{id}");
+    }
+    // No reduced case: the reduced columns are empty and the full case governs.
+    for id in ["PLANT-B/B-DC-1", "PLANT-B/B-20KV"] {
+        let r = &rows[id];
+        assert_eq!(r["governing_case"], "full");
+        for c in [
+            "arcing_current_reduced_ka",
+            "arc_duration_reduced_ms",
+            "incident_energy_reduced_cal_cm2",
+            "arc_flash_boundary_reduced_mm",
+        ] {
+            assert_eq!(r[c], "", "{id} {c}");
+        }
+    }
 }
 
 #[test]
@@ -578,7 +608,10 @@ fn output_formats_round_trip() {
         .map(|kv| (kv.key, kv.value.unwrap_or_default()))
         .collect();
     assert_eq!(kv["voltmetrics.version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(kv["voltmetrics.methods"], "ieee1584-2018@1");
+    assert_eq!(
+        kv["voltmetrics.methods"],
+        "ieee1584-2018@1,ieee1584-2002@1,lee@1,dc-max-power@1,dc-stokes-oppenlander@1,dc-ammerman@1"
+    );
     assert_eq!(kv["voltmetrics.as_of"], "2026-06-30T00:00:00Z");
     assert_eq!(kv["voltmetrics.run_id"].len(), 36);
     assert!(kv["voltmetrics.inputs"].contains("inventory.csv"));
@@ -702,7 +735,7 @@ fn stderr_summary_line_and_quiet() {
         .args(["run", f.to_str().unwrap(), "--as-of", FIXTURE_AS_OF])
         .assert()
         .success()
-        .stderr(predicate::str::is_match(r"voltmetrics: 74 rows, 10 invalid, 3 not applicable, 3 facilities, [0-9.]+ s, [0-9]+ rows/s").unwrap());
+        .stderr(predicate::str::is_match(r"voltmetrics: 74 rows, 10 invalid, 1 not applicable, 3 facilities, [0-9.]+ s, [0-9]+ rows/s").unwrap());
     voltmetrics()
         .args(["run", f.to_str().unwrap(), "-q"])
         .assert()

@@ -1,9 +1,9 @@
 //! The facility summary of the fixture, value by value, against an independent computation
 //! from the result rows done here (not with polars).
 
-mod common;
+use crate::common;
 
-use common::{fixture, parse_csv, voltmetrics, FIXTURE_AS_OF};
+use crate::common::{fixture, parse_csv, voltmetrics, FIXTURE_AS_OF};
 use std::collections::HashMap;
 
 type Row = HashMap<String, String>;
@@ -150,7 +150,10 @@ fn facility_summary_matches_an_independent_computation() {
     let rows = parse_csv(&results.stdout);
     let got = parse_csv(&std::fs::read(&summary).unwrap());
     let header = common::csv_header(&std::fs::read(&summary).unwrap());
-    assert_eq!(header, voltmetrics::core::aggregation::SUMMARY_COLUMNS);
+    assert_eq!(
+        header,
+        voltmetrics::contract::summary::names().collect::<Vec<_>>()
+    );
     // Facilities in order of first appearance, then the portfolio.
     let mut order: Vec<String> = Vec::new();
     for r in &rows {

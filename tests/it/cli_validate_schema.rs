@@ -1,8 +1,6 @@
 //! `voltmetrics validate` and `voltmetrics schema`.
 
-mod common;
-
-use common::{fixture, voltmetrics};
+use crate::common::{fixture, voltmetrics};
 use predicates::prelude::*;
 
 #[test]
@@ -60,15 +58,15 @@ fn schema_documents_every_column() {
     for (table, columns) in [
         (
             "input",
-            voltmetrics::pipeline::output::input_column_names().collect::<Vec<_>>(),
+            voltmetrics::contract::input::names().collect::<Vec<_>>(),
         ),
         (
             "output",
-            voltmetrics::pipeline::output::OUTPUT_COLUMNS.to_vec(),
+            voltmetrics::contract::results::names().collect::<Vec<_>>(),
         ),
         (
             "summary",
-            voltmetrics::core::aggregation::SUMMARY_COLUMNS.to_vec(),
+            voltmetrics::contract::summary::names().collect::<Vec<_>>(),
         ),
     ] {
         let out = voltmetrics().args(["schema", table]).output().unwrap();

@@ -1,9 +1,7 @@
 //! 600 random valid cases (all five configurations, LV and MV, box edge cases) computed by an
 //! independent public implementation: every output to 1e-9 relative.
 
-mod common;
-
-use common::{close, num, read_csv};
+use crate::common::{close, num, read_csv};
 use voltmetrics::core::algorithms::ieee1584_2018::{
     calculate, equations, ElectrodeConfig, EnclosureMm, Inputs,
 };

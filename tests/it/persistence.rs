@@ -5,9 +5,9 @@
 //! and why; when it is set and the server is unreachable the test fails. Each test uses its own
 //! PostgreSQL schema and Redis key prefix, so tests run in parallel.
 
-mod common;
+use crate::common;
 
-use common::{fixture, voltmetrics, FIXTURE_AS_OF};
+use crate::common::{fixture, voltmetrics, FIXTURE_AS_OF};
 use predicates::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -1055,4 +1055,38 @@ fn sigterm_marks_the_redis_run_failed() {
     assert_eq!(status["status"], "failed");
     assert_eq!(status["error"], "interrupted by SIGTERM");
     assert!(!out.exists());
+}
+
+#[test]
+fn the_database_tables_follow_the_contract() {
+    use voltmetrics::contract::{history as H, results, summary, Column};
+    each_server("ddl", |s| {
+        voltmetrics()
+            .args(["db", "migrate", "--postgres", &s.url])
+            .assert()
+            .success();
+        for (table, columns) in [
+            ("voltmetrics_results", results::ALL),
+            ("voltmetrics_facility_summaries", summary::ALL),
+        ] {
+            let stored: Vec<(String, String)> = s
+                .client()
+                .query(
+                    "SELECT column_name::text, data_type::text FROM information_schema.columns
+                     WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name",
+                    &[&s.name, &table],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            let mut want: Vec<(String, String)> = columns
+                .iter()
+                .chain([&H::AS_OF, &H::RUN_ID])
+                .map(|c: &Column| (c.name.to_string(), c.ty.sql().to_string()))
+                .collect();
+            want.sort();
+            assert_eq!(stored, want, "{} on {}", table, s.server);
+        }
+    });
 }

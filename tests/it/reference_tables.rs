@@ -1,8 +1,6 @@
 //! Every transcribed coefficient and table value re-checked against `fixtures/reference/`.
 
-mod common;
-
-use common::{num, read_csv};
+use crate::common::{num, read_csv};
 use voltmetrics::core::algorithms::ieee1584_2018::tables::{
     TABLE1, TABLE2, TABLE3_4_5, TABLE6_A_B, TABLE7,
 };

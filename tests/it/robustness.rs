@@ -3,16 +3,18 @@
 //! input row comes back as exactly one output row.
 
 use proptest::prelude::*;
+use voltmetrics::contract::input;
 use voltmetrics::core::compliance::MaintenanceIntervals;
 use voltmetrics::io::read::read_bytes;
+use voltmetrics::pipeline::process;
 use voltmetrics::pipeline::rows::RowOptions;
-use voltmetrics::pipeline::{columns::INPUT_COLUMNS, process};
 
 fn opts() -> RowOptions {
     RowOptions {
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
         danger_threshold_cal_cm2: 40.0,
         intervals: MaintenanceIntervals::default(),
+        method: Default::default(),
     }
 }
 
@@ -32,7 +34,7 @@ fn read_and_process(name: &str, bytes: &[u8]) -> Option<usize> {
 /// A CSV of the contract's input columns (and one passed-through column) holding `cells`.
 fn csv_of(cells: &[Vec<String>]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<&str> = INPUT_COLUMNS.iter().map(|(n, _)| *n).collect();
+    let mut header: Vec<&str> = input::names().collect();
     header.push("note");
     w.write_record(&header).unwrap();
     for row in cells {
@@ -87,7 +89,7 @@ proptest! {
 
     #[test]
     fn arbitrary_cells_come_back_row_for_row(
-        cells in prop::collection::vec(prop::collection::vec(cell(), INPUT_COLUMNS.len() + 1), 0..40)
+        cells in prop::collection::vec(prop::collection::vec(cell(), input::COUNT + 1), 0..40)
     ) {
         let bytes = csv_of(&cells);
         let rows = read_and_process("cells.csv", &bytes);

@@ -1,0 +1,23 @@
+//! The integration tests, in one crate (one link of polars, postgres and redis instead of
+//! one per file): through the real binary, against the reference data in `fixtures/`, and
+//! against PostgreSQL, TimescaleDB and Redis when `.ci/run` provides them.
+
+mod annex_d;
+mod architecture;
+mod cli_calc;
+mod cli_methods;
+mod cli_reliability;
+mod cli_run;
+mod cli_summary;
+mod cli_validate_schema;
+mod common;
+mod generated_docs;
+mod method_properties;
+mod methods;
+mod out_of_range;
+mod peer_cases;
+mod persistence;
+mod properties;
+mod readme;
+mod reference_tables;
+mod robustness;
