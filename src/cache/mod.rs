@@ -201,6 +201,49 @@ struct WarmData<'a> {
     summary_row: HashMap<&'a str, usize>,
 }
 
+impl<'a> WarmData<'a> {
+    /// The columns to write and the rows of each facility, facilities in order of first
+    /// appearance.
+    fn of(
+        cols: &'a [(String, StringChunked)],
+        ie_col: &'a [(String, StringChunked)],
+        sum_cols: &'a [(String, StringChunked)],
+        summary_rows: usize,
+    ) -> Result<WarmData<'a>> {
+        let fac = find(cols, R::FACILITY_ID.name).context("results without facility ids")?;
+        let eq = find(cols, R::EQUIPMENT_ID.name).context("results without equipment ids")?;
+        let ie = find(ie_col, R::INCIDENT_ENERGY_CAL_CM2.name)
+            .context("results without incident energy")?;
+        let mut facilities: Vec<(&str, Vec<u32>)> = Vec::new();
+        let mut slot: HashMap<&str, usize> = HashMap::new();
+        for i in 0..fac.len() {
+            let f = fac.get(i).unwrap_or("");
+            let k = *slot.entry(f).or_insert_with(|| {
+                facilities.push((f, Vec::new()));
+                facilities.len() - 1
+            });
+            facilities[k].1.push(i as u32);
+        }
+        let mut summary_row: HashMap<&str, usize> = HashMap::new();
+        if let Some(sf) = find(sum_cols, crate::contract::summary::FACILITY_ID.name) {
+            for i in 0..summary_rows {
+                summary_row.insert(sf.get(i).unwrap_or(""), i);
+            }
+        }
+        Ok(WarmData {
+            cols: cols.iter().map(|(c, ca)| (c.as_str(), array(ca))).collect(),
+            eq,
+            ie,
+            facilities,
+            sum_cols: sum_cols
+                .iter()
+                .map(|(c, ca)| (c.as_str(), array(ca)))
+                .collect(),
+            summary_row,
+        })
+    }
+}
+
 impl Cache {
     /// Connects; `prefix` starts every key.
     pub(crate) fn connect(
@@ -277,42 +320,22 @@ impl Cache {
         summary: &DataFrame,
         prune: bool,
     ) -> Result<usize> {
-        let n = results.height();
         let cols = text_columns(results, &R::CACHED)?;
-        let fac = find(&cols, R::FACILITY_ID.name).context("results without facility ids")?;
-        let eq = find(&cols, R::EQUIPMENT_ID.name).context("results without equipment ids")?;
         let ie_col = text_columns(results, &[R::INCIDENT_ENERGY_CAL_CM2])?;
-        let ie = find(&ie_col, R::INCIDENT_ENERGY_CAL_CM2.name)
-            .context("results without incident energy")?;
-        // Rows by facility, facilities in order of first appearance.
-        let mut facilities: Vec<(&str, Vec<u32>)> = Vec::new();
-        let mut slot: HashMap<&str, usize> = HashMap::new();
-        for i in 0..n {
-            let f = fac.get(i).unwrap_or("");
-            let k = *slot.entry(f).or_insert_with(|| {
-                facilities.push((f, Vec::new()));
-                facilities.len() - 1
-            });
-            facilities[k].1.push(i as u32);
-        }
         let sum_cols = text_columns(summary, crate::contract::summary::ALL)?;
-        let mut summary_row: HashMap<&str, usize> = HashMap::new();
-        if let Some(sf) = find(&sum_cols, crate::contract::summary::FACILITY_ID.name) {
-            for i in 0..summary.height() {
-                summary_row.insert(sf.get(i).unwrap_or(""), i);
-            }
+        let data = WarmData::of(&cols, &ie_col, &sum_cols, summary.height())?;
+        self.write_all(&data).context("writing equipment")?;
+        if prune {
+            let keep: std::collections::HashSet<String> =
+                data.facilities.iter().map(|(f, _)| escape(f)).collect();
+            self.prune(&keep)
+                .context("pruning facilities not in this run")?;
         }
-        let data = WarmData {
-            cols: cols.iter().map(|(c, ca)| (c.as_str(), array(ca))).collect(),
-            eq,
-            ie,
-            facilities,
-            sum_cols: sum_cols
-                .iter()
-                .map(|(c, ca)| (c.as_str(), array(ca)))
-                .collect(),
-            summary_row,
-        };
+        Ok(results.height())
+    }
+
+    /// Writes every facility of `data`, in batches over [`WARM_CONNECTIONS`] connections.
+    fn write_all(&self, data: &WarmData) -> Result<()> {
         let batches: Vec<std::ops::Range<usize>> = (0..data.facilities.len())
             .step_by(FACILITIES_PER_PIPELINE)
             .map(|s| s..(s + FACILITIES_PER_PIPELINE).min(data.facilities.len()))
@@ -326,8 +349,7 @@ impl Cache {
                     .context("opening a connection")?,
             );
         }
-        let this = &*self;
-        let (data, batches) = (&data, &batches);
+        let batches = &batches;
         std::thread::scope(|s| {
             let handles: Vec<_> =
                 conns
@@ -337,7 +359,7 @@ impl Cache {
                         s.spawn(move || {
                             let mut packed = Packed::default();
                             batches.iter().skip(w).step_by(workers).try_for_each(|b| {
-                                this.write_batch(conn, &mut packed, data, b.clone())
+                                self.write_batch(conn, &mut packed, data, b.clone())
                             })
                         })
                     })
@@ -347,14 +369,6 @@ impl Cache {
                     .unwrap_or_else(|_| Err(anyhow::anyhow!("a Redis writer thread panicked")))
             })
         })
-        .context("writing equipment")?;
-        if prune {
-            let keep: std::collections::HashSet<String> =
-                data.facilities.iter().map(|(f, _)| escape(f)).collect();
-            self.prune(&keep)
-                .context("pruning facilities not in this run")?;
-        }
-        Ok(n)
     }
 
     /// Deletes every facility under this prefix whose escaped id is not in `keep`: its

@@ -69,10 +69,16 @@ fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions
 /// method go through its batch kernel together.
 fn compute(drafts: &[Draft]) -> Vec<Option<Outcome>> {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; drafts.len()];
+    let mut present = 0u64;
+    for d in drafts {
+        if let Draft::Compute { method, .. } = d {
+            present |= 1 << method.index();
+        }
+    }
     let mut cases: Vec<Case> = Vec::with_capacity(drafts.len());
     let mut slots: Vec<usize> = Vec::with_capacity(drafts.len());
     let mut out: Vec<Outcome> = Vec::new();
-    for m in MethodId::all() {
+    for m in MethodId::all().filter(|m| present & (1 << m.index()) != 0) {
         cases.clear();
         slots.clear();
         for (k, d) in drafts.iter().enumerate() {
@@ -82,9 +88,6 @@ fn compute(drafts: &[Draft]) -> Vec<Option<Outcome>> {
                     cases.push(*case);
                 }
             }
-        }
-        if cases.is_empty() {
-            continue;
         }
         out.clear();
         out.resize(cases.len(), Ok(Default::default()));

@@ -79,7 +79,7 @@ impl<'a> Cells<'a> {
                 };
             }
         }
-        let verbatim = |c: Column| {
+        let verbatim = |c: &Column| {
             block.text[c.position]
                 .get(k)
                 .copied()
@@ -89,17 +89,17 @@ impl<'a> Cells<'a> {
         Cells {
             text,
             num,
-            ids: [verbatim(I::FACILITY_ID), verbatim(I::EQUIPMENT_ID)],
+            ids: [verbatim(&I::FACILITY_ID), verbatim(&I::EQUIPMENT_ID)],
         }
     }
 
     /// The trimmed text of column `c` (`None` when empty or numeric).
-    pub(super) fn text(&self, c: Column) -> Option<&'a str> {
+    pub(super) fn text(&self, c: &Column) -> Option<&'a str> {
         self.text[c.position]
     }
 
     /// The number of a number column: `Err(raw text)` when it is not a number.
-    pub(super) fn number(&self, c: Column) -> Result<Option<f64>, String> {
+    pub(super) fn number(&self, c: &Column) -> Result<Option<f64>, String> {
         match self.num[c.position] {
             Ok(v) => Ok(v),
             Err(()) => Err(self.text[c.position].unwrap_or_default().to_string()),
@@ -107,12 +107,12 @@ impl<'a> Cells<'a> {
     }
 
     /// Whether column `c` holds a value (a number, or text that is not a number).
-    pub(super) fn given(&self, c: Column) -> bool {
+    pub(super) fn given(&self, c: &Column) -> bool {
         !matches!(self.num[c.position], Ok(None)) || self.text[c.position].is_some()
     }
 
     /// The cell as written (numbers from numeric columns formatted).
-    pub(super) fn display(&self, c: Column) -> Option<String> {
+    pub(super) fn display(&self, c: &Column) -> Option<String> {
         match (self.text[c.position], self.num[c.position]) {
             (Some(t), _) => Some(t.to_string()),
             (None, Ok(Some(v))) => Some(v.to_string()),

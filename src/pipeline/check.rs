@@ -31,7 +31,7 @@ pub(super) struct Parsed {
 }
 
 /// A positive finite number, or an error naming the column and value.
-fn positive(cells: &Cells, c: Column, errs: &mut Vec<RowError>) -> Option<f64> {
+fn positive(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> {
     let unit = c.unit;
     let problem = match cells.number(c) {
         Ok(None) => return None,
@@ -55,7 +55,7 @@ fn positive(cells: &Cells, c: Column, errs: &mut Vec<RowError>) -> Option<f64> {
 }
 
 /// A required positive number: as [`positive`], and "missing, {what} is required" when empty.
-fn required(cells: &Cells, c: Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
+fn required(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
     let v = positive(cells, c, errs);
     if v.is_none() && cells.number(c) == Ok(None) {
         errs.push(err(
@@ -70,9 +70,9 @@ fn required(cells: &Cells, c: Column, what: &str, errs: &mut Vec<RowError>) -> O
 /// A value of a closed set, or an error listing what is accepted.
 fn one_of<T>(
     cells: &Cells,
-    c: Column,
+    c: &Column,
     parse: impl Fn(&str) -> Option<T>,
-    accepted: &str,
+    accepted: impl Fn() -> String,
     errs: &mut Vec<RowError>,
 ) -> Option<T> {
     let s = cells.text(c)?;
@@ -81,10 +81,15 @@ fn one_of<T>(
         errs.push(err(
             c.name,
             Some(s),
-            format!("unknown value '{s}', accepted: {accepted}"),
+            format!("unknown value '{s}', accepted: {}", accepted()),
         ));
     }
     parsed
+}
+
+/// The accepted values of an enum column, for its error message (built only on error).
+fn listed(values: &'static [&'static str]) -> impl Fn() -> String {
+    move || values.join(", ")
 }
 
 /// `YYYY-MM-DD` without chrono's format interpreter (this runs for every row).
@@ -101,7 +106,7 @@ fn parse_ymd(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-fn date(cells: &Cells, c: Column, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
+fn date(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
     let raw = cells.text(c)?;
     let d = parse_ymd(raw);
     if d.is_none() {
@@ -139,7 +144,7 @@ fn ids(cells: &Cells, errs: &mut Vec<RowError>) {
 }
 
 fn label_ppe(cells: &Cells, errs: &mut Vec<RowError>) -> Option<u8> {
-    let c = I::LABEL_PPE_CATEGORY;
+    let c = &I::LABEL_PPE_CATEGORY;
     let raw = match cells.number(c) {
         Ok(None) => return None,
         Ok(Some(v)) if v.fract() == 0.0 && (0.0..=4.0).contains(&v) => return Some(v as u8),
@@ -169,23 +174,23 @@ fn condition(s: &str) -> Option<u8> {
 }
 
 fn labels_and_dates(cells: &Cells, errs: &mut Vec<RowError>) -> ComplianceInputs {
-    let label_ie = positive(cells, I::LABEL_INCIDENT_ENERGY_CAL_CM2, errs);
-    let label_afb = positive(cells, I::LABEL_ARC_FLASH_BOUNDARY_MM, errs);
+    let label_ie = positive(cells, &I::LABEL_INCIDENT_ENERGY_CAL_CM2, errs);
+    let label_afb = positive(cells, &I::LABEL_ARC_FLASH_BOUNDARY_MM, errs);
     let label_ppe = label_ppe(cells, errs);
     let maintenance_condition = one_of(
         cells,
-        I::MAINTENANCE_CONDITION,
+        &I::MAINTENANCE_CONDITION,
         condition,
-        "1, 2, 3 (or good, fair, poor)",
+        || "1, 2, 3 (or good, fair, poor)".to_string(),
         errs,
     );
     ComplianceInputs {
         label_incident_energy_cal_cm2: label_ie,
         label_arc_flash_boundary_mm: label_afb,
         label_ppe_category: label_ppe,
-        label_date: date(cells, I::LABEL_DATE, errs),
-        study_date: date(cells, I::STUDY_DATE, errs),
-        last_maintenance_date: date(cells, I::LAST_MAINTENANCE_DATE, errs),
+        label_date: date(cells, &I::LABEL_DATE, errs),
+        study_date: date(cells, &I::STUDY_DATE, errs),
+        last_maintenance_date: date(cells, &I::LAST_MAINTENANCE_DATE, errs),
         maintenance_condition,
         ..ComplianceInputs::default()
     }
@@ -196,57 +201,57 @@ pub(super) fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
     ids(cells, errs);
     let class = one_of(
         cells,
-        I::EQUIPMENT_CLASS,
+        &I::EQUIPMENT_CLASS,
         EquipmentClass::parse,
-        &values::EQUIPMENT_CLASS.join(", "),
+        listed(values::EQUIPMENT_CLASS),
         errs,
     );
     let system = one_of(
         cells,
-        I::SYSTEM_TYPE,
+        &I::SYSTEM_TYPE,
         SystemType::parse,
-        &values::SYSTEM_TYPE.join(", "),
+        listed(values::SYSTEM_TYPE),
         errs,
     )
     .unwrap_or(SystemType::Ac);
-    let voltage_v = required(cells, I::NOMINAL_VOLTAGE_V, "a nominal voltage", errs);
+    let voltage_v = required(cells, &I::NOMINAL_VOLTAGE_V, "a nominal voltage", errs);
     let ibf_ka = required(
         cells,
-        I::BOLTED_FAULT_CURRENT_KA,
+        &I::BOLTED_FAULT_CURRENT_KA,
         "a bolted fault current",
         errs,
     );
     let electrode_config = one_of(
         cells,
-        I::ELECTRODE_CONFIG,
+        &I::ELECTRODE_CONFIG,
         ElectrodeConfig::parse,
-        &values::ELECTRODE_CONFIG.join(", "),
+        listed(values::ELECTRODE_CONFIG),
         errs,
     );
     let geometry = Geometry {
         electrode_config,
-        gap_mm: positive(cells, I::GAP_MM, errs),
-        working_distance_mm: positive(cells, I::WORKING_DISTANCE_MM, errs),
-        height_mm: positive(cells, I::ENCLOSURE_HEIGHT_MM, errs),
-        width_mm: positive(cells, I::ENCLOSURE_WIDTH_MM, errs),
-        depth_mm: positive(cells, I::ENCLOSURE_DEPTH_MM, errs),
+        gap_mm: positive(cells, &I::GAP_MM, errs),
+        working_distance_mm: positive(cells, &I::WORKING_DISTANCE_MM, errs),
+        height_mm: positive(cells, &I::ENCLOSURE_HEIGHT_MM, errs),
+        width_mm: positive(cells, &I::ENCLOSURE_WIDTH_MM, errs),
+        depth_mm: positive(cells, &I::ENCLOSURE_DEPTH_MM, errs),
     };
-    let t_full = positive(cells, I::ARC_DURATION_MS, errs);
-    let t_reduced = positive(cells, I::ARC_DURATION_REDUCED_MS, errs);
-    let device = cells.text(I::PROTECTIVE_DEVICE_ID).is_some();
+    let t_full = positive(cells, &I::ARC_DURATION_MS, errs);
+    let t_reduced = positive(cells, &I::ARC_DURATION_REDUCED_MS, errs);
+    let device = cells.text(&I::PROTECTIVE_DEVICE_ID).is_some();
     let compliance = labels_and_dates(cells, errs);
     let method = one_of(
         cells,
-        I::METHOD,
+        &I::METHOD,
         Choice::parse,
-        &format!("auto, {}", MethodId::ids()),
+        || format!("auto, {}", MethodId::ids()),
         errs,
     );
     let grounding = one_of(
         cells,
-        I::GROUNDING,
+        &I::GROUNDING,
         Grounding::parse,
-        &values::GROUNDING.join(", "),
+        listed(values::GROUNDING),
         errs,
     )
     .unwrap_or_default();
@@ -279,48 +284,60 @@ fn text<'a>(t: &'a Option<std::borrow::Cow<'_, str>>) -> Option<HashValue<'a>> {
 pub(crate) fn input_hash(cells: &Cells) -> u64 {
     let mut bufs = [[0u8; 32]; 5];
     let [b0, b1, b2, b3, b4] = &mut bufs;
-    let lowered = |c: Column, buf| cells.text(c).map(|t| lower(t, buf));
-    let class = lowered(I::EQUIPMENT_CLASS, b0);
-    let system = lowered(I::SYSTEM_TYPE, b1);
-    let config = lowered(I::ELECTRODE_CONFIG, b2);
-    let method = lowered(I::METHOD, b3);
-    let grounding = lowered(I::GROUNDING, b4);
-    let value = |c: Column| match cells.num[c.position] {
+    let lowered = |c: &Column, buf| cells.text(c).map(|t| lower(t, buf));
+    let class = lowered(&I::EQUIPMENT_CLASS, b0);
+    let system = lowered(&I::SYSTEM_TYPE, b1);
+    let config = lowered(&I::ELECTRODE_CONFIG, b2);
+    let method = lowered(&I::METHOD, b3);
+    let grounding = lowered(&I::GROUNDING, b4);
+    let value = |c: &Column| match cells.num[c.position] {
         Ok(v) => v.map(HashValue::Num),
         Err(()) => cells.text(c).map(HashValue::Text),
     };
     let entries = [
-        (I::EQUIPMENT_CLASS, text(&class)),
+        (I::EQUIPMENT_CLASS.position, text(&class)),
         (
-            I::SYSTEM_TYPE,
+            I::SYSTEM_TYPE.position,
             Some(HashValue::Text(system.as_deref().unwrap_or("ac"))),
         ),
-        (I::NOMINAL_VOLTAGE_V, value(I::NOMINAL_VOLTAGE_V)),
+        (I::NOMINAL_VOLTAGE_V.position, value(&I::NOMINAL_VOLTAGE_V)),
         (
-            I::BOLTED_FAULT_CURRENT_KA,
-            value(I::BOLTED_FAULT_CURRENT_KA),
+            I::BOLTED_FAULT_CURRENT_KA.position,
+            value(&I::BOLTED_FAULT_CURRENT_KA),
         ),
-        (I::ELECTRODE_CONFIG, text(&config)),
-        (I::GAP_MM, value(I::GAP_MM)),
-        (I::WORKING_DISTANCE_MM, value(I::WORKING_DISTANCE_MM)),
-        (I::ENCLOSURE_HEIGHT_MM, value(I::ENCLOSURE_HEIGHT_MM)),
-        (I::ENCLOSURE_WIDTH_MM, value(I::ENCLOSURE_WIDTH_MM)),
-        (I::ENCLOSURE_DEPTH_MM, value(I::ENCLOSURE_DEPTH_MM)),
-        (I::ARC_DURATION_MS, value(I::ARC_DURATION_MS)),
+        (I::ELECTRODE_CONFIG.position, text(&config)),
+        (I::GAP_MM.position, value(&I::GAP_MM)),
         (
-            I::ARC_DURATION_REDUCED_MS,
-            value(I::ARC_DURATION_REDUCED_MS).or_else(|| value(I::ARC_DURATION_MS)),
+            I::WORKING_DISTANCE_MM.position,
+            value(&I::WORKING_DISTANCE_MM),
         ),
         (
-            I::PROTECTIVE_DEVICE_ID,
-            cells.text(I::PROTECTIVE_DEVICE_ID).map(HashValue::Text),
+            I::ENCLOSURE_HEIGHT_MM.position,
+            value(&I::ENCLOSURE_HEIGHT_MM),
         ),
-        (I::METHOD, text(&method)),
-        (I::GROUNDING, text(&grounding)),
+        (
+            I::ENCLOSURE_WIDTH_MM.position,
+            value(&I::ENCLOSURE_WIDTH_MM),
+        ),
+        (
+            I::ENCLOSURE_DEPTH_MM.position,
+            value(&I::ENCLOSURE_DEPTH_MM),
+        ),
+        (I::ARC_DURATION_MS.position, value(&I::ARC_DURATION_MS)),
+        (
+            I::ARC_DURATION_REDUCED_MS.position,
+            value(&I::ARC_DURATION_REDUCED_MS).or_else(|| value(&I::ARC_DURATION_MS)),
+        ),
+        (
+            I::PROTECTIVE_DEVICE_ID.position,
+            cells.text(&I::PROTECTIVE_DEVICE_ID).map(HashValue::Text),
+        ),
+        (I::METHOD.position, text(&method)),
+        (I::GROUNDING.position, text(&grounding)),
     ];
     hash_values(
         entries
             .into_iter()
-            .filter_map(|(c, v)| v.map(|v| (c.position as u8, v))),
+            .filter_map(|(c, v)| v.map(|v| (c as u8, v))),
     )
 }

@@ -73,7 +73,7 @@ fn not_applicable(mut row: RowResult, reason: RowError, p: &Parsed, opts: &RowOp
 /// The errors a row has before its method can run: a missing clearing time, a missing
 /// configuration (for methods that need one).
 fn early_errors(cells: &Cells, p: &Parsed, method: MethodId, errs: &mut Vec<RowError>) {
-    if p.t_full.is_none() && !cells.given(I::ARC_DURATION_MS) {
+    if p.t_full.is_none() && !cells.given(&I::ARC_DURATION_MS) {
         let reason = if p.device {
             "missing, the row names a protective_device_id, but clearing times from a device library (--devices) are not supported yet, give arc_duration_ms"
         } else {
@@ -82,8 +82,8 @@ fn early_errors(cells: &Cells, p: &Parsed, method: MethodId, errs: &mut Vec<RowE
         errs.push(err(I::ARC_DURATION_MS.name, None, reason));
     }
     let no_config = p.geometry.electrode_config.is_none()
-        && cells.text(I::EQUIPMENT_CLASS).is_none()
-        && cells.text(I::ELECTRODE_CONFIG).is_none();
+        && cells.text(&I::EQUIPMENT_CLASS).is_none()
+        && cells.text(&I::ELECTRODE_CONFIG).is_none();
     if method.method().needs.configuration && no_config {
         errs.push(err(
             I::ELECTRODE_CONFIG.name,
@@ -154,24 +154,24 @@ fn missing_after_defaults(
     voltage_v: f64,
 ) -> Vec<RowError> {
     let needs = method.method().needs;
-    let note = class_note(p, voltage_v);
     let mut missing = Vec::new();
-    let mut need = |v: Option<f64>, c: Column, extra: &str| {
+    let mut need = |v: Option<f64>, c: &Column, extra: &dyn Fn() -> String| {
         if v.is_none() {
-            missing.push(err(c.name, None, format!("missing, {note}{extra}")));
+            let note = class_note(p, voltage_v);
+            missing.push(err(c.name, None, format!("missing, {note}{}", extra())));
         }
     };
     if needs.gap {
-        need(g.gap_mm, I::GAP_MM, "");
+        need(g.gap_mm, &I::GAP_MM, &String::new);
     }
-    need(g.working_distance_mm, I::WORKING_DISTANCE_MM, "");
+    need(g.working_distance_mm, &I::WORKING_DISTANCE_MM, &String::new);
     if let Some(config) = g
         .electrode_config
         .filter(|c| needs.enclosure && !c.is_open_air())
     {
-        let extra = format!(" (needed for {config})");
-        need(g.height_mm, I::ENCLOSURE_HEIGHT_MM, &extra);
-        need(g.width_mm, I::ENCLOSURE_WIDTH_MM, &extra);
+        let extra = || format!(" (needed for {config})");
+        need(g.height_mm, &I::ENCLOSURE_HEIGHT_MM, &extra);
+        need(g.width_mm, &I::ENCLOSURE_WIDTH_MM, &extra);
     }
     missing
 }

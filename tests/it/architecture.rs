@@ -115,7 +115,13 @@ fn long_functions(max: usize) -> Vec<String> {
                 if opened && depth <= 0 {
                     let n = j - i + 1;
                     if n > max {
-                        let name = t.split('(').next().unwrap_or(t);
+                        let name = t
+                            .split("fn ")
+                            .nth(1)
+                            .unwrap_or(t)
+                            .split('(')
+                            .next()
+                            .unwrap_or(t);
                         out.push(format!("{}:{} {name} ({n} lines)", rel(&f), i + 1));
                     }
                     break;
