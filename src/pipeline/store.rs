@@ -192,7 +192,8 @@ pub(crate) struct Store {
 pub(crate) struct Slots<'a> {
     start: usize,
     len: usize,
-    numbers: Vec<&'a mut [f64]>,
+    /// The number columns with their getters (the other columns have none).
+    numbers: Vec<(Getter, &'a mut [f64])>,
     codes: Vec<&'a mut [u8]>,
     findings: &'a mut [u16],
     hash: &'a mut [u64],
@@ -207,10 +208,8 @@ impl Slots<'_> {
 
     /// Stores row `k` of the block.
     pub(crate) fn put(&mut self, k: usize, r: &RowResult) {
-        for (out, (_, b)) in self.numbers.iter_mut().zip(BUILDERS.iter()) {
-            if let Builder::Number(get) = b {
-                out[k] = get(r).unwrap_or(f64::NAN);
-            }
+        for (get, out) in self.numbers.iter_mut() {
+            out[k] = get(r).unwrap_or(f64::NAN);
         }
         for (out, c) in self.codes.iter_mut().zip(codes(r)) {
             out[k] = c;
@@ -272,7 +271,11 @@ impl Store {
                 len: size.min(self.n - b * size),
                 numbers: numbers
                     .iter_mut()
-                    .map(|c| c.next().unwrap_or_default())
+                    .zip(BUILDERS.iter())
+                    .filter_map(|(c, (_, b))| match b {
+                        Builder::Number(get) => Some((*get, c.next().unwrap_or_default())),
+                        _ => None,
+                    })
                     .collect(),
                 codes: codes
                     .iter_mut()
