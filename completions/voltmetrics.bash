@@ -124,7 +124,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__calc)
-            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --class --system --method --grounding --danger-threshold --json --help --version"
+            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --devices --device --device-current-factor --max-arc-duration --class --system --method --grounding --danger-threshold --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +167,22 @@ _voltmetrics() {
                     return 0
                     ;;
                 --duration-reduced)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --device-current-factor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-arc-duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -600,7 +616,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -639,6 +655,10 @@ _voltmetrics() {
                     return 0
                     ;;
                 --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-arc-duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -682,7 +702,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__schema)
-            opts="-h -V --help --version input output summary"
+            opts="-h -V --help --version input output summary devices"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -696,13 +716,17 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__validate)
-            opts="-h -V --method --format --help --version"
+            opts="-h -V --method --devices --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -45,7 +45,8 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library for rows without arc_duration_ms (not supported yet)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
@@ -66,6 +67,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l ver
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l method -d 'The calculation method the rows are checked for (what it needs must be given)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l devices -d 'Protective-device library (TOML): checked first (a problem is exit 1), then the rows\' protective_device_id against it (an unknown id is an invalid row, exit 3)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l format -d 'Report format' -r -f -a "text\t''
 json\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
@@ -82,8 +84,12 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l distanc
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l height -d 'Enclosure inside height in mm (VCB, VCBB, HCB) [default: from --class]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l width -d 'Enclosure inside width in mm (VCB, VCBB, HCB) [default: from --class]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l depth -d 'Enclosure inside depth in mm; unknown = typical (not shallow) box' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l duration -d 'Arc duration (clearing time) at the full arcing current, ms' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l duration -d 'Arc duration (clearing time) at the full arcing current, ms [required without --device; given, it wins over the device]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l duration-reduced -d 'Arc duration at the reduced arcing current, ms [default: --duration]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l devices -d 'Protective-device library (TOML; see `voltmetrics schema devices`)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l device -d 'The device of the library that clears the arc: the clearing times at the full and the reduced arcing current come from it' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l device-current-factor -d 'The current through the device as a multiple of the arcing current [default: 1]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l max-arc-duration -d 'Cap of device-derived clearing times in ms, or none [default: 2000, IEEE 1584]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l class -d 'Equipment class; fills missing values from IEEE 1584-2018 Tables 8 and 10' -r -f -a "switchgear\t''
 switchboard\t''
 mcc\t''

@@ -6,6 +6,7 @@ use crate::core::algorithms::{Choice, MethodId};
 use crate::core::compliance::MaintenanceIntervals;
 use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
 use crate::exit_codes::Exit;
+use crate::io::devices::read_library;
 use crate::io::write::Format;
 use crate::pipeline::rows::RowOptions;
 use crate::run::{self, Gate, Output, Postgres, Redis, Report};
@@ -48,6 +49,23 @@ pub(crate) enum ProgressMode {
     Never,
 }
 
+/// `--max-arc-duration`: the cap of device-derived clearing times, ms (`None`: no cap).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct MaxArcDuration(pub(crate) Option<f64>);
+
+/// Parses `--max-arc-duration`: a positive number of ms, or `none`.
+pub(crate) fn max_arc_duration_flag(s: &str) -> Result<MaxArcDuration, String> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        return Ok(MaxArcDuration(None));
+    }
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(MaxArcDuration(Some(v))),
+        _ => Err(format!(
+            "--max-arc-duration {s}: expected a positive number of ms, or none"
+        )),
+    }
+}
+
 /// Arguments of `run`.
 #[derive(Debug, Args)]
 #[command(
@@ -79,9 +97,15 @@ pub(crate) struct RunArgs {
     /// ieee1584-2018@1) or a method id; a row's own `method` column wins.
     #[arg(long, value_name = "ID", default_value = "auto", value_parser = method_flag)]
     pub(crate) method: Choice,
-    /// Protective-device library for rows without arc_duration_ms (not supported yet).
+    /// Protective-device library (TOML; `voltmetrics schema devices`): rows without
+    /// arc_duration_ms take both clearing times from their protective_device_id.
     #[arg(long, value_name = "FILE")]
     pub(crate) devices: Option<String>,
+    /// Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device
+    /// that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not
+    /// applicable.
+    #[arg(long = "max-arc-duration", value_name = "MS", default_value = "2000", value_parser = max_arc_duration_flag)]
+    pub(crate) max_arc_duration: MaxArcDuration,
     /// Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable.
     #[arg(long = "fail-on", value_enum, value_name = "GATE")]
     pub(crate) fail_on: Vec<FailOn>,
@@ -207,11 +231,8 @@ fn summary_target(args: &RunArgs) -> Result<Option<(String, Format)>> {
 
 /// Turns the flags into a run configuration, or a usage error naming the flag.
 pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
-    if let Some(d) = &args.devices {
-        return Err(usage(format!(
-            "--devices {d}: protective-device libraries are not supported yet; give arc_duration_ms (and arc_duration_reduced_ms) per row"
-        )));
-    }
+    // The library is read and validated before any row.
+    let devices = args.devices.as_deref().map(read_library).transpose()?;
     let output = match args.output.as_deref() {
         None | Some("-") => Output::Stdout,
         Some(p) => Output::File(p.to_string()),
@@ -230,10 +251,12 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
             .or_else(|| std::thread::available_parallelism().ok())
             .map_or(1, NonZeroUsize::get),
         rows: RowOptions {
-            as_of: as_of.date_naive(),
             danger_threshold_cal_cm2: args.danger_threshold,
             intervals: args.maintenance_intervals,
             method: args.method,
+            devices,
+            max_arc_duration_ms: args.max_arc_duration.0,
+            ..RowOptions::new(as_of.date_naive())
         },
         postgres: args.postgres.clone().map(|url| Postgres {
             url,

@@ -4,6 +4,7 @@
 use super::{is_stdout_closed, write_stdout};
 use crate::contract::run_status as RS;
 use crate::exit_codes::Exit;
+use crate::io::devices::read_library;
 use crate::io::read::read_inputs;
 use crate::pipeline::rows::{RowOptions, Status};
 use crate::pipeline::validate_rows;
@@ -21,6 +22,10 @@ pub(crate) struct ValidateArgs {
     /// The calculation method the rows are checked for (what it needs must be given).
     #[arg(long, value_name = "ID", default_value = "auto", value_parser = super::run::method_flag)]
     pub(crate) method: crate::core::algorithms::Choice,
+    /// Protective-device library (TOML): checked first (a problem is exit 1), then the rows'
+    /// protective_device_id against it (an unknown id is an invalid row, exit 3).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) devices: Option<String>,
     /// Report format.
     #[arg(long, value_name = "F", default_value = "text", value_parser = PossibleValuesParser::new(["text", "json"]))]
     pub(crate) format: String,
@@ -28,12 +33,12 @@ pub(crate) struct ValidateArgs {
 
 /// `voltmetrics validate`.
 pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
+    let devices = args.devices.as_deref().map(read_library).transpose()?;
     let inv = read_inputs(&args.inputs)?;
     let opts = RowOptions {
-        as_of: chrono::Utc::now().date_naive(),
-        danger_threshold_cal_cm2: crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2,
-        intervals: Default::default(),
         method: args.method,
+        devices,
+        ..RowOptions::new(chrono::Utc::now().date_naive())
     };
     let rows = validate_rows(&inv, &opts)?;
     let invalid: Vec<usize> = (0..rows.len())

@@ -157,6 +157,7 @@ pub mod input {
         MAINTENANCE_CONDITION: "maintenance_condition", Enum(v::MAINTENANCE_CONDITION), "", true, "NFPA 70B equipment condition 1, 2, 3 (or good, fair, poor).";
         METHOD: "method", Text, "", true, "The calculation method of this row: auto or a method id such as lee@1 (empty: the run's --method).";
         GROUNDING: "grounding", Enum(v::GROUNDING), "", true, "System grounding, used by ieee1584-2002@1 (default grounded).";
+        DEVICE_CURRENT_FACTOR: "device_current_factor", Number, "", true, "The current through the protective device as a multiple of the equipment's arcing current (default 1; a transformer primary device sees V_secondary / V_primary of it).";
     }
 
     /// The columns a file must have (some as one of two).
@@ -210,6 +211,10 @@ pub mod results {
         FINDINGS: "findings", List, "", true, "The compliance rule ids the row triggers.";
         RANGE_WARNINGS: "range_warnings", List, "", true, "Inputs outside the method's validated (advisory) range.";
         INPUT_HASH: "input_hash", Hash, "", false, "Stable hash of the row's normalised calculation inputs.";
+        ARC_DURATION_SOURCE: "arc_duration_source", Enum(v::ARC_DURATION_SOURCE), "", true, "Where the clearing times come from: input (arc_duration_ms) or device (the protective device at each arcing current).";
+        TRIP_ELEMENT_FULL: "trip_element_full", Enum(v::TRIP_ELEMENT), "", true, "The device element that clears the full-current arc.";
+        TRIP_ELEMENT_REDUCED: "trip_element_reduced", Enum(v::TRIP_ELEMENT), "", true, "The device element that clears the reduced-current arc.";
+        ARC_DURATION_CAPPED: "arc_duration_capped", Boolean, "", true, "A device-derived clearing time was capped at --max-arc-duration (or the device does not trip).";
     }
 
     /// The fields of the Redis hash of an equipment's latest result.
@@ -262,6 +267,8 @@ pub mod summary {
         STUDY_OVERDUE_COUNT: "study_overdue_count", Count, "", false, "Rows whose study is overdue.";
         MAINTENANCE_OVERDUE_COUNT: "maintenance_overdue_count", Count, "", false, "Rows whose maintenance is overdue.";
         LABEL_UNDERSTATED_COUNT: "label_understated_count", Count, "", false, "Rows whose label understates the incident energy, boundary or PPE category.";
+        ARC_DURATION_CAPPED_COUNT: "arc_duration_capped_count", Count, "", false, "Rows whose device-derived clearing time was capped.";
+        DEVICE_NO_TRIP_COUNT: "device_no_trip_count", Count, "", false, "Rows whose protective device does not trip at the arcing current.";
     }
 }
 

@@ -34,3 +34,14 @@ pub const RUN_STATUS: &[&str] = &[
     "done",
     "failed",
 ];
+/// `trip_element_full`, `trip_element_reduced`.
+pub const TRIP_ELEMENT: &[&str] = &[
+    "inverse",
+    "definite_time",
+    "instantaneous",
+    "long_time",
+    "short_time",
+    "fuse",
+];
+/// `arc_duration_source`.
+pub const ARC_DURATION_SOURCE: &[&str] = &["input", "device"];

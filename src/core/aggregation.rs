@@ -36,6 +36,10 @@ pub mod per_row {
     pub const MAINTENANCE_OVERDUE: &str = "is_maintenance_overdue";
     /// Any LABEL_*_UNDERSTATED.
     pub const LABEL_UNDERSTATED: &str = "is_label_understated";
+    /// ARC_DURATION_CAPPED.
+    pub const DURATION_CAPPED: &str = "is_duration_capped";
+    /// DEVICE_NO_TRIP.
+    pub const DEVICE_NO_TRIP: &str = "is_device_no_trip";
 }
 
 fn count_true(column: &str, out: Column) -> Expr {
@@ -77,6 +81,8 @@ fn aggregations() -> Vec<Expr> {
         count_true(per_row::STUDY_OVERDUE, S::STUDY_OVERDUE_COUNT),
         count_true(per_row::MAINTENANCE_OVERDUE, S::MAINTENANCE_OVERDUE_COUNT),
         count_true(per_row::LABEL_UNDERSTATED, S::LABEL_UNDERSTATED_COUNT),
+        count_true(per_row::DURATION_CAPPED, S::ARC_DURATION_CAPPED_COUNT),
+        count_true(per_row::DEVICE_NO_TRIP, S::DEVICE_NO_TRIP_COUNT),
     ]);
     a
 }

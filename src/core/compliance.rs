@@ -25,7 +25,7 @@ pub struct Rule {
 }
 
 /// The rule table, in the order findings are listed.
-pub const RULES: [Rule; 12] = [
+pub const RULES: [Rule; 14] = [
     Rule {
         id: "LABEL_MISSING",
         severity: Severity::Fail,
@@ -86,6 +86,16 @@ pub const RULES: [Rule; 12] = [
         severity: Severity::Warn,
         description: "an input lies outside the method's validated range",
     },
+    Rule {
+        id: "ARC_DURATION_CAPPED",
+        severity: Severity::Warn,
+        description: "the protective device's clearing time is above --max-arc-duration and was capped (IEEE 1584: 2 s when the worker can move away)",
+    },
+    Rule {
+        id: "DEVICE_NO_TRIP",
+        severity: Severity::Fail,
+        description: "the protective device does not trip at the arcing current: the arc is cleared by nothing in the library (the duration is the cap)",
+    },
 ];
 
 /// Bit of each rule in [`Findings`] (index into [`RULES`]).
@@ -103,6 +113,8 @@ pub mod bit {
     pub const MAINTENANCE_POOR: u16 = 1 << 9;
     pub const DANGER_OVER_40: u16 = 1 << 10;
     pub const OUT_OF_RANGE: u16 = 1 << 11;
+    pub const ARC_DURATION_CAPPED: u16 = 1 << 12;
+    pub const DEVICE_NO_TRIP: u16 = 1 << 13;
     /// Any of the three understated-label rules.
     pub const LABEL_UNDERSTATED: u16 =
         LABEL_IE_UNDERSTATED | LABEL_AFB_UNDERSTATED | LABEL_PPE_UNDERSTATED;
@@ -226,6 +238,10 @@ pub struct ComplianceInputs {
     pub danger: bool,
     /// Any advisory range warning.
     pub out_of_range: bool,
+    /// A device-derived clearing time was capped.
+    pub duration_capped: bool,
+    /// The protective device does not trip at an arcing current.
+    pub device_no_trip: bool,
 }
 
 /// Evaluates every rule for one computed row against `as_of`.
@@ -259,6 +275,12 @@ pub fn evaluate(
     }
     if c.out_of_range {
         f |= OUT_OF_RANGE;
+    }
+    if c.duration_capped {
+        f |= ARC_DURATION_CAPPED;
+    }
+    if c.device_no_trip {
+        f |= DEVICE_NO_TRIP;
     }
     Findings(f)
 }
@@ -338,6 +360,8 @@ mod tests {
             ppe_category: Some(2),
             danger: false,
             out_of_range: false,
+            duration_capped: false,
+            device_no_trip: false,
         }
     }
 

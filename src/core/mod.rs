@@ -13,3 +13,4 @@ pub mod compliance;
 pub mod defaults;
 pub mod hash;
 pub mod nfpa70e;
+pub mod protection;

@@ -82,7 +82,7 @@ impl Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 4] = [
+pub const MIGRATIONS: [Migration; 5] = [
     Migration {
         version: 1,
         name: "core",
@@ -123,6 +123,14 @@ pub const MIGRATIONS: [Migration; 4] = [
             include_str!("migrations/0004_latest_per_facility.timescale.up.sql"),
             include_str!("migrations/0004_latest_per_facility.timescale.down.sql"),
         )),
+        legacy_checksums: &[],
+    },
+    Migration {
+        version: 5,
+        name: "device_timing",
+        up: include_str!("migrations/0005_device_timing.up.sql"),
+        down: include_str!("migrations/0005_device_timing.down.sql"),
+        timescale: None,
         legacy_checksums: &[],
     },
 ];

@@ -1,5 +1,6 @@
 //! The edges: reading inventories and writing results. Everything else is pure.
 
+pub mod devices;
 pub mod read;
 pub(crate) mod stdout;
 pub mod write;

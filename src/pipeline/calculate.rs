@@ -5,13 +5,22 @@ use super::cells::Block;
 use super::columns::Columns;
 use super::draft::{draft, Draft};
 use super::rows::{RowError, RowOptions, RowResult, Status};
+use super::timing::{device_times, DurationSource, Timing};
 use crate::core::algorithms::{calculate_batch, Case, InputErrorKind, MethodId, Outcome};
 use crate::core::assessment::assess;
 use crate::core::compliance;
 use std::ops::Range;
 
+/// What the kernels give a computed draft: its outcome, and how its clearing times were found
+/// (`Err`: a device that does not trip and no cap — the row is not applicable).
+type Computed = (Outcome, Result<Timing, RowError>);
+
 /// Completes a computed draft in place (no copy of the row) and returns its result.
-fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions) -> &'d RowResult {
+fn finish<'d>(
+    draft: &'d mut Draft,
+    computed: Option<&Computed>,
+    opts: &RowOptions,
+) -> &'d RowResult {
     let (row, ci, method, case) = match draft {
         Draft::Done(row) => return row,
         Draft::Compute {
@@ -19,10 +28,27 @@ fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions
             compliance,
             method,
             case,
+            ..
         } => (row, compliance, *method, *case),
     };
+    let Some((outcome, timing)) = computed else {
+        return row;
+    };
+    let timing = match timing {
+        Ok(t) => *t,
+        Err(reason) => {
+            row.status = Status::NotApplicable;
+            row.errors = vec![reason.clone()];
+            row.findings = Some(compliance::evaluate_without_result(
+                ci,
+                opts.as_of,
+                opts.intervals,
+            ));
+            return row;
+        }
+    };
     match outcome {
-        Some(Ok((results, warnings))) => {
+        Ok((results, warnings)) => {
             let a = assess(
                 results,
                 case.system,
@@ -34,69 +60,150 @@ fn finish<'d>(draft: &'d mut Draft, outcome: Option<&Outcome>, opts: &RowOptions
             ci.ppe_category = a.ppe_category;
             ci.danger = a.danger;
             ci.out_of_range = !warnings.is_empty();
+            ci.duration_capped = timing.capped;
+            ci.device_no_trip = timing.no_trip;
             row.status = Status::Ok;
             row.method = Some(method);
             row.results = Some(*results);
             row.assessment = Some(a);
             row.warnings = *warnings;
+            row.timing = timing;
+            if timing.source == Some(DurationSource::Device) {
+                let reduced = method.method().reduced_case;
+                row.durations = [
+                    Some(case.arc_duration_ms),
+                    reduced.then_some(case.arc_duration_reduced_ms),
+                ];
+            }
             row.findings = Some(compliance::evaluate(ci, opts.as_of, opts.intervals));
         }
-        Some(Err(e)) => {
-            let value =
-                (!e.value.is_nan()).then(|| (e.value * e.field.to_column_units()).to_string());
-            row.errors = vec![RowError {
-                column: e.field.column(),
-                value,
-                reason: e.message(method.method().model),
-            }];
-            if e.kind == InputErrorKind::MissingEnclosure {
-                row.status = Status::Invalid;
-            } else {
-                row.status = Status::NotApplicable;
-                row.findings = Some(compliance::evaluate_without_result(
-                    ci,
-                    opts.as_of,
-                    opts.intervals,
-                ));
-            }
-        }
-        None => {}
+        Err(e) => method_error(row, ci, method, e, opts),
     }
     row
 }
 
+/// A row its method cannot compute: invalid (a missing enclosure) or not applicable.
+fn method_error(
+    row: &mut RowResult,
+    ci: &compliance::ComplianceInputs,
+    method: MethodId,
+    e: &crate::core::algorithms::InputError,
+    opts: &RowOptions,
+) {
+    let value = (!e.value.is_nan()).then(|| (e.value * e.field.to_column_units()).to_string());
+    row.errors = vec![RowError {
+        column: e.field.column(),
+        value,
+        reason: e.message(method.method().model),
+    }];
+    if e.kind == InputErrorKind::MissingEnclosure {
+        row.status = Status::Invalid;
+    } else {
+        row.status = Status::NotApplicable;
+        row.findings = Some(compliance::evaluate_without_result(
+            ci,
+            opts.as_of,
+            opts.intervals,
+        ));
+    }
+}
+
+/// The computed drafts of method `m` (positions in `drafts`) and their cases.
+fn cases_of(drafts: &[Draft], m: MethodId, slots: &mut Vec<usize>, cases: &mut Vec<Case>) {
+    slots.clear();
+    cases.clear();
+    for (k, d) in drafts.iter().enumerate() {
+        if let Draft::Compute { method, case, .. } = d {
+            if *method == m {
+                slots.push(k);
+                cases.push(*case);
+            }
+        }
+    }
+}
+
+/// Device rows: the clearing times at the arcing currents of the first pass, written into
+/// their cases; returns the positions (in `slots`) to compute again and each row's timing.
+fn device_pass(
+    drafts: &mut [Draft],
+    slots: &[usize],
+    out: &[Outcome],
+    opts: &RowOptions,
+) -> (Vec<usize>, Vec<Result<Timing, RowError>>) {
+    let input = Timing {
+        source: Some(DurationSource::Input),
+        ..Timing::default()
+    };
+    let mut again = Vec::new();
+    let mut timings = vec![Ok(input); slots.len()];
+    let Some(lib) = &opts.devices else {
+        return (again, timings);
+    };
+    for (j, &k) in slots.iter().enumerate() {
+        let Draft::Compute {
+            device: Some(d),
+            case,
+            ..
+        } = &mut drafts[k]
+        else {
+            continue;
+        };
+        timings[j] = match &out[j] {
+            Ok((r, _)) => device_times(lib, *d, r, opts.max_arc_duration_ms).map(|t| {
+                case.arc_duration_ms = t.full_ms;
+                case.arc_duration_reduced_ms = t.reduced_ms;
+                again.push(j);
+                t.timing
+            }),
+            // The case is outside the method's range whatever the clearing time.
+            Err(_) => Ok(Timing {
+                source: Some(DurationSource::Device),
+                ..Timing::default()
+            }),
+        };
+    }
+    (again, timings)
+}
+
 /// The outcome of every draft that is computed (by position in `drafts`): the cases of each
-/// method go through its batch kernel together.
-fn compute(drafts: &[Draft]) -> Vec<Option<Outcome>> {
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; drafts.len()];
+/// method go through its batch kernel together; device rows go through it twice, first for
+/// their arcing currents, then with the clearing times their device gives at those currents.
+fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
+    let mut computed: Vec<Option<Computed>> = vec![None; drafts.len()];
     let mut present = 0u64;
-    for d in drafts {
+    for d in drafts.iter() {
         if let Draft::Compute { method, .. } = d {
             present |= 1 << method.index();
         }
     }
-    let mut cases: Vec<Case> = Vec::with_capacity(drafts.len());
-    let mut slots: Vec<usize> = Vec::with_capacity(drafts.len());
-    let mut out: Vec<Outcome> = Vec::new();
+    let (mut slots, mut cases) = (
+        Vec::with_capacity(drafts.len()),
+        Vec::with_capacity(drafts.len()),
+    );
     for m in MethodId::all().filter(|m| present & (1 << m.index()) != 0) {
-        cases.clear();
-        slots.clear();
-        for (k, d) in drafts.iter().enumerate() {
-            if let Draft::Compute { method, case, .. } = d {
-                if *method == m {
-                    slots.push(k);
-                    cases.push(*case);
-                }
+        cases_of(drafts, m, &mut slots, &mut cases);
+        let mut out: Vec<Outcome> = vec![Ok(Default::default()); cases.len()];
+        calculate_batch(m, &cases, &mut out);
+        let (again, timings) = device_pass(drafts, &slots, &out, opts);
+        if !again.is_empty() {
+            let cases2: Vec<Case> = again
+                .iter()
+                .map(|&j| match &drafts[slots[j]] {
+                    Draft::Compute { case, .. } => *case,
+                    Draft::Done(_) => cases[j],
+                })
+                .collect();
+            let mut out2: Vec<Outcome> = vec![Ok(Default::default()); cases2.len()];
+            calculate_batch(m, &cases2, &mut out2);
+            for (&j, o) in again.iter().zip(out2) {
+                out[j] = o;
             }
         }
-        out.clear();
-        out.resize(cases.len(), Ok(Default::default()));
-        calculate_batch(m, &cases, &mut out);
-        for (&k, o) in slots.iter().zip(out.drain(..)) {
-            outcomes[k] = Some(o);
+        for ((&k, o), t) in slots.iter().zip(out).zip(timings) {
+            computed[k] = Some((o, t));
         }
     }
-    outcomes
+    computed
 }
 
 /// Processes rows `range` of `cols`, handing each finished row to `emit` with its index in the
@@ -129,9 +236,9 @@ pub(crate) fn process_range_with(
         }
         return;
     }
-    let outcomes = compute(&drafts);
-    for (k, (d, o)) in drafts.iter_mut().zip(&outcomes).enumerate() {
-        emit(k, finish(d, o.as_ref(), opts));
+    let computed = compute(&mut drafts, opts);
+    for (k, (d, c)) in drafts.iter_mut().zip(&computed).enumerate() {
+        emit(k, finish(d, c.as_ref(), opts));
     }
 }
 

@@ -16,7 +16,7 @@ use crate::core::nfpa70e::SystemType;
 use chrono::NaiveDate;
 
 /// The parsed values of one row, before defaults.
-pub(super) struct Parsed {
+pub(super) struct Parsed<'a> {
     pub(crate) class: Option<EquipmentClass>,
     pub(crate) system: SystemType,
     pub(crate) voltage_v: Option<f64>,
@@ -24,7 +24,8 @@ pub(super) struct Parsed {
     pub(crate) geometry: Geometry,
     pub(crate) t_full: Option<f64>,
     pub(crate) t_reduced: Option<f64>,
-    pub(crate) device: bool,
+    pub(crate) device: Option<&'a str>,
+    pub(crate) device_factor: Option<f64>,
     pub(crate) method: Option<Choice>,
     pub(crate) grounding: Grounding,
     pub(crate) compliance: ComplianceInputs,
@@ -197,7 +198,7 @@ fn labels_and_dates(cells: &Cells, errs: &mut Vec<RowError>) -> ComplianceInputs
 }
 
 /// Parses every cell of a row; each bad value adds an error to `errs`.
-pub(super) fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
+pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Parsed<'a> {
     ids(cells, errs);
     let class = one_of(
         cells,
@@ -238,7 +239,8 @@ pub(super) fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
     };
     let t_full = positive(cells, &I::ARC_DURATION_MS, errs);
     let t_reduced = positive(cells, &I::ARC_DURATION_REDUCED_MS, errs);
-    let device = cells.text(&I::PROTECTIVE_DEVICE_ID).is_some();
+    let device = cells.text(&I::PROTECTIVE_DEVICE_ID);
+    let device_factor = positive(cells, &I::DEVICE_CURRENT_FACTOR, errs);
     let compliance = labels_and_dates(cells, errs);
     let method = one_of(
         cells,
@@ -264,6 +266,7 @@ pub(super) fn parse_row(cells: &Cells, errs: &mut Vec<RowError>) -> Parsed {
         t_full,
         t_reduced,
         device,
+        device_factor,
         method,
         grounding,
         compliance,
@@ -334,6 +337,10 @@ pub(crate) fn input_hash(cells: &Cells) -> u64 {
         ),
         (I::METHOD.position, text(&method)),
         (I::GROUNDING.position, text(&grounding)),
+        (
+            I::DEVICE_CURRENT_FACTOR.position,
+            value(&I::DEVICE_CURRENT_FACTOR),
+        ),
     ];
     hash_values(
         entries

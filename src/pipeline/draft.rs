@@ -4,6 +4,7 @@
 use super::cells::{Block, Cells};
 use super::check::{input_hash, parse_row, Parsed};
 use super::rows::{err, RowError, RowOptions, RowResult, Status};
+use super::timing::{DeviceRef, PLACEHOLDER_MS};
 use crate::contract::input::{self as I};
 use crate::contract::Column;
 use crate::core::algorithms::ieee1584_2018::{range::VOC_MAX_KV, EnclosureMm};
@@ -26,6 +27,8 @@ pub(super) enum Draft {
         method: MethodId,
         /// Its inputs.
         case: Case,
+        /// The device its clearing times come from (none: `arc_duration_ms`).
+        device: Option<DeviceRef>,
         /// The compliance inputs (the computed values are added after the kernel).
         compliance: ComplianceInputs,
     },
@@ -54,6 +57,7 @@ fn new_row(p: &Parsed, input_hash: u64) -> RowResult {
         findings: None,
         warnings: RangeWarnings::default(),
         input_hash,
+        timing: Default::default(),
     }
 }
 
@@ -70,16 +74,75 @@ fn not_applicable(mut row: RowResult, reason: RowError, p: &Parsed, opts: &RowOp
     Draft::Done(row)
 }
 
-/// The errors a row has before its method can run: a missing clearing time, a missing
-/// configuration (for methods that need one).
-fn early_errors(cells: &Cells, p: &Parsed, method: MethodId, errs: &mut Vec<RowError>) {
+/// The device of a row without a clearing time, when the library has it; otherwise the error.
+fn device_of(p: &Parsed, opts: &RowOptions) -> Result<Option<DeviceRef>, RowError> {
+    let Some(id) = p.device.filter(|_| p.t_full.is_none()) else {
+        return Ok(None);
+    };
+    let Some(lib) = &opts.devices else {
+        return Err(err(
+            I::ARC_DURATION_MS.name,
+            None,
+            "missing, the row names a protective_device_id but no device library is given (--devices FILE), give arc_duration_ms or the library",
+        ));
+    };
+    match lib.find(id) {
+        Some(position) => Ok(Some(DeviceRef {
+            position,
+            factor: p.device_factor.unwrap_or(1.0),
+        })),
+        None => Err(err(
+            I::PROTECTIVE_DEVICE_ID.name,
+            Some(id),
+            format!("unknown device '{id}', the device library has no device of that id"),
+        )),
+    }
+}
+
+/// The clearing times of the method's cases, ms: as given (the reduced one defaulting to the
+/// full one), or placeholders for a device row until its device is read.
+fn durations(
+    p: &Parsed,
+    reduced_case: bool,
+    device: bool,
+    defaults: &mut DefaultsApplied,
+) -> [f64; 2] {
+    if device {
+        return [PLACEHOLDER_MS; 2];
+    }
+    let full = p.t_full.unwrap_or_default();
+    let reduced = match p.t_reduced {
+        Some(t) => t,
+        None => {
+            if reduced_case {
+                defaults.0 |= DefaultsApplied::ARC_DURATION_REDUCED;
+            }
+            full
+        }
+    };
+    [full, reduced]
+}
+
+/// The errors a row has before its method can run: a missing clearing time (or an unknown
+/// device), a missing configuration (for methods that need one).
+fn early_errors(
+    cells: &Cells,
+    p: &Parsed,
+    method: MethodId,
+    opts: &RowOptions,
+    errs: &mut Vec<RowError>,
+) -> Option<DeviceRef> {
+    let mut device = None;
     if p.t_full.is_none() && !cells.given(&I::ARC_DURATION_MS) {
-        let reason = if p.device {
-            "missing, the row names a protective_device_id, but clearing times from a device library (--devices) are not supported yet, give arc_duration_ms"
-        } else {
-            "missing, give arc_duration_ms (or a protective_device_id)"
-        };
-        errs.push(err(I::ARC_DURATION_MS.name, None, reason));
+        match (p.device, device_of(p, opts)) {
+            (None, _) => errs.push(err(
+                I::ARC_DURATION_MS.name,
+                None,
+                "missing, give arc_duration_ms (or a protective_device_id)",
+            )),
+            (Some(_), Ok(d)) => device = d,
+            (Some(_), Err(e)) => errs.push(e),
+        }
     }
     let no_config = p.geometry.electrode_config.is_none()
         && cells.text(&I::EQUIPMENT_CLASS).is_none()
@@ -91,6 +154,7 @@ fn early_errors(cells: &Cells, p: &Parsed, method: MethodId, errs: &mut Vec<RowE
             "missing, give electrode_config or an equipment_class that implies one",
         ));
     }
+    device
 }
 
 /// Why a class-only row has no typical geometry at its voltage, when the reason is the voltage:
@@ -196,17 +260,14 @@ pub(super) fn draft(
     let p = parse_row(&cells, &mut errs);
     let mut row = new_row(&p, input_hash(&cells));
     let method = method_of(&p, opts);
-    early_errors(&cells, &p, method, &mut errs);
+    let device = early_errors(&cells, &p, method, opts, &mut errs);
     if !errs.is_empty() {
         row.errors = errs;
         row.shock = None;
         return Draft::Done(row);
     }
     // Every required value parsed from here on.
-    let (voltage_v, t_full) = (
-        p.voltage_v.unwrap_or_default(),
-        p.t_full.unwrap_or_default(),
-    );
+    let voltage_v = p.voltage_v.unwrap_or_default();
     let m = method.method();
     if m.system != p.system {
         let covers = match m.system {
@@ -222,14 +283,7 @@ pub(super) fn draft(
     }
     let mut g = p.geometry;
     let mut defaults = apply_defaults(&mut g, p.class, voltage_v);
-    let t_reduced = match (m.reduced_case, p.t_reduced) {
-        (false, _) => None,
-        (true, Some(t)) => Some(t),
-        (true, None) => {
-            defaults.0 |= DefaultsApplied::ARC_DURATION_REDUCED;
-            Some(t_full)
-        }
-    };
+    let [t_full, t_reduced] = durations(&p, m.reduced_case, device.is_some(), &mut defaults);
     row.defaults = defaults;
     row.config = g.electrode_config;
     row.geometry = [
@@ -239,7 +293,11 @@ pub(super) fn draft(
         g.width_mm,
         g.depth_mm,
     ];
-    row.durations = [Some(t_full), t_reduced];
+    // A device row's clearing times are known once its device is read (after the kernel).
+    row.durations = match device {
+        None => [Some(t_full), m.reduced_case.then_some(t_reduced)],
+        Some(_) => [None, None],
+    };
     if m.needs.configuration && g.electrode_config.is_none() {
         let note = class_note(&p, voltage_v);
         row.errors = vec![err(
@@ -262,12 +320,13 @@ pub(super) fn draft(
         row,
         method,
         case,
+        device,
         compliance: p.compliance,
     }
 }
 
 /// The method's inputs.
-fn case_of(p: &Parsed, g: &Geometry, voltage_v: f64, t_full: f64, t_reduced: Option<f64>) -> Case {
+fn case_of(p: &Parsed, g: &Geometry, voltage_v: f64, t_full: f64, t_reduced: f64) -> Case {
     let enclosure = match (
         g.electrode_config.map(|c| c.is_open_air()),
         g.height_mm,
@@ -290,7 +349,7 @@ fn case_of(p: &Parsed, g: &Geometry, voltage_v: f64, t_full: f64, t_reduced: Opt
         working_distance_mm: g.working_distance_mm.unwrap_or_default(),
         enclosure,
         arc_duration_ms: t_full,
-        arc_duration_reduced_ms: t_reduced.unwrap_or(t_full),
+        arc_duration_reduced_ms: t_reduced,
         grounding: p.grounding,
     }
 }

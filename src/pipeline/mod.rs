@@ -10,6 +10,7 @@ pub(crate) mod duplicates;
 pub(crate) mod output;
 pub mod rows;
 pub(crate) mod store;
+pub mod timing;
 
 use crate::core::algorithms::MethodId;
 use crate::io::read::Inventory;

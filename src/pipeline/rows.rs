@@ -14,10 +14,8 @@ use crate::core::nfpa70e::ShockBoundaries;
 use chrono::NaiveDate;
 use std::fmt;
 
-pub use crate::core::algorithms::common::RangeWarnings as Warnings;
-
 /// Options that change results.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct RowOptions {
     /// The date compliance is evaluated against.
     pub as_of: NaiveDate,
@@ -27,6 +25,28 @@ pub struct RowOptions {
     pub intervals: MaintenanceIntervals,
     /// The run's method (`--method`); a row's `method` cell overrides it.
     pub method: Choice,
+    /// The protective-device library (`--devices`).
+    pub devices: Option<std::sync::Arc<crate::core::protection::Library>>,
+    /// The cap of device-derived clearing times, ms (`--max-arc-duration`; `None`: no cap).
+    pub max_arc_duration_ms: Option<f64>,
+}
+
+/// The default cap of device-derived clearing times (IEEE 1584: 2 s), ms.
+pub const DEFAULT_MAX_ARC_DURATION_MS: f64 = 2000.0;
+
+impl RowOptions {
+    /// The defaults of `run` (danger threshold, maintenance intervals, `auto` method, no device
+    /// library, the 2 s cap) for compliance as of `as_of`.
+    pub fn new(as_of: NaiveDate) -> RowOptions {
+        RowOptions {
+            as_of,
+            danger_threshold_cal_cm2: crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2,
+            intervals: MaintenanceIntervals::default(),
+            method: Choice::default(),
+            devices: None,
+            max_arc_duration_ms: Some(DEFAULT_MAX_ARC_DURATION_MS),
+        }
+    }
 }
 
 /// Row status.
@@ -109,6 +129,8 @@ pub struct RowResult {
     pub warnings: RangeWarnings,
     /// `input_hash`.
     pub input_hash: u64,
+    /// Where the clearing times come from (computed rows).
+    pub timing: super::timing::Timing,
 }
 
 impl RowResult {

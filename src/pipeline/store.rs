@@ -37,8 +37,12 @@ enum Code {
     Ppe,
     Danger,
     Warnings,
+    Source,
+    TripFull,
+    TripReduced,
+    Capped,
 }
-const CODES: usize = 8;
+const CODES: usize = 12;
 
 /// A number of a row (`None` = missing).
 type Getter = fn(&RowResult) -> Option<f64>;
@@ -158,6 +162,10 @@ const BUILDERS: [(Contract, Builder); R::COUNT] = [
     (R::FINDINGS, Builder::Findings),
     (R::RANGE_WARNINGS, Builder::Coded(Code::Warnings)),
     (R::INPUT_HASH, Builder::Hash),
+    (R::ARC_DURATION_SOURCE, Builder::Coded(Code::Source)),
+    (R::TRIP_ELEMENT_FULL, Builder::Coded(Code::TripFull)),
+    (R::TRIP_ELEMENT_REDUCED, Builder::Coded(Code::TripReduced)),
+    (R::ARC_DURATION_CAPPED, Builder::Coded(Code::Capped)),
 ];
 
 /// The codes of a row.
@@ -172,6 +180,11 @@ fn codes(r: &RowResult) -> [u8; CODES] {
     c[Code::Ppe as usize] = a.and_then(|a| a.ppe_category).unwrap_or(NONE);
     c[Code::Danger as usize] = a.map_or(NONE, |a| u8::from(a.danger));
     c[Code::Warnings as usize] = r.warnings.0;
+    let t = r.timing;
+    c[Code::Source as usize] = t.source.map_or(NONE, |s| s as u8);
+    c[Code::TripFull as usize] = t.elements[0].map_or(NONE, |e| e as u8);
+    c[Code::TripReduced as usize] = t.elements[1].map_or(NONE, |e| e as u8);
+    c[Code::Capped as usize] = t.source.map_or(NONE, |_| u8::from(t.capped));
     c
 }
 
@@ -373,6 +386,8 @@ impl Store {
             Code::Method => dictionary(MethodId::all().map(MethodId::id)),
             Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
             Code::Governing => dictionary(values::GOVERNING_CASE.iter().copied()),
+            Code::Source => dictionary(values::ARC_DURATION_SOURCE.iter().copied()),
+            Code::TripFull | Code::TripReduced => dictionary(values::TRIP_ELEMENT.iter().copied()),
             Code::Defaults => {
                 return keyed_column(name, v, u32::MAX, |k| {
                     non_empty(DefaultsApplied(k as u8).joined())
@@ -390,7 +405,7 @@ impl Store {
                     .collect();
                 return Ok(Column::new(name.into(), values));
             }
-            Code::Danger => {
+            Code::Danger | Code::Capped => {
                 let values: Vec<Option<bool>> =
                     v.iter().map(|&d| (d != NONE).then_some(d == 1)).collect();
                 return Ok(Column::new(name.into(), values));
@@ -456,6 +471,8 @@ impl Store {
             flag(A::STUDY_OVERDUE, bit::STUDY_OVERDUE),
             flag(A::MAINTENANCE_OVERDUE, bit::MAINTENANCE_OVERDUE),
             flag(A::LABEL_UNDERSTATED, bit::LABEL_UNDERSTATED),
+            flag(A::DURATION_CAPPED, bit::ARC_DURATION_CAPPED),
+            flag(A::DEVICE_NO_TRIP, bit::DEVICE_NO_TRIP),
         ]);
         DataFrame::new(self.n, columns)
     }
@@ -483,7 +500,9 @@ fn code_json(c: Code, v: u8) -> serde_json::Value {
         Code::Defaults => text(DefaultsApplied(v).joined()),
         Code::Warnings => text(RangeWarnings(v).joined()),
         Code::Ppe => json!(v),
-        Code::Danger => json!(v == 1),
+        Code::Danger | Code::Capped => json!(v == 1),
+        Code::Source => json!(values::ARC_DURATION_SOURCE[usize::from(v)]),
+        Code::TripFull | Code::TripReduced => json!(values::TRIP_ELEMENT[usize::from(v)]),
     }
 }
 

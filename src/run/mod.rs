@@ -5,7 +5,6 @@
 mod stages;
 mod tracker;
 
-use crate::core::compliance::MaintenanceIntervals;
 use crate::exit_codes::Exit;
 use crate::io::write::Format;
 use crate::pipeline::rows::RowOptions;
@@ -97,12 +96,7 @@ impl Config {
             portfolio: false,
             as_of,
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            rows: RowOptions {
-                as_of: as_of.date_naive(),
-                danger_threshold_cal_cm2: crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2,
-                intervals: MaintenanceIntervals::default(),
-                method: Default::default(),
-            },
+            rows: RowOptions::new(as_of.date_naive()),
             postgres: None,
             redis: None,
             progress: false,

@@ -71,6 +71,10 @@ fn json_keys_are_the_output_columns() {
         "findings",
         "range_warnings",
         "input_hash",
+        "arc_duration_source",
+        "trip_element_full",
+        "trip_element_reduced",
+        "arc_duration_capped",
         "intermediate",
     ];
     assert_eq!(keys, spec);

@@ -460,10 +460,16 @@ fn usage_errors_exit_2() {
         .code(2);
     voltmetrics().args(["run"]).assert().code(2);
     voltmetrics()
-        .args(["run", f, "--devices", "devices.csv"])
+        .args(["run", f, "--max-arc-duration", "0"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("not supported yet"));
+        .stderr(predicate::str::contains("--max-arc-duration 0"));
+    // A device library that cannot be read is a run error naming it (see cli_devices).
+    voltmetrics()
+        .args(["run", f, "--devices", "no-such-devices.toml"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such-devices.toml"));
 }
 
 #[test]

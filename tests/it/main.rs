@@ -5,6 +5,7 @@
 mod annex_d;
 mod architecture;
 mod cli_calc;
+mod cli_devices;
 mod cli_methods;
 mod cli_reliability;
 mod cli_run;
@@ -18,6 +19,7 @@ mod out_of_range;
 mod peer_cases;
 mod persistence;
 mod properties;
+mod protection;
 mod readme;
 mod reference_tables;
 mod robustness;

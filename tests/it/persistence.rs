@@ -212,7 +212,7 @@ fn migrate_status_rollback_migrate() {
             .args(["db", "migrate", "--postgres", &s.url])
             .assert()
             .success()
-            .stdout(predicate::str::contains("applied version(s) 3, 4"));
+            .stdout(predicate::str::contains("applied version(s) 3, 4, 5"));
         // A tampered checksum is reported.
         s.client()
             .execute(

@@ -4,18 +4,12 @@
 
 use proptest::prelude::*;
 use voltmetrics::contract::input;
-use voltmetrics::core::compliance::MaintenanceIntervals;
 use voltmetrics::io::read::read_bytes;
 use voltmetrics::pipeline::process;
 use voltmetrics::pipeline::rows::RowOptions;
 
 fn opts() -> RowOptions {
-    RowOptions {
-        as_of: chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        danger_threshold_cal_cm2: 40.0,
-        intervals: MaintenanceIntervals::default(),
-        method: Default::default(),
-    }
+    RowOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
 }
 
 /// Reads `bytes` as a file called `name` and, when that succeeds, checks and computes every

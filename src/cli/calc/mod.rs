@@ -7,6 +7,7 @@ mod table;
 
 use super::{write_stdout, UsageError};
 use crate::contract::input as I;
+use crate::core::algorithms::common::RangeWarnings;
 use crate::core::algorithms::ieee1584_2002::Grounding;
 use crate::core::algorithms::ieee1584_2018::{ElectrodeConfig, EnclosureMm};
 use crate::core::algorithms::{calculate, Case, Choice, Field, InputErrorKind, MethodId, Results};
@@ -14,8 +15,11 @@ use crate::core::assessment::{assess, Assessment};
 use crate::core::defaults::{apply_defaults, DefaultsApplied, EquipmentClass, Geometry};
 use crate::core::hash::{input_hash, Value as HashValue};
 use crate::core::nfpa70e::{shock_boundaries, SystemType, DEFAULT_DANGER_THRESHOLD_CAL_CM2};
+use crate::core::protection::{Device, Library, Trip};
 use crate::exit_codes::Exit;
+use crate::io::devices::read_library;
 use crate::pipeline::rows::{RowResult, Status};
+use crate::pipeline::timing::{device_times, DeviceRef, DurationSource, Timing, PLACEHOLDER_MS};
 use clap::builder::PossibleValuesParser;
 use clap::Args;
 use serde_json::{json, Value};
@@ -52,12 +56,27 @@ pub(crate) struct CalcArgs {
     /// Enclosure inside depth in mm; unknown = typical (not shallow) box.
     #[arg(long, value_name = "MM", value_parser = number)]
     pub(crate) depth: Option<f64>,
-    /// Arc duration (clearing time) at the full arcing current, ms.
-    #[arg(long, value_name = "MS", value_parser = number)]
-    pub(crate) duration: f64,
+    /// Arc duration (clearing time) at the full arcing current, ms [required without --device;
+    /// given, it wins over the device].
+    #[arg(long, value_name = "MS", value_parser = number, required_unless_present = "device")]
+    pub(crate) duration: Option<f64>,
     /// Arc duration at the reduced arcing current, ms [default: --duration].
-    #[arg(long = "duration-reduced", value_name = "MS", value_parser = number)]
+    #[arg(long = "duration-reduced", value_name = "MS", value_parser = number, requires = "duration")]
     pub(crate) duration_reduced: Option<f64>,
+    /// Protective-device library (TOML; see `voltmetrics schema devices`).
+    #[arg(long, value_name = "FILE", requires = "device")]
+    pub(crate) devices: Option<String>,
+    /// The device of the library that clears the arc: the clearing times at the full and the
+    /// reduced arcing current come from it.
+    #[arg(long, value_name = "ID", requires = "devices")]
+    pub(crate) device: Option<String>,
+    /// The current through the device as a multiple of the arcing current [default: 1].
+    #[arg(long = "device-current-factor", value_name = "F", value_parser = number, requires = "device")]
+    pub(crate) device_current_factor: Option<f64>,
+    /// Cap of device-derived clearing times in ms, or none [default: 2000, IEEE 1584].
+    #[arg(long = "max-arc-duration", value_name = "MS", default_value = "2000",
+          value_parser = crate::cli::run::max_arc_duration_flag)]
+    pub(crate) max_arc_duration: crate::cli::run::MaxArcDuration,
     /// Equipment class; fills missing values from IEEE 1584-2018 Tables 8 and 10.
     #[arg(long, value_name = "CLASS", ignore_case = true,
           value_parser = PossibleValuesParser::new(crate::contract::values::EQUIPMENT_CLASS))]
@@ -98,6 +117,8 @@ pub(crate) struct CalcOutcome {
     pub(crate) case: Case,
     /// The result row, as `run` would write it.
     pub(crate) row: RowResult,
+    /// The device the clearing times come from (`--device`).
+    pub(crate) device: Option<DeviceUse>,
 }
 
 impl CalcOutcome {
@@ -156,7 +177,7 @@ fn geometry(args: &CalcArgs, method: MethodId) -> anyhow::Result<(Geometry, Defa
 }
 
 /// The method's inputs from the flags and the filled geometry.
-fn case_of(args: &CalcArgs, system: SystemType, g: &Geometry, reduced_ms: f64) -> Case {
+fn case_of(args: &CalcArgs, system: SystemType, g: &Geometry, durations_ms: [f64; 2]) -> Case {
     let enclosure = match (g.electrode_config, g.height_mm, g.width_mm) {
         (Some(c), Some(h), Some(w)) if !c.is_open_air() => Some(EnclosureMm {
             height_mm: h,
@@ -174,8 +195,8 @@ fn case_of(args: &CalcArgs, system: SystemType, g: &Geometry, reduced_ms: f64) -
         gap_mm: g.gap_mm,
         working_distance_mm: g.working_distance_mm.unwrap_or(f64::NAN),
         enclosure,
-        arc_duration_ms: args.duration,
-        arc_duration_reduced_ms: reduced_ms,
+        arc_duration_ms: durations_ms[0],
+        arc_duration_reduced_ms: durations_ms[1],
         grounding: args
             .grounding
             .as_deref()
@@ -184,9 +205,79 @@ fn case_of(args: &CalcArgs, system: SystemType, g: &Geometry, reduced_ms: f64) -
     }
 }
 
-/// Turns the flags into a computed row (no I/O); a value the method cannot take is a usage
-/// error naming the flag and what is accepted.
-pub(crate) fn evaluate(args: &CalcArgs) -> anyhow::Result<CalcOutcome> {
+/// How `calc --device` found the clearing times: for each case the method has (full, then
+/// reduced), the current through the device and its trip (`None`: it does not trip).
+#[derive(Debug)]
+pub(crate) struct DeviceUse {
+    /// The device id and kind.
+    pub(crate) id: String,
+    /// `relay`, `breaker` or `fuse`.
+    pub(crate) kind: &'static str,
+    /// `--device-current-factor`.
+    pub(crate) factor: f64,
+    /// Per case: its name, the current through the device (A) and the device's trip there.
+    pub(crate) cases: Vec<(&'static str, f64, Option<Trip>)>,
+    /// `--max-arc-duration`.
+    pub(crate) cap_ms: Option<f64>,
+}
+
+/// The device of `--device`, checked against the library.
+fn device_ref(args: &CalcArgs, lib: &Library) -> anyhow::Result<DeviceRef> {
+    let id = args.device.as_deref().unwrap_or_default();
+    let position = lib.find(id).ok_or_else(|| {
+        let known: Vec<&str> = lib.devices().iter().map(Device::id).collect();
+        usage(format!(
+            "--device {id}: the device library has no device of that id; it has: {}",
+            known.join(", ")
+        ))
+    })?;
+    let factor = args.device_current_factor.unwrap_or(1.0);
+    if !(factor.is_finite() && factor > 0.0) {
+        return Err(usage(format!(
+            "--device-current-factor {factor}: expected a positive number"
+        )));
+    }
+    Ok(DeviceRef { position, factor })
+}
+
+/// What the device does at each arcing current of `results` (for the table).
+fn device_use(lib: &Library, d: DeviceRef, results: &Results, cap_ms: Option<f64>) -> DeviceUse {
+    let mut currents = vec![("full", results.arcing_current_ka)];
+    currents.extend(results.reduced.map(|r| ("reduced", r.arcing_current_ka)));
+    let device = lib.device(d.position);
+    DeviceUse {
+        id: device.id().to_string(),
+        kind: device.kind(),
+        factor: d.factor,
+        cases: currents
+            .into_iter()
+            .map(|(name, ka)| {
+                let amps = ka * 1000.0 * d.factor;
+                (name, amps, device.trip(amps))
+            })
+            .collect(),
+        cap_ms,
+    }
+}
+
+/// The method's results for `case`, or a usage error naming the flag.
+fn compute(method: MethodId, case: &Case) -> anyhow::Result<(Results, RangeWarnings)> {
+    calculate(method, case).map_err(|e| {
+        let shown = if e.value.is_nan() || e.kind == InputErrorKind::MissingEnclosure {
+            String::new()
+        } else {
+            format!(" {}", e.value * e.field.to_column_units())
+        };
+        usage(format!(
+            "{}{shown}: {}",
+            flag(e.field),
+            e.message(method.method().model)
+        ))
+    })
+}
+
+/// The system and method of the flags, checked against each other (and --danger-threshold).
+fn method_of(args: &CalcArgs) -> anyhow::Result<(SystemType, MethodId)> {
     if !args.danger_threshold.is_finite() || args.danger_threshold <= 0.0 {
         return Err(usage(format!(
             "--danger-threshold {}: expected a positive number of cal/cm2",
@@ -204,24 +295,49 @@ pub(crate) fn evaluate(args: &CalcArgs) -> anyhow::Result<CalcOutcome> {
             m.system.as_str()
         )));
     }
+    Ok((system, method))
+}
+
+/// Turns the flags (and the device library of `--devices`) into a computed row (no I/O); a
+/// value the method cannot take is a usage error naming the flag and what is accepted.
+pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Result<CalcOutcome> {
+    let (system, method) = method_of(args)?;
+    let m = method.method();
     let (g, mut defaults) = geometry(args, method)?;
-    let reduced = match (m.reduced_case, args.duration_reduced) {
-        (true, None) => {
-            defaults.0 |= DefaultsApplied::ARC_DURATION_REDUCED;
-            Some(args.duration)
-        }
-        (true, Some(t)) => Some(t),
-        (false, _) => None,
+    // --duration wins over --device (as arc_duration_ms wins in an inventory).
+    let device = match (args.duration, devices) {
+        (None, Some(lib)) => Some((lib, device_ref(args, lib)?)),
+        _ => None,
     };
-    let case = case_of(args, system, &g, reduced.unwrap_or(args.duration));
-    let (results, warnings) = calculate(method, &case).map_err(|e| {
-        let shown = if e.value.is_nan() || e.kind == InputErrorKind::MissingEnclosure {
-            String::new()
-        } else {
-            format!(" {}", e.value * e.field.to_column_units())
-        };
-        usage(format!("{}{shown}: {}", flag(e.field), e.message(m.model)))
-    })?;
+    let full = args.duration.unwrap_or(PLACEHOLDER_MS);
+    let mut durations = [Some(full), None];
+    if m.reduced_case {
+        durations[1] = Some(match (device, args.duration_reduced) {
+            (Some(_), _) => PLACEHOLDER_MS,
+            (None, Some(t)) => t,
+            (None, None) => {
+                defaults.0 |= DefaultsApplied::ARC_DURATION_REDUCED;
+                full
+            }
+        });
+    }
+    let mut case = case_of(args, system, &g, [full, durations[1].unwrap_or(full)]);
+    let (mut results, mut warnings) = compute(method, &case)?;
+    let mut timing = Timing {
+        source: Some(DurationSource::Input),
+        ..Timing::default()
+    };
+    let mut used = None;
+    if let Some((lib, d)) = device {
+        let cap_ms = args.max_arc_duration.0;
+        let t = device_times(lib, d, &results, cap_ms).map_err(|e| usage(e.reason))?;
+        used = Some(device_use(lib, d, &results, cap_ms));
+        case.arc_duration_ms = t.full_ms;
+        case.arc_duration_reduced_ms = t.reduced_ms;
+        (results, warnings) = compute(method, &case)?;
+        timing = t.timing;
+        durations = [Some(t.full_ms), m.reduced_case.then_some(t.reduced_ms)];
+    }
     let a = assess(&results, system, args.voltage, args.danger_threshold);
     let row = RowResult {
         status: Status::Ok,
@@ -235,7 +351,7 @@ pub(crate) fn evaluate(args: &CalcArgs) -> anyhow::Result<CalcOutcome> {
             g.depth_mm,
         ],
         defaults,
-        durations: [Some(args.duration), reduced],
+        durations,
         method: Some(method),
         results: Some(results),
         assessment: Some(a),
@@ -244,8 +360,14 @@ pub(crate) fn evaluate(args: &CalcArgs) -> anyhow::Result<CalcOutcome> {
         findings: None,
         warnings,
         input_hash: calc_input_hash(args),
+        timing,
     };
-    Ok(CalcOutcome { method, case, row })
+    Ok(CalcOutcome {
+        method,
+        case,
+        row,
+        device: used,
+    })
 }
 
 fn text(v: &Option<String>) -> Option<HashValue<'_>> {
@@ -278,11 +400,12 @@ fn calc_input_hash(args: &CalcArgs) -> u64 {
         (I::ENCLOSURE_HEIGHT_MM, num(args.height)),
         (I::ENCLOSURE_WIDTH_MM, num(args.width)),
         (I::ENCLOSURE_DEPTH_MM, num(args.depth)),
-        (I::ARC_DURATION_MS, num(Some(args.duration))),
+        (I::ARC_DURATION_MS, num(args.duration)),
         (
             I::ARC_DURATION_REDUCED_MS,
-            num(args.duration_reduced.or(Some(args.duration))),
+            num(args.duration_reduced.or(args.duration)),
         ),
+        (I::PROTECTIVE_DEVICE_ID, text(&args.device)),
         // The default method of calc is not an input; a method chosen by flag is.
         (
             I::METHOD,
@@ -290,6 +413,7 @@ fn calc_input_hash(args: &CalcArgs) -> u64 {
                 .then_some(HashValue::Text(&method)),
         ),
         (I::GROUNDING, text(&grounding)),
+        (I::DEVICE_CURRENT_FACTOR, num(args.device_current_factor)),
     ];
     input_hash(
         entries
@@ -317,7 +441,8 @@ pub(crate) fn to_json(o: &CalcOutcome) -> Value {
 
 /// `voltmetrics calc`.
 pub(crate) fn run(args: &CalcArgs) -> anyhow::Result<Exit> {
-    let outcome = evaluate(args)?;
+    let devices = args.devices.as_deref().map(read_library).transpose()?;
+    let outcome = evaluate(args, devices.as_deref())?;
     let text = if args.json {
         serde_json::to_string_pretty(&to_json(&outcome))? + "\n"
     } else {

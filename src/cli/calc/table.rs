@@ -24,6 +24,7 @@ pub(super) fn to_table(o: &CalcOutcome) -> String {
     let m = o.method.method();
     let mut s = format!("{} arc-flash calculation ({})\n\n", m.model, o.method);
     inputs(&mut s, o);
+    device(&mut s, o);
     if o.method == MethodId::IEEE1584_2018 {
         let d = detail(o);
         enclosure_2018(&mut s, &d);
@@ -84,6 +85,36 @@ fn inputs(s: &mut String, o: &CalcOutcome) {
     }
     if !o.row.defaults.is_empty() {
         row(s, "defaults applied", o.row.defaults.joined());
+    }
+    let _ = writeln!(s);
+}
+
+/// How the device of `--device` gives the clearing times.
+fn device(s: &mut String, o: &CalcOutcome) {
+    let Some(d) = &o.device else {
+        return;
+    };
+    let _ = writeln!(s, "Protective device");
+    row(s, "device", format!("{} ({})", d.id, d.kind));
+    row(s, "device current factor", d.factor.to_string());
+    for (case, amps, trip) in &d.cases {
+        row(
+            s,
+            &format!("{case} case: current through it"),
+            format!("{amps:.1} A"),
+        );
+        let shown = match trip {
+            Some(t) => format!("{} element, {:.4} s", t.element.as_str(), t.seconds),
+            None => "does not trip (DEVICE_NO_TRIP)".to_string(),
+        };
+        row(s, &format!("{case} case: trip"), shown);
+    }
+    if let (true, Some(c)) = (o.row.timing.capped, d.cap_ms) {
+        row(
+            s,
+            "capped at --max-arc-duration",
+            format!("{c} ms (ARC_DURATION_CAPPED)"),
+        );
     }
     let _ = writeln!(s);
 }
