@@ -8,6 +8,10 @@
 #   floor       examples/io_floor: bare polars read of the Parquet file + Parquet rewrite
 #   parquet     voltmetrics run inv.parquet -o results.parquet --summary summary.parquet --portfolio
 #   csv         voltmetrics run inv.csv     -o results.parquet --summary summary.parquet --portfolio
+#   explicit    the Parquet run of the same rows with a protective_device_id each and
+#               --devices devices.toml, clearing times given (the device is not used)
+#   device      the same rows without clearing times: every row's times from its device
+#               (issue 10: device within 1.2x of explicit)
 # Wall time and peak RSS come from /usr/bin/time -v.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +25,8 @@ WORK="${BENCH_DIR:-$(mktemp -d)}"
 mkdir -p "$WORK"
 [ -f "$WORK/inv.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.parquet"
 [ -f "$WORK/inv.csv" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.csv"
+[ -f "$WORK/inv-explicit.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv-explicit.parquet" --devices "$WORK/devices.toml"
+[ -f "$WORK/inv-device.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv-device.parquet" --devices "$WORK/devices.toml" --no-durations
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
 
 measure() { # name, command...
@@ -41,10 +47,14 @@ echo "rows=$ROWS facilities=$FACILITIES runs=$RUNS cores=$(nproc) $(date -u +%FT
 floor=$(measure floor "$BIN/examples/io_floor" "$WORK/inv.parquet" "$WORK/floor.parquet")
 pq=$(measure parquet "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
 csv=$(measure csv "$BIN/voltmetrics" run "$WORK/inv.csv" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+dev_args=(--devices "$WORK/devices.toml" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+explicit=$(measure explicit "$BIN/voltmetrics" run "$WORK/inv-explicit.parquet" "${dev_args[@]}")
+device=$(measure device "$BIN/voltmetrics" run "$WORK/inv-device.parquet" "${dev_args[@]}")
 printf '%-8s %10s %12s %8s %12s   %s\n' case "wall_s" "rows/s" "x_floor" "peak_rss_MiB" "all runs (s)"
 fw=$(echo "$floor" | awk '{print $2}')
-for line in "$floor" "$pq" "$csv"; do
+for line in "$floor" "$pq" "$csv" "$explicit" "$device"; do
   echo "$line" | awk -v rows="$ROWS" -v fw="$fw" '{
     printf "%-8s %10.3f %12.0f %8.2f %12.0f   ", $1, $2, rows/$2, $2/fw, $3/1024;
     for (i = 4; i <= NF; i++) printf "%s ", $i; printf "\n" }'
 done
+echo "$explicit $device" | awk '{printf "device / explicit: %.3f (median %s s / %s s)\n", $(NF/2+2)/$2, $(NF/2+2), $2}'

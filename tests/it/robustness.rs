@@ -8,8 +8,16 @@ use voltmetrics::io::read::read_bytes;
 use voltmetrics::pipeline::process;
 use voltmetrics::pipeline::rows::RowOptions;
 
+/// The run's defaults with the fixture's device library (ids CB-MCC1, F-100A, … appear among
+/// the cells).
 fn opts() -> RowOptions {
-    RowOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+    let toml = include_str!("../../fixtures/devices.toml");
+    RowOptions {
+        devices: Some(std::sync::Arc::new(
+            voltmetrics::core::protection::Library::parse(toml).unwrap(),
+        )),
+        ..RowOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())
+    }
 }
 
 /// Reads `bytes` as a file called `name` and, when that succeeds, checks and computes every
@@ -63,6 +71,10 @@ fn cell() -> impl Strategy<Value = String> {
             "good",
             "3",
             "*",
+            "CB-MCC1",
+            "F-100A",
+            "F-4000A",
+            "R-MAIN-51",
         ])
         .prop_map(str::to_string),
         "(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]",
