@@ -89,7 +89,7 @@ pub const RULES: [Rule; 14] = [
     Rule {
         id: "ARC_DURATION_CAPPED",
         severity: Severity::Warn,
-        description: "the protective device's clearing time is above --max-arc-duration and was capped (IEEE 1584: 2 s when the worker can move away)",
+        description: "the protective device's clearing time is above --max-arc-duration (or infinite: it does not trip) and was capped (IEEE 1584: 2 s when the worker can move away)",
     },
     Rule {
         id: "DEVICE_NO_TRIP",
@@ -295,6 +295,11 @@ pub fn evaluate_without_result(
 ) -> Findings {
     use bit::*;
     let mut f = 0u16;
+    // Known without an arc-flash result: a device that does not trip (a not-applicable row
+    // under `--max-arc-duration none`).
+    if c.device_no_trip {
+        f |= DEVICE_NO_TRIP;
+    }
     let has_label = c.label_incident_energy_cal_cm2.is_some()
         || c.label_arc_flash_boundary_mm.is_some()
         || c.label_ppe_category.is_some();

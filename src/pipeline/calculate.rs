@@ -37,8 +37,10 @@ fn finish<'d>(
     let timing = match timing {
         Ok(t) => *t,
         Err(reason) => {
+            // The only timing error: the device does not trip and there is no cap.
             row.status = Status::NotApplicable;
             row.errors = vec![reason.clone()];
+            ci.device_no_trip = true;
             row.findings = Some(compliance::evaluate_without_result(
                 ci,
                 opts.as_of,

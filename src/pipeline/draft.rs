@@ -86,6 +86,14 @@ fn device_of(p: &Parsed, opts: &RowOptions) -> Result<Option<DeviceRef>, RowErro
             "missing, the row names a protective_device_id but no device library is given (--devices FILE), give arc_duration_ms or the library",
         ));
     };
+    if let Some(t) = p.t_reduced {
+        // Half the clearing times given, half from the device would be a guess either way.
+        return Err(err(
+            I::ARC_DURATION_REDUCED_MS.name,
+            Some(&t.to_string()),
+            format!("given without arc_duration_ms while the row names device '{id}': give both clearing times, or neither to take both from the device"),
+        ));
+    }
     match lib.find(id) {
         Some(position) => Ok(Some(DeviceRef {
             position,

@@ -223,6 +223,12 @@ fn the_cap_is_a_flag_and_none_makes_a_no_trip_row_not_applicable() {
         r["incident_energy_cal_cm2"], "",
         "never a silent infinite or zero time"
     );
+    assert!(
+        r["findings"].contains("DEVICE_NO_TRIP"),
+        "{}",
+        r["findings"]
+    );
+    assert_eq!(r["compliance_status"], "fail");
     let r = &rows["SWGR-MV"];
     let uncapped =
         (ieee_ei(num(r, "arcing_current_ka") * 1000.0 / 600.0, 10.0) + 5.0 / 60.0) * 1000.0;
@@ -297,6 +303,20 @@ fn an_unknown_device_is_an_invalid_row_naming_it() {
         .stdout(predicate::str::contains(
             "inv.csv:2: protective_device_id: 'CB-NOPE': unknown device",
         ));
+    // Half the clearing times given and half from the device: invalid, saying so.
+    let half = dir.path().join("half.csv");
+    std::fs::write(
+        &half,
+        "facility_id,equipment_id,equipment_class,nominal_voltage_v,bolted_fault_current_ka,protective_device_id,arc_duration_reduced_ms\nF,A,mcc,480,12,CB-MCC1,300\n",
+    )
+    .unwrap();
+    let rows = run_with(half.to_str().unwrap(), &[]);
+    assert_eq!(rows["A"]["status"], "invalid");
+    assert!(
+        rows["A"]["errors"].starts_with("arc_duration_reduced_ms: given without arc_duration_ms"),
+        "{}",
+        rows["A"]["errors"]
+    );
     // Without a library, a device row has no clearing time: invalid, saying what to give.
     voltmetrics()
         .args(["validate", &inv])

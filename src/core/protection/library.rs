@@ -1,19 +1,20 @@
 //! The protective-device library (`--devices FILE`, TOML): parsed, then validated as a whole
-//! before any row is read. Every problem names the device and the field.
+//! before any row is read. Every problem names the device and the field; all of them are
+//! reported, not only the first.
 
 use super::curves::Curve;
 use super::{
     Breaker, DefiniteTime, Device, Fuse, FuseCurve, Instantaneous, LongTime, Relay, ShortTime,
     SHORT_TIME_BAND_MAX_S,
 };
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt;
+use toml::{Table, Value};
 
 /// A problem with the library.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LibraryError {
-    /// The device, when the problem is one device's.
+    /// The device (its id, or `relay #2` when it has none), when the problem is one device's.
     pub device: Option<String>,
     /// The field (`pickup_a`, `short_time.delay_s`, `points[2]`, …) or where the text fails to
     /// parse.
@@ -33,6 +34,24 @@ impl fmt::Display for LibraryError {
 
 impl std::error::Error for LibraryError {}
 
+/// Every problem of a library (at least one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibraryErrors(pub Vec<LibraryError>);
+
+impl fmt::Display for LibraryErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, e) in self.0.iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LibraryErrors {}
+
 /// The validated library: devices by id.
 #[derive(Clone, Debug, Default)]
 pub struct Library {
@@ -40,38 +59,85 @@ pub struct Library {
     index: HashMap<String, u32>,
 }
 
+/// How one entry of a table is read.
+type Reader = fn(&Entry) -> Result<Device, LibraryError>;
+
+/// The tables of the library and how each entry is read.
+const KINDS: [(&str, Reader); 3] = [
+    ("relay", |e| relay(e).map(Device::Relay)),
+    ("breaker", |e| breaker(e).map(Device::Breaker)),
+    ("fuse", |e| fuse(e).map(Device::Fuse)),
+];
+
 impl Library {
-    /// Parses and validates TOML text.
-    pub fn parse(text: &str) -> Result<Library, LibraryError> {
-        let raw: RawLibrary = toml::from_str(text).map_err(|e| LibraryError {
-            device: None,
-            field: e
-                .span()
-                .map(|s| format!("line {}", 1 + text[..s.start].matches('\n').count()))
-                .unwrap_or_else(|| "the file".to_string()),
-            message: e.message().to_string(),
+    /// Parses and validates TOML text; the error lists every problem found.
+    pub fn parse(text: &str) -> Result<Library, LibraryErrors> {
+        let doc: Table = text.parse().map_err(|e: toml::de::Error| {
+            LibraryErrors(vec![LibraryError {
+                device: None,
+                field: e
+                    .span()
+                    .map(|s| format!("line {}", 1 + text[..s.start].matches('\n').count()))
+                    .unwrap_or_else(|| "the file".to_string()),
+                message: e.message().trim().to_string(),
+            }])
         })?;
+        let mut errors = Vec::new();
+        for key in doc
+            .keys()
+            .filter(|k| !KINDS.iter().any(|(kind, _)| kind == k))
+        {
+            errors.push(LibraryError {
+                device: None,
+                field: key.clone(),
+                message: "unknown table, accepted: [[relay]], [[breaker]], [[fuse]]".into(),
+            });
+        }
         let mut devices = Vec::new();
-        for r in raw.relay {
-            devices.push(Device::Relay(r.validate()?));
-        }
-        for b in raw.breaker {
-            devices.push(Device::Breaker(b.validate()?));
-        }
-        for f in raw.fuse {
-            devices.push(Device::Fuse(f.validate()?));
+        for (kind, read) in KINDS {
+            let entries = match doc.get(kind) {
+                None => continue,
+                Some(Value::Array(a)) => a,
+                Some(other) => {
+                    errors.push(LibraryError {
+                        device: None,
+                        field: kind.to_string(),
+                        message: format!("expected [[{kind}]] tables, found {}", other.type_str()),
+                    });
+                    continue;
+                }
+            };
+            for (k, v) in entries.iter().enumerate() {
+                let named = format!("{kind} #{}", k + 1);
+                let result = match v {
+                    Value::Table(t) => Entry::device(t, named).and_then(|e| read(&e)),
+                    other => Err(bad(
+                        &named,
+                        kind,
+                        format!("expected a table, found {}", other.type_str()),
+                    )),
+                };
+                match result {
+                    Ok(d) => devices.push(d),
+                    Err(e) => errors.push(e),
+                }
+            }
         }
         let mut index = HashMap::new();
         for (i, d) in devices.iter().enumerate() {
             if index.insert(d.id().to_string(), i as u32).is_some() {
-                return Err(bad(
+                errors.push(bad(
                     d.id(),
                     "id",
                     "another device has the same id; ids must be unique",
                 ));
             }
         }
-        Ok(Library { devices, index })
+        if errors.is_empty() {
+            Ok(Library { devices, index })
+        } else {
+            Err(LibraryErrors(errors))
+        }
     }
 
     /// The position of device `id`.
@@ -108,295 +174,351 @@ fn bad(device: &str, field: &str, message: impl Into<String>) -> LibraryError {
     }
 }
 
-/// `v` must be a positive finite number.
-fn positive(device: &str, field: &str, v: f64) -> Result<f64, LibraryError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(bad(device, field, format!("{v} is not a positive number")))
-    }
+/// One table of a device (the device's own, or an inline table or array entry inside it),
+/// read field by field so that every problem names the device and the field's path.
+struct Entry<'a> {
+    device: String,
+    table: &'a Table,
+    /// `short_time.`, `definite_time[0].`, or empty.
+    prefix: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLibrary {
-    #[serde(default)]
-    relay: Vec<RawRelay>,
-    #[serde(default)]
-    breaker: Vec<RawBreaker>,
-    #[serde(default)]
-    fuse: Vec<RawFuse>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRelay {
-    id: String,
-    curve: Option<String>,
-    pickup_a: Option<f64>,
-    time_dial: Option<f64>,
-    instantaneous_pickup_a: Option<f64>,
-    #[serde(default)]
-    definite_time: Vec<RawDefiniteTime>,
-    breaker_opening_cycles: f64,
-    frequency_hz: Option<f64>,
-    max_multiple: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefiniteTime {
-    pickup_a: f64,
-    delay_s: f64,
-}
-
-impl RawRelay {
-    fn validate(self) -> Result<Relay, LibraryError> {
-        let id = self.id.as_str();
-        let curve = match &self.curve {
-            None => None,
-            Some(name) => Some(Curve::named(name).ok_or_else(|| {
-                bad(
-                    id,
-                    "curve",
-                    format!("unknown curve '{name}', accepted: {}", Curve::names()),
-                )
-            })?),
+impl<'a> Entry<'a> {
+    /// A device's table: its `id` (a non-empty string) names it from here on.
+    fn device(table: &'a Table, named: String) -> Result<Entry<'a>, LibraryError> {
+        let e = Entry {
+            device: named,
+            table,
+            prefix: String::new(),
         };
-        let needed = |v: Option<f64>, field: &str| -> Result<f64, LibraryError> {
-            match (v, curve) {
-                (Some(v), _) => positive(id, field, v),
-                (None, Some(_)) => Err(bad(id, field, "missing: the inverse-time curve needs it")),
-                (None, None) => Ok(f64::INFINITY),
+        match e.text("id")? {
+            Some(id) if !id.trim().is_empty() => Ok(Entry {
+                device: id.to_string(),
+                ..e
+            }),
+            Some(_) => Err(e.bad(
+                "id",
+                "empty; give the id the inventory's protective_device_id uses",
+            )),
+            None => Err(e.bad("id", "missing; every device needs an id")),
+        }
+    }
+
+    fn path(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    fn bad(&self, key: &str, message: impl Into<String>) -> LibraryError {
+        bad(&self.device, &self.path(key), message)
+    }
+
+    /// Every key must be one of `allowed`.
+    fn only(&self, allowed: &[&str]) -> Result<(), LibraryError> {
+        match self.table.keys().find(|k| !allowed.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(k) => Err(self.bad(
+                k,
+                format!("unknown field, accepted: {}", allowed.join(", ")),
+            )),
+        }
+    }
+
+    fn wrong(&self, key: &str, expected: &str, found: &Value) -> LibraryError {
+        self.bad(
+            key,
+            format!("expected {expected}, found {} {found}", found.type_str()),
+        )
+    }
+
+    /// A number (integer or float), if given.
+    fn number(&self, key: &str) -> Result<Option<f64>, LibraryError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(Value::Float(v)) => Ok(Some(*v)),
+            Some(Value::Integer(v)) => Ok(Some(*v as f64)),
+            Some(other) => Err(self.wrong(key, "a number", other)),
+        }
+    }
+
+    /// A positive finite number, if given.
+    fn positive(&self, key: &str) -> Result<Option<f64>, LibraryError> {
+        match self.number(key)? {
+            Some(v) if !(v.is_finite() && v > 0.0) => {
+                Err(self.bad(key, format!("{v} is not a positive number")))
             }
+            v => Ok(v),
+        }
+    }
+
+    /// A positive finite number that must be given.
+    fn required(&self, key: &str) -> Result<f64, LibraryError> {
+        self.positive(key)?.ok_or_else(|| self.bad(key, "missing"))
+    }
+
+    fn text(&self, key: &str) -> Result<Option<&'a str>, LibraryError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(self.wrong(key, "a string", other)),
+        }
+    }
+
+    fn flag(&self, key: &str) -> Result<Option<bool>, LibraryError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(Value::Boolean(b)) => Ok(Some(*b)),
+            Some(other) => Err(self.wrong(key, "true or false", other)),
+        }
+    }
+
+    /// An inline table inside this one (`short_time = { … }`), if given.
+    fn sub(&self, key: &str) -> Result<Option<Entry<'a>>, LibraryError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(Value::Table(t)) => Ok(Some(Entry {
+                device: self.device.clone(),
+                table: t,
+                prefix: format!("{}{key}.", self.prefix),
+            })),
+            Some(other) => Err(self.wrong(key, "a table { … }", other)),
+        }
+    }
+
+    /// An array of inline tables (`definite_time = [ { … }, … ]`).
+    fn subs(&self, key: &str) -> Result<Vec<Entry<'a>>, LibraryError> {
+        let items = match self.table.get(key) {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(a)) => a,
+            Some(other) => return Err(self.wrong(key, "an array of tables", other)),
         };
-        let (pickup_a, time_dial) = (
-            needed(self.pickup_a, "pickup_a")?,
-            needed(self.time_dial, "time_dial")?,
-        );
-        if curve.is_none() && self.definite_time.is_empty() && self.instantaneous_pickup_a.is_none()
-        {
-            return Err(bad(
-                id,
-                "curve",
-                "a relay needs a curve, a definite-time or an instantaneous element",
-            ));
-        }
-        let max_multiple = self.max_multiple.unwrap_or(20.0);
-        if !(max_multiple > 1.0 && max_multiple.is_finite()) {
-            return Err(bad(
-                id,
-                "max_multiple",
-                format!("{max_multiple} must be above 1"),
-            ));
-        }
-        let mut definite_time = Vec::new();
-        for (k, d) in self.definite_time.iter().enumerate() {
-            definite_time.push(DefiniteTime {
-                pickup_a: positive(id, &format!("definite_time[{k}].pickup_a"), d.pickup_a)?,
-                delay_s: positive(id, &format!("definite_time[{k}].delay_s"), d.delay_s)?,
-            });
-        }
-        Ok(Relay {
-            curve,
-            pickup_a,
-            time_dial,
-            max_multiple,
-            instantaneous_pickup_a: self
-                .instantaneous_pickup_a
-                .map(|p| positive(id, "instantaneous_pickup_a", p))
-                .transpose()?,
-            definite_time,
-            breaker_opening_cycles: positive(
-                id,
-                "breaker_opening_cycles",
-                self.breaker_opening_cycles,
-            )?,
-            frequency_hz: positive(id, "frequency_hz", self.frequency_hz.unwrap_or(60.0))?,
-            id: self.id,
-        })
+        items
+            .iter()
+            .enumerate()
+            .map(|(k, v)| match v {
+                Value::Table(t) => Ok(Entry {
+                    device: self.device.clone(),
+                    table: t,
+                    prefix: format!("{}{key}[{k}].", self.prefix),
+                }),
+                other => Err(self.wrong(&format!("{key}[{k}]"), "a table { … }", other)),
+            })
+            .collect()
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBreaker {
-    id: String,
-    long_time: Option<RawLongTime>,
-    short_time: Option<RawShortTime>,
-    instantaneous: Option<RawInstantaneous>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLongTime {
-    pickup_a: f64,
-    delay_s: f64,
-    tolerance: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawShortTime {
-    pickup_a: f64,
-    delay_s: f64,
-    #[serde(default)]
-    i2t: bool,
-    tolerance: Option<f64>,
-    max_clearing_s: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawInstantaneous {
-    pickup_a: f64,
-    tolerance: Option<f64>,
-    clearing_s: Option<f64>,
+fn relay(e: &Entry) -> Result<Relay, LibraryError> {
+    e.only(&[
+        "id",
+        "curve",
+        "pickup_a",
+        "time_dial",
+        "max_multiple",
+        "instantaneous_pickup_a",
+        "definite_time",
+        "breaker_opening_cycles",
+        "frequency_hz",
+    ])?;
+    let curve = match e.text("curve")? {
+        None => None,
+        Some(name) => Some(Curve::named(name).ok_or_else(|| {
+            e.bad(
+                "curve",
+                format!("unknown curve '{name}', accepted: {}", Curve::names()),
+            )
+        })?),
+    };
+    let needed = |key: &str| -> Result<f64, LibraryError> {
+        match (e.positive(key)?, curve) {
+            (Some(v), _) => Ok(v),
+            (None, Some(_)) => Err(e.bad(key, "missing: the inverse-time curve needs it")),
+            (None, None) => Ok(f64::INFINITY),
+        }
+    };
+    let (pickup_a, time_dial) = (needed("pickup_a")?, needed("time_dial")?);
+    let mut definite_time = Vec::new();
+    for d in e.subs("definite_time")? {
+        d.only(&["pickup_a", "delay_s"])?;
+        definite_time.push(DefiniteTime {
+            pickup_a: d.required("pickup_a")?,
+            delay_s: d.required("delay_s")?,
+        });
+    }
+    let instantaneous_pickup_a = e.positive("instantaneous_pickup_a")?;
+    if curve.is_none() && definite_time.is_empty() && instantaneous_pickup_a.is_none() {
+        return Err(e.bad(
+            "curve",
+            "a relay needs a curve, a definite-time or an instantaneous element",
+        ));
+    }
+    let max_multiple = e.number("max_multiple")?.unwrap_or(20.0);
+    if !(max_multiple > 1.0 && max_multiple.is_finite()) {
+        return Err(e.bad("max_multiple", format!("{max_multiple} must be above 1")));
+    }
+    Ok(Relay {
+        id: e.device.clone(),
+        curve,
+        pickup_a,
+        time_dial,
+        max_multiple,
+        instantaneous_pickup_a,
+        definite_time,
+        breaker_opening_cycles: e.required("breaker_opening_cycles")?,
+        frequency_hz: e.positive("frequency_hz")?.unwrap_or(60.0),
+    })
 }
 
 /// The band maximum of a short-time delay setting.
-fn band_max(id: &str, setting: f64) -> Result<f64, LibraryError> {
+fn band_max(e: &Entry, setting: f64) -> Result<f64, LibraryError> {
     SHORT_TIME_BAND_MAX_S
         .iter()
         .find(|(s, _)| (s - setting).abs() < 1e-9)
         .map(|(_, max)| *max)
         .ok_or_else(|| {
-            bad(
-                id,
-                "short_time.delay_s",
+            e.bad(
+                "delay_s",
                 format!("{setting} is not a band setting (0, 0.1, 0.2, 0.3, 0.4 s); give short_time.max_clearing_s for another band"),
             )
         })
 }
 
-impl RawBreaker {
-    fn validate(self) -> Result<Breaker, LibraryError> {
-        let id = self.id.as_str();
-        let long_time = self
-            .long_time
-            .map(|lt| -> Result<_, LibraryError> {
-                Ok(LongTime {
-                    pickup_a: positive(id, "long_time.pickup_a", lt.pickup_a)?,
-                    delay_s: positive(id, "long_time.delay_s", lt.delay_s)?,
-                    tolerance: positive(id, "long_time.tolerance", lt.tolerance.unwrap_or(1.2))?,
-                })
+fn breaker(e: &Entry) -> Result<Breaker, LibraryError> {
+    e.only(&["id", "long_time", "short_time", "instantaneous"])?;
+    let long_time = match e.sub("long_time")? {
+        None => None,
+        Some(lt) => {
+            lt.only(&["pickup_a", "delay_s", "tolerance"])?;
+            Some(LongTime {
+                pickup_a: lt.required("pickup_a")?,
+                delay_s: lt.required("delay_s")?,
+                tolerance: lt.positive("tolerance")?.unwrap_or(1.2),
             })
-            .transpose()?;
-        let short_time = self
-            .short_time
-            .map(|st| -> Result<_, LibraryError> {
-                if !(st.delay_s >= 0.0 && st.delay_s.is_finite()) {
-                    return Err(bad(
-                        id,
-                        "short_time.delay_s",
-                        format!("{} is not a delay setting", st.delay_s),
-                    ));
-                }
-                if st.i2t && long_time.is_none() {
-                    return Err(bad(
-                        id,
-                        "short_time.i2t",
-                        "the I2t ramp is in multiples of the long-time pickup: give long_time",
-                    ));
-                }
-                let max_clearing_s = match st.max_clearing_s {
-                    Some(m) => positive(id, "short_time.max_clearing_s", m)?,
-                    None => band_max(id, st.delay_s)?,
+        }
+    };
+    let short_time = match e.sub("short_time")? {
+        None => None,
+        Some(st) => Some(short_time(&st, long_time.is_some())?),
+    };
+    let instantaneous = match e.sub("instantaneous")? {
+        None => None,
+        Some(i) => {
+            i.only(&["pickup_a", "tolerance", "clearing_s"])?;
+            Some(Instantaneous {
+                pickup_a: i.required("pickup_a")?,
+                tolerance: i.positive("tolerance")?.unwrap_or(1.15),
+                clearing_s: i.positive("clearing_s")?.unwrap_or(0.05),
+            })
+        }
+    };
+    if long_time.is_none() && short_time.is_none() && instantaneous.is_none() {
+        return Err(e.bad(
+            "long_time",
+            "a breaker needs at least one of long_time, short_time, instantaneous",
+        ));
+    }
+    Ok(Breaker {
+        id: e.device.clone(),
+        long_time,
+        short_time,
+        instantaneous,
+    })
+}
+
+fn short_time(st: &Entry, has_long_time: bool) -> Result<ShortTime, LibraryError> {
+    st.only(&["pickup_a", "delay_s", "i2t", "tolerance", "max_clearing_s"])?;
+    let delay_s = st
+        .number("delay_s")?
+        .ok_or_else(|| st.bad("delay_s", "missing"))?;
+    if !(delay_s >= 0.0 && delay_s.is_finite()) {
+        return Err(st.bad("delay_s", format!("{delay_s} is not a delay setting")));
+    }
+    let i2t = st.flag("i2t")?.unwrap_or(false);
+    if i2t && !has_long_time {
+        return Err(st.bad(
+            "i2t",
+            "the I2t ramp is in multiples of the long-time pickup: give long_time",
+        ));
+    }
+    let max_clearing_s = match st.positive("max_clearing_s")? {
+        Some(m) => m,
+        None => band_max(st, delay_s)?,
+    };
+    Ok(ShortTime {
+        pickup_a: st.required("pickup_a")?,
+        delay_s,
+        i2t,
+        tolerance: st.positive("tolerance")?.unwrap_or(1.1),
+        max_clearing_s,
+    })
+}
+
+fn fuse(e: &Entry) -> Result<Fuse, LibraryError> {
+    e.only(&["id", "rating_a", "curve", "points"])?;
+    let curve = match e.text("curve")?.map(str::trim) {
+        None | Some("total_clearing") => FuseCurve::TotalClearing,
+        Some("average_melt") => FuseCurve::AverageMelt,
+        Some(other) => {
+            return Err(e.bad(
+                "curve",
+                format!("unknown curve '{other}', accepted: total_clearing, average_melt"),
+            ))
+        }
+    };
+    let points = points(e)?;
+    Ok(Fuse {
+        id: e.device.clone(),
+        rating_a: e.required("rating_a")?,
+        curve,
+        points,
+    })
+}
+
+/// `points = [[A, s], …]`: positive, current rising and time falling strictly.
+fn points(e: &Entry) -> Result<Vec<(f64, f64)>, LibraryError> {
+    let items = match e.table.get("points") {
+        None => return Err(e.bad("points", "missing; give [current A, time s] pairs")),
+        Some(Value::Array(a)) if !a.is_empty() => a,
+        Some(Value::Array(_)) => {
+            return Err(e.bad("points", "no points; give [current A, time s] pairs"))
+        }
+        Some(other) => return Err(e.wrong("points", "an array of [A, s] pairs", other)),
+    };
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(items.len());
+    for (k, v) in items.iter().enumerate() {
+        let field = format!("points[{k}]");
+        let pair = match v {
+            Value::Array(p) if p.len() == 2 => {
+                let n = |x: &Value| match x {
+                    Value::Float(f) => Some(*f),
+                    Value::Integer(i) => Some(*i as f64),
+                    _ => None,
                 };
-                Ok(ShortTime {
-                    pickup_a: positive(id, "short_time.pickup_a", st.pickup_a)?,
-                    delay_s: st.delay_s,
-                    i2t: st.i2t,
-                    tolerance: positive(id, "short_time.tolerance", st.tolerance.unwrap_or(1.1))?,
-                    max_clearing_s,
-                })
-            })
-            .transpose()?;
-        let instantaneous = self
-            .instantaneous
-            .map(|i| -> Result<_, LibraryError> {
-                Ok(Instantaneous {
-                    pickup_a: positive(id, "instantaneous.pickup_a", i.pickup_a)?,
-                    tolerance: positive(
-                        id,
-                        "instantaneous.tolerance",
-                        i.tolerance.unwrap_or(1.15),
-                    )?,
-                    clearing_s: positive(
-                        id,
-                        "instantaneous.clearing_s",
-                        i.clearing_s.unwrap_or(0.05),
-                    )?,
-                })
-            })
-            .transpose()?;
-        if long_time.is_none() && short_time.is_none() && instantaneous.is_none() {
-            return Err(bad(
-                id,
-                "long_time",
-                "a breaker needs at least one of long_time, short_time, instantaneous",
-            ));
-        }
-        Ok(Breaker {
-            id: self.id,
-            long_time,
-            short_time,
-            instantaneous,
-        })
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFuse {
-    id: String,
-    rating_a: f64,
-    curve: Option<String>,
-    points: Vec<[f64; 2]>,
-}
-
-impl RawFuse {
-    fn validate(self) -> Result<Fuse, LibraryError> {
-        let id = self.id.as_str();
-        let curve = match self.curve.as_deref().map(str::trim) {
-            None | Some("total_clearing") => FuseCurve::TotalClearing,
-            Some("average_melt") => FuseCurve::AverageMelt,
-            Some(other) => {
-                return Err(bad(
-                    id,
-                    "curve",
-                    format!("unknown curve '{other}', accepted: total_clearing, average_melt"),
-                ))
+                (n(&p[0]), n(&p[1]))
             }
+            _ => (None, None),
         };
-        if self.points.is_empty() {
-            return Err(bad(
-                id,
-                "points",
-                "no points; give [current A, time s] pairs",
-            ));
-        }
-        for (k, p) in self.points.iter().enumerate() {
-            positive(id, &format!("points[{k}]"), p[0])?;
-            positive(id, &format!("points[{k}]"), p[1])?;
-            if k > 0 {
-                let q = self.points[k - 1];
-                if !(p[0] > q[0] && p[1] < q[1]) {
-                    return Err(bad(
-                        id,
-                        &format!("points[{k}]"),
-                        format!("[{}, {}] after [{}, {}]: the current must rise and the time fall strictly", p[0], p[1], q[0], q[1]),
-                    ));
-                }
+        let (Some(a), Some(t)) = pair else {
+            return Err(e.wrong(&field, "a pair [current A, time s] of numbers", v));
+        };
+        for (what, x) in [("current", a), ("time", t)] {
+            if !(x.is_finite() && x > 0.0) {
+                return Err(e.bad(&field, format!("the {what} {x} is not a positive number")));
             }
         }
-        Ok(Fuse {
-            rating_a: positive(id, "rating_a", self.rating_a)?,
-            curve,
-            points: self.points.iter().map(|p| (p[0], p[1])).collect(),
-            id: self.id,
-        })
+        if let Some(&(qa, qt)) = out.last() {
+            let problem = if a <= qa {
+                Some("the current must rise strictly")
+            } else if t >= qt {
+                Some("the time must fall strictly as the current rises")
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                return Err(e.bad(&field, format!("[{a}, {t}] after [{qa}, {qt}]: {p}")));
+            }
+        }
+        out.push((a, t));
     }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -437,7 +559,7 @@ points = [[400.0, 300.0], [600.0, 30.0], [1500.0, 1.0], [6000.0, 0.01]]
     #[test]
     fn problems_name_the_device_and_field() {
         let e = Library::parse(&ISSUE_EXAMPLE.replace("IEEE-VI", "IEEE-XX")).unwrap_err();
-        assert_eq!(e.device.as_deref(), Some("R-MAIN-51"));
+        assert_eq!(e.0[0].device.as_deref(), Some("R-MAIN-51"));
         assert!(
             e.to_string().contains("curve: unknown curve 'IEEE-XX'"),
             "{e}"
@@ -453,6 +575,46 @@ points = [[400.0, 300.0], [600.0, 30.0], [1500.0, 1.0], [6000.0, 0.01]]
             Library::parse(&ISSUE_EXAMPLE.replace("[1500.0, 1.0]", "[1500.0, 40.0]")).unwrap_err();
         assert!(e.to_string().contains("device 'F-200A', points[2]"), "{e}");
         let e = Library::parse("[[relay]]\nid = 3\n").unwrap_err();
-        assert!(e.to_string().starts_with("line 2"), "{e}");
+        assert_eq!(
+            e.to_string(),
+            "device 'relay #1', id: expected a string, found integer 3"
+        );
+        let e = Library::parse("[[relay]]\nid = \"R\"\ncurve = \n").unwrap_err();
+        assert!(e.to_string().starts_with("line 3"), "{e}");
+    }
+
+    #[test]
+    fn type_missing_and_unknown_fields_are_named_and_every_problem_is_listed() {
+        let text = ISSUE_EXAMPLE
+            .replace("pickup_a = 600.0", "pickup_a = \"600\"")
+            .replace("breaker_opening_cycles = 5.0", "")
+            .replace("i2t = false", "i2t = false, delay = 1")
+            .replace("rating_a = 200.0", "rating_a = 200.0\nvoltage = 600");
+        let e = Library::parse(&text).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            lines,
+            [
+                "device 'R-MAIN-51', pickup_a: expected a number, found string \"600\"",
+                "device 'CB-MCC1', short_time.delay: unknown field, accepted: pickup_a, delay_s, i2t, tolerance, max_clearing_s",
+                "device 'F-200A', voltage: unknown field, accepted: id, rating_a, curve, points",
+            ]
+        );
+        let e =
+            Library::parse(&ISSUE_EXAMPLE.replace("breaker_opening_cycles = 5.0", "")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "device 'R-MAIN-51', breaker_opening_cycles: missing"
+        );
+        let e =
+            Library::parse(&ISSUE_EXAMPLE.replace("[1500.0, 1.0]", "[500.0, 1.0]")).unwrap_err();
+        assert!(
+            e.to_string().ends_with("the current must rise strictly"),
+            "{e}"
+        );
+        let e = Library::parse("[[fuse]]\nid = \"\"\n").unwrap_err();
+        assert!(e.to_string().contains("id: empty"), "{e}");
+        let e = Library::parse("[[relays]]\nid = \"R\"\n").unwrap_err();
+        assert!(e.to_string().starts_with("relays: unknown table"), "{e}");
     }
 }
