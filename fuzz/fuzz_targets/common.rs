@@ -39,6 +39,10 @@ pub fn opts() -> &'static RowOptions {
 /// Reads `bytes` as a file called `name`; when it reads, every input row must come back as
 /// exactly one result row (a panic or a lost row is a finding).
 pub fn read_and_process(name: &str, bytes: &[u8]) {
+    // As the CLI: a decoder panic the reader turns into an error is not a finding (the hook
+    // chains to libFuzzer's for every other panic).
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(voltmetrics::io::read::install_panic_hook);
     let Ok(inv) = voltmetrics::io::read::read_bytes(name, bytes) else {
         return;
     };

@@ -68,6 +68,7 @@ pub fn command() -> clap::Command {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     crate::interrupt::install();
+    crate::io::read::install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

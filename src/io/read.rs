@@ -8,6 +8,7 @@ use crate::contract::input;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 use std::io::{Cursor, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One input file.
 #[derive(Clone, Debug)]
@@ -86,6 +87,34 @@ fn read_one(path: &str) -> Result<(DataFrame, String)> {
     Ok((normalise_names(df?, path)?, content_hash))
 }
 
+/// Decoders running under [`without_panicking`] (their panics are reported, not printed).
+static QUIET_PANICS: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs a panic hook that keeps quiet about the panics [`without_panicking`] turns into
+/// errors and hands every other panic to the hook it replaces. Call once, at start-up.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if QUIET_PANICS.load(Ordering::SeqCst) == 0 {
+            previous(info);
+        }
+    }));
+}
+
+/// Runs a third-party decoder; a panic inside it comes back as its message.
+fn without_panicking<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    QUIET_PANICS.fetch_add(1, Ordering::SeqCst);
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_PANICS.fetch_sub(1, Ordering::SeqCst);
+    out.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string())
+    })
+}
+
 /// Parses a file's bytes (gzip-compressed CSV, CSV or Parquet, recognised by content).
 fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
     let bytes: std::borrow::Cow<[u8]> = if raw.starts_with(&[0x1f, 0x8b]) {
@@ -99,9 +128,15 @@ fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
     };
     let bytes: &[u8] = &bytes;
     if bytes.starts_with(b"PAR1") {
-        return ParquetReader::new(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| anyhow::anyhow!("{path}: not a readable Parquet file: {e}"));
+        // polars' Parquet decoder panics on some malformed metadata (found by fuzzing): that
+        // is a bad file, reported as such, not a crash.
+        return match without_panicking(|| ParquetReader::new(Cursor::new(bytes)).finish()) {
+            Ok(Ok(df)) => Ok(df),
+            Ok(Err(e)) => Err(anyhow::anyhow!("{path}: not a readable Parquet file: {e}")),
+            Err(why) => Err(anyhow::anyhow!(
+                "{path}: not a readable Parquet file: the Parquet decoder failed ({why})"
+            )),
+        };
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         bail!("{path}: the file is empty; expected a CSV header row (or a Parquet file)");

@@ -115,3 +115,33 @@ fn the_fixture_read_from_memory_matches_the_file() {
     .unwrap();
     assert_eq!(read_and_process("inventory.parquet", &pq), Some(74));
 }
+
+/// Crash inputs found by `cargo fuzz` (docs/fuzzing.md), kept as regression tests.
+#[test]
+fn fuzz_crash_inputs_are_errors_naming_the_file_not_panics() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/fuzz/parquet_reader-thrift-bool.parquet"
+    );
+    // polars' decoder panics on this file's metadata ("thrift bool field").
+    voltmetrics::io::read::install_panic_hook();
+    let Err(err) = read_bytes("bad.parquet", &std::fs::read(path).unwrap()) else {
+        panic!("the malformed file reads");
+    };
+    assert!(
+        err.to_string()
+            .starts_with("bad.parquet: not a readable Parquet file"),
+        "{err}"
+    );
+    let out = crate::common::voltmetrics()
+        .args(["run", path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("parquet_reader-thrift-bool.parquet: not a readable Parquet file"),
+        "{stderr}"
+    );
+}
