@@ -115,6 +115,24 @@ fn without_panicking<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String>
     })
 }
 
+/// Reads Parquet bytes, after checking every page header (see [`super::parquet_pages`]).
+fn read_parquet(bytes: &[u8]) -> Result<DataFrame> {
+    let mut reader = ParquetReader::new(Cursor::new(bytes));
+    let meta = reader.get_metadata()?.clone();
+    for (g, group) in meta.row_groups.iter().enumerate() {
+        for column in group.parquet_columns() {
+            super::parquet_pages::check_chunk(bytes, column.byte_range(), column.num_values())
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "row group {g}, column '{}': {e}",
+                        column.descriptor().path_in_schema.join(".")
+                    )
+                })?;
+        }
+    }
+    Ok(reader.finish()?)
+}
+
 /// Parses a file's bytes (gzip-compressed CSV, CSV or Parquet, recognised by content).
 fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
     let bytes: std::borrow::Cow<[u8]> = if raw.starts_with(&[0x1f, 0x8b]) {
@@ -130,7 +148,7 @@ fn parse(path: &str, raw: &[u8]) -> Result<DataFrame> {
     if bytes.starts_with(b"PAR1") {
         // polars' Parquet decoder panics on some malformed metadata (found by fuzzing): that
         // is a bad file, reported as such, not a crash.
-        return match without_panicking(|| ParquetReader::new(Cursor::new(bytes)).finish()) {
+        return match without_panicking(|| read_parquet(bytes)) {
             Ok(Ok(df)) => Ok(df),
             Ok(Err(e)) => Err(anyhow::anyhow!("{path}: not a readable Parquet file: {e}")),
             Err(why) => Err(anyhow::anyhow!(

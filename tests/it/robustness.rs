@@ -116,32 +116,42 @@ fn the_fixture_read_from_memory_matches_the_file() {
     assert_eq!(read_and_process("inventory.parquet", &pq), Some(74));
 }
 
-/// Crash inputs found by `cargo fuzz` (docs/fuzzing.md), kept as regression tests.
+/// Crash inputs found by `cargo fuzz` (docs/fuzzing.md), kept as regression tests: polars'
+/// decoder panics on the first ("thrift bool field") and asks for 2^61 bytes, an abort, on the
+/// second (a page header with a negative `num_values`).
 #[test]
-fn fuzz_crash_inputs_are_errors_naming_the_file_not_panics() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/fuzz/parquet_reader-thrift-bool.parquet"
-    );
-    // polars' decoder panics on this file's metadata ("thrift bool field").
+fn fuzz_crash_inputs_are_errors_naming_the_file_not_crashes() {
     voltmetrics::io::read::install_panic_hook();
-    let Err(err) = read_bytes("bad.parquet", &std::fs::read(path).unwrap()) else {
-        panic!("the malformed file reads");
-    };
-    assert!(
-        err.to_string()
-            .starts_with("bad.parquet: not a readable Parquet file"),
-        "{err}"
-    );
-    let out = crate::common::voltmetrics()
-        .args(["run", path])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.contains("parquet_reader-thrift-bool.parquet: not a readable Parquet file"),
-        "{stderr}"
-    );
+    for (file, says) in [
+        (
+            "parquet_reader-thrift-bool.parquet",
+            "the Parquet decoder failed (thrift bool field)",
+        ),
+        (
+            "parquet_reader-negative-num-values.parquet",
+            "column 'equipment_id': the page at byte 642 has num_values = -123",
+        ),
+    ] {
+        let path = format!("{}/fixtures/fuzz/{file}", env!("CARGO_MANIFEST_DIR"));
+        let Err(err) = read_bytes("bad.parquet", &std::fs::read(&path).unwrap()) else {
+            panic!("{file} reads");
+        };
+        assert!(
+            err.to_string()
+                .starts_with("bad.parquet: not a readable Parquet file")
+                && err.to_string().contains(says),
+            "{err}"
+        );
+        let out = crate::common::voltmetrics()
+            .args(["run", &path])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{file}: not a readable Parquet file")),
+            "{stderr}"
+        );
+    }
 }
