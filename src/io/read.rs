@@ -130,7 +130,18 @@ fn read_parquet(bytes: &[u8]) -> Result<DataFrame> {
                 })?;
         }
     }
-    Ok(reader.finish()?)
+    let df = reader.finish()?;
+    // A malformed file can give columns of different lengths (polars checks it only in debug
+    // builds; found by cargo fuzz).
+    let height = df.height();
+    if let Some(c) = df.columns().iter().find(|c| c.len() != height) {
+        bail!(
+            "column '{}' has {} values where the file has {height} rows",
+            c.name(),
+            c.len()
+        );
+    }
+    Ok(df)
 }
 
 /// Parses a file's bytes (gzip-compressed CSV, CSV or Parquet, recognised by content).
