@@ -6,7 +6,9 @@ use super::columns::Columns;
 use super::draft::{draft, Draft};
 use super::rows::{RowError, RowOptions, RowResult, Status};
 use super::timing::{device_times, DurationSource, Timing};
-use crate::core::algorithms::{calculate_batch, Case, InputErrorKind, MethodId, Outcome};
+use crate::core::algorithms::{
+    arcing_currents, calculate_batch, Case, InputErrorKind, MethodId, Outcome,
+};
 use crate::core::assessment::assess;
 use crate::core::compliance;
 use std::ops::Range;
@@ -124,52 +126,54 @@ fn cases_of(drafts: &[Draft], m: MethodId, slots: &mut Vec<usize>, cases: &mut V
     }
 }
 
-/// Device rows: the clearing times at the arcing currents of the first pass, written into
-/// their cases; returns the positions (in `slots`) to compute again and each row's timing.
+/// Device rows of method `m` (positions `slots` in `drafts`, cases in `cases`): the clearing
+/// times their device gives at their arcing currents (computed without the energies),
+/// written into their cases; returns each row's timing.
 fn device_pass(
     drafts: &mut [Draft],
+    m: MethodId,
     slots: &[usize],
-    out: &[Outcome],
+    cases: &mut [Case],
     opts: &RowOptions,
-) -> (Vec<usize>, Vec<Result<Timing, RowError>>) {
+) -> Vec<Result<Timing, RowError>> {
     let input = Timing {
         source: Some(DurationSource::Input),
         ..Timing::default()
     };
-    let mut again = Vec::new();
     let mut timings = vec![Ok(input); slots.len()];
     let Some(lib) = &opts.devices else {
-        return (again, timings);
+        return timings;
+    };
+    let device_only = Timing {
+        source: Some(DurationSource::Device),
+        ..Timing::default()
     };
     for (j, &k) in slots.iter().enumerate() {
         let Draft::Compute {
-            device: Some(d),
-            case,
-            ..
-        } = &mut drafts[k]
+            device: Some(d), ..
+        } = &drafts[k]
         else {
             continue;
         };
-        timings[j] = match &out[j] {
-            Ok((r, _)) => device_times(lib, *d, r, opts.max_arc_duration_ms).map(|t| {
-                case.arc_duration_ms = t.full_ms;
-                case.arc_duration_reduced_ms = t.reduced_ms;
-                again.push(j);
+        timings[j] = match arcing_currents(m, &cases[j]) {
+            Some(currents) => device_times(lib, *d, currents, opts.max_arc_duration_ms).map(|t| {
+                cases[j].arc_duration_ms = t.full_ms;
+                cases[j].arc_duration_reduced_ms = t.reduced_ms;
                 t.timing
             }),
-            // The case is outside the method's range whatever the clearing time.
-            Err(_) => Ok(Timing {
-                source: Some(DurationSource::Device),
-                ..Timing::default()
-            }),
+            // No result whatever the clearing time: the kernel says why.
+            None => Ok(device_only),
         };
+        if let Draft::Compute { case, .. } = &mut drafts[k] {
+            *case = cases[j];
+        }
     }
-    (again, timings)
+    timings
 }
 
 /// The outcome of every draft that is computed (by position in `drafts`): the cases of each
-/// method go through its batch kernel together; device rows go through it twice, first for
-/// their arcing currents, then with the clearing times their device gives at those currents.
+/// method go through its batch kernel together, device rows with the clearing times their
+/// device gives at their arcing currents.
 fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
     let mut computed: Vec<Option<Computed>> = vec![None; drafts.len()];
     let mut present = 0u64;
@@ -184,23 +188,9 @@ fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
     );
     for m in MethodId::all().filter(|m| present & (1 << m.index()) != 0) {
         cases_of(drafts, m, &mut slots, &mut cases);
+        let timings = device_pass(drafts, m, &slots, &mut cases, opts);
         let mut out: Vec<Outcome> = vec![Ok(Default::default()); cases.len()];
         calculate_batch(m, &cases, &mut out);
-        let (again, timings) = device_pass(drafts, &slots, &out, opts);
-        if !again.is_empty() {
-            let cases2: Vec<Case> = again
-                .iter()
-                .map(|&j| match &drafts[slots[j]] {
-                    Draft::Compute { case, .. } => *case,
-                    Draft::Done(_) => cases[j],
-                })
-                .collect();
-            let mut out2: Vec<Outcome> = vec![Ok(Default::default()); cases2.len()];
-            calculate_batch(m, &cases2, &mut out2);
-            for (&j, o) in again.iter().zip(out2) {
-                out[j] = o;
-            }
-        }
         for ((&k, o), t) in slots.iter().zip(out).zip(timings) {
             computed[k] = Some((o, t));
         }

@@ -4,7 +4,6 @@
 
 use super::rows::{err, RowError};
 use crate::contract::input as I;
-use crate::core::algorithms::Results;
 use crate::core::protection::{Library, TripElement};
 
 /// The clearing time of a device row before its device is read, ms (any positive value: the
@@ -60,12 +59,13 @@ pub struct DeviceTimes {
     pub timing: Timing,
 }
 
-/// The clearing times of `device` at the arcing currents of `r`. `Err` (the row is not
-/// applicable) when the device does not trip and there is no cap.
+/// The clearing times of `device` at the arcing currents (kA; the reduced one for methods
+/// with a reduced case). `Err` (the row is not applicable) when the device does not trip and
+/// there is no cap.
 pub fn device_times(
     lib: &Library,
     device: DeviceRef,
-    r: &Results,
+    currents_ka: (f64, Option<f64>),
     cap_ms: Option<f64>,
 ) -> Result<DeviceTimes, RowError> {
     let d = lib.device(device.position);
@@ -102,9 +102,9 @@ pub fn device_times(
             )),
         }
     };
-    let full_ms = at(r.arcing_current_ka, 0)?;
-    let reduced_ms = match r.reduced {
-        Some(red) => at(red.arcing_current_ka, 1)?,
+    let full_ms = at(currents_ka.0, 0)?;
+    let reduced_ms = match currents_ka.1 {
+        Some(reduced) => at(reduced, 1)?,
         None => full_ms,
     };
     Ok(DeviceTimes {

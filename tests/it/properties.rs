@@ -251,6 +251,26 @@ proptest! {
             }
         }
     }
+
+    /// The currents-only path (protective devices) gives exactly the full kernel's currents,
+    /// and none where the full kernel gives no result.
+    #[test]
+    fn arcing_currents_equal_the_full_kernel(inp in mixed_inputs()) {
+        use voltmetrics::core::algorithms::ieee1584_2018::{arcing_currents, calculate_results};
+        match (arcing_currents(&inp), calculate_results(&inp)) {
+            (Some((f, r)), Ok((want, _))) => {
+                prop_assert_eq!(f.to_bits(), want.arcing_current_ka.to_bits(), "{:?}", inp);
+                prop_assert_eq!(r.to_bits(), want.arcing_current_reduced_ka.to_bits(), "{:?}", inp);
+            }
+            (None, Err(_)) => {}
+            // A case with good currents can still fail on its energies (e.g. a tiny time).
+            (Some(_), Err(e)) => prop_assert!(
+                voltmetrics::core::algorithms::ieee1584_2018::validate(&inp).is_ok(),
+                "{:?}: {e}", inp
+            ),
+            (None, Ok(_)) => prop_assert!(false, "no currents for a computed case {:?}", inp),
+        }
+    }
 }
 
 proptest! {

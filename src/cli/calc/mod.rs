@@ -330,7 +330,11 @@ pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Re
     let mut used = None;
     if let Some((lib, d)) = device {
         let cap_ms = args.max_arc_duration.0;
-        let t = device_times(lib, d, &results, cap_ms).map_err(|e| usage(e.reason))?;
+        let currents = (
+            results.arcing_current_ka,
+            results.reduced.map(|r| r.arcing_current_ka),
+        );
+        let t = device_times(lib, d, currents, cap_ms).map_err(|e| usage(e.reason))?;
         used = Some(device_use(lib, d, &results, cap_ms));
         case.arc_duration_ms = t.full_ms;
         case.arc_duration_reduced_ms = t.reduced_ms;

@@ -252,6 +252,10 @@ pub struct Needs {
 /// A kernel over many cases at once (same outcomes as one at a time).
 pub type BatchKernel = fn(&[Case], &mut [Outcome]);
 
+/// The arcing currents of a case, kA: full, and reduced for methods with a reduced case;
+/// `None` when the case has no result.
+pub type Currents = fn(&Case) -> Option<(f64, Option<f64>)>;
+
 /// One method of the registry.
 pub struct Method {
     /// Id with version, as written to the `method` column.
@@ -272,6 +276,9 @@ pub struct Method {
     pub compute: fn(&Case) -> Results,
     /// A batch kernel, where the method has one (else rows are computed one by one).
     pub batch: Option<BatchKernel>,
+    /// The arcing currents alone (full, reduced), equal to `compute`'s, where the method has
+    /// a cheaper way to them (else `compute` gives them): what a device's clearing time needs.
+    pub currents: Option<Currents>,
     /// The intermediate values `calc` prints.
     pub intermediates: fn(&Case) -> Vec<Intermediate>,
 }
@@ -295,6 +302,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: ieee1584_2018::validate_case,
         compute: ieee1584_2018::compute_case,
         batch: Some(ieee1584_2018::calculate_cases),
+        currents: Some(ieee1584_2018::currents_case),
         intermediates: ieee1584_2018::intermediates,
     },
     Method {
@@ -311,6 +319,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: ieee1584_2002::validate,
         compute: ieee1584_2002::compute,
         batch: None,
+        currents: None,
         intermediates: ieee1584_2002::intermediates,
     },
     Method {
@@ -327,6 +336,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: lee::validate,
         compute: lee::compute,
         batch: None,
+        currents: None,
         intermediates: lee::intermediates,
     },
     Method {
@@ -343,6 +353,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: dc::max_power::validate,
         compute: dc::max_power::compute,
         batch: None,
+        currents: None,
         intermediates: dc::max_power::intermediates,
     },
     Method {
@@ -359,6 +370,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: dc::stokes_oppenlander::validate,
         compute: dc::stokes_oppenlander::compute,
         batch: None,
+        currents: None,
         intermediates: dc::stokes_oppenlander::intermediates,
     },
     Method {
@@ -375,6 +387,7 @@ pub const REGISTRY: [Method; 6] = [
         validate: dc::ammerman::validate,
         compute: dc::ammerman::compute,
         batch: None,
+        currents: None,
         intermediates: dc::ammerman::intermediates,
     },
 ];
@@ -411,6 +424,18 @@ pub fn calculate_batch(m: MethodId, cases: &[Case], out: &mut [Outcome]) {
                 *o = calculate(m, c);
             }
         }
+    }
+}
+
+/// The arcing currents of `c` under method `m` (full, reduced), kA: what a protective
+/// device's clearing time needs (its clearing times are not used). `None` when the case has
+/// no result (the full calculation says why).
+pub fn arcing_currents(m: MethodId, c: &Case) -> Option<(f64, Option<f64>)> {
+    match m.method().currents {
+        Some(currents) => currents(c),
+        None => calculate(m, c)
+            .ok()
+            .map(|(r, _)| (r.arcing_current_ka, r.reduced.map(|x| x.arcing_current_ka))),
     }
 }
 

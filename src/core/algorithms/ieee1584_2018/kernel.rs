@@ -242,6 +242,41 @@ pub(super) fn energy_and_boundary_exponents(
     ]
 }
 
+/// The final arcing currents, full and reduced (kA), as [`calculate_results`] gives them (the
+/// same helpers in the same order, so bit-identical), without the energies and boundaries:
+/// all a protective device's clearing time needs. `None` outside the model's hard range or
+/// when a current is not finite and positive (the full calculation then says why).
+pub fn arcing_currents(inputs: &Inputs) -> Option<(f64, f64)> {
+    validate(inputs).ok()?;
+    let (c, v, ibf) = (inputs.config as usize, inputs.voc_kv, inputs.ibf_ka);
+    let f = 1.0 - 0.5 * variation_factor(&TABLE2[c], v);
+    let logs = Logs {
+        ln_ibf: ibf.ln(),
+        ln_g: inputs.gap_mm.ln(),
+        ..Logs::default()
+    };
+    let at = |lvl: usize| {
+        let k1 = &TABLE1[c][lvl];
+        let p = polynomial_k4_k10(k1, ibf);
+        exp_or_nan(logs.ln_arcing_current_without_p(k1)) * p
+    };
+    let (full, reduced) = if v <= VOC_LV_MAX_KV {
+        let iarc = eq25(v, at(0), ibf);
+        (iarc, iarc * f)
+    } else {
+        let w = interpolation_weights(v);
+        let mut a = [0.0f64; 3];
+        for (lvl, a) in a.iter_mut().enumerate() {
+            if w[lvl] != 0.0 {
+                *a = at(lvl);
+            }
+        }
+        (dot(&w, a), dot(&w, [a[0] * f, a[1] * f, a[2] * f]))
+    };
+    let pos = |x: f64| x > 0.0 && x < f64::INFINITY;
+    (pos(full) && pos(reduced)).then_some((full, reduced))
+}
+
 /// Eq 16–24 weights for (x600, x2700, x14300).
 #[inline(always)]
 pub(super) fn interpolation_weights(v: f64) -> [f64; 3] {

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 pub use batch::{calculate_batch, Outcome};
 pub use kernel::{
-    calculate, calculate_results, calculate_results_unchecked, calculate_unchecked, Calculation,
-    Detail, LevelDetail, Results,
+    arcing_currents, calculate, calculate_results, calculate_results_unchecked,
+    calculate_unchecked, Calculation, Detail, LevelDetail, Results,
 };
 pub use range::{
     validate, validate_fast, validate_in_order, Field, InputError, InputErrorKind, RangeWarnings,
@@ -202,6 +202,11 @@ pub fn validate_case(c: &super::Case) -> Result<RangeWarnings, InputError> {
 /// The registry's kernel for one case.
 pub fn compute_case(c: &super::Case) -> super::Results {
     calculate_results_unchecked(&inputs_of(c)).into()
+}
+
+/// The registry's arcing currents of a case (full, reduced), without the energies.
+pub fn currents_case(c: &super::Case) -> Option<(f64, Option<f64>)> {
+    kernel::arcing_currents(&inputs_of(c)).map(|(f, r)| (f, Some(r)))
 }
 
 /// The registry's batch kernel: [`calculate_batch`] over the cases.
