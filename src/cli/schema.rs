@@ -110,7 +110,7 @@ pub(crate) fn devices_schema() -> Value {
         &["id", "breaker_opening_cycles"],
         json!({
             "id": id,
-            "curve": {"enum": curves, "description": "Inverse-time curve family (IEEE C37.112, IEC 60255-151, US CO, SEL, GE IAC)."},
+            "curve": {"enum": curves, "description": "Inverse-time curve family (IEEE C37.112, IEC 60255-151, US CO, SEL, GE IAC); the name is matched without regard to case."},
             "pickup_a": num("Inverse-time pickup, primary A (required with curve)."),
             "time_dial": num("TD / TMS / TDM exactly as the curve family defines it (required with curve)."),
             "max_multiple": {"type": "number", "exclusiveMinimum": 1, "default": 20, "description": "Multiples of pickup above which the inverse-time curve is flat."},

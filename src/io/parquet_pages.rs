@@ -75,25 +75,46 @@ impl Compact<'_> {
                     15 => self.varint()?,
                     n => u64::from(n),
                 };
-                for _ in 0..n {
-                    self.skip(h & 0x0f, depth + 1)?;
-                }
-                Ok(())
+                self.elements(n, &[h & 0x0f], depth)
             }
             11 => {
                 let n = self.varint()?;
-                if n > 0 {
-                    let kv = self.byte()?;
-                    for _ in 0..n {
-                        self.skip(kv >> 4, depth + 1)?;
-                        self.skip(kv & 0x0f, depth + 1)?;
-                    }
+                if n == 0 {
+                    return Ok(());
                 }
-                Ok(())
+                let kv = self.byte()?;
+                self.elements(n, &[kv >> 4, kv & 0x0f], depth)
             }
             12 => self.fields(depth + 1, &mut |_, _, _| Ok(false)),
             t => Err(format!("unknown Thrift type {t} in a page header")),
         }
+    }
+
+    /// Skips `n` elements of a list, set or map, each of the types `tys` in turn. Inside a
+    /// collection a boolean takes a byte, so every element takes at least one: a count above
+    /// the bytes left is an error, not a long loop.
+    fn elements(&mut self, n: u64, tys: &[u8], depth: u32) -> Result<(), String> {
+        if n > (self.bytes.len() - self.pos) as u64 {
+            return Err("a list in the page header is longer than the file".into());
+        }
+        for _ in 0..n {
+            for &ty in tys {
+                match ty {
+                    1 | 2 => self.byte().map(drop)?,
+                    ty => self.skip(ty, depth + 1)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An i32 field (as zigzag varint): a value outside i32 is an error (a reader that
+    /// truncates it would see another number).
+    fn int32(&mut self) -> Result<i64, String> {
+        let v = self.zigzag()?;
+        i32::try_from(v)
+            .map(i64::from)
+            .map_err(|_| format!("the page header holds {v} where a 32-bit number belongs"))
     }
 
     /// Reads a struct's fields, giving each (id, type) to `visit`, which reads the value and
@@ -129,8 +150,14 @@ struct PageHeader {
     /// Bytes of the page after the header.
     compressed: i64,
     uncompressed: i64,
-    /// `(field, value)` of every count of the data, dictionary or v2 header.
+    /// A dictionary page (its `num_values` counts dictionary entries, not values).
+    dictionary: bool,
+    /// `num_values` of the data or dictionary page header.
+    num_values: Option<i64>,
+    /// The other counts of a v2 data page header, each at most the page's `num_values`.
     counts: Vec<(&'static str, i64)>,
+    /// The level byte lengths of a v2 data page header, each within the page.
+    lengths: Vec<(&'static str, i64)>,
 }
 
 fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
@@ -138,35 +165,34 @@ fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
     c.fields(0, &mut |c, id, ty| {
         Ok(match (id, ty) {
             (2, 5) => {
-                h.uncompressed = c.zigzag()?;
+                h.uncompressed = c.int32()?;
                 true
             }
             (3, 5) => {
-                h.compressed = c.zigzag()?;
+                h.compressed = c.int32()?;
                 true
             }
-            // DataPageHeader, DictionaryPageHeader, DataPageHeaderV2: their i32 counts.
+            // DataPageHeader (5), DictionaryPageHeader (7), DataPageHeaderV2 (8).
             (5 | 7 | 8, 12) => {
-                let names: &[(i16, &'static str)] = match id {
-                    5 | 7 => &[(1, "num_values")],
-                    _ => &[
-                        (1, "num_values"),
-                        (2, "num_nulls"),
-                        (3, "num_rows"),
-                        (5, "definition_levels_byte_length"),
-                        (6, "repetition_levels_byte_length"),
-                    ],
-                };
-                c.fields(
-                    1,
-                    &mut |c, fid, fty| match names.iter().find(|(n, _)| *n == fid) {
-                        Some((_, name)) if fty == 5 => {
-                            h.counts.push((name, c.zigzag()?));
-                            Ok(true)
-                        }
-                        _ => Ok(false),
-                    },
-                )?;
+                h.dictionary = id == 7;
+                c.fields(1, &mut |c, fid, fty| {
+                    if fty != 5 {
+                        return Ok(false);
+                    }
+                    match (id, fid) {
+                        (_, 1) => h.num_values = Some(c.int32()?),
+                        (8, 2) => h.counts.push(("num_nulls", c.int32()?)),
+                        (8, 3) => h.counts.push(("num_rows", c.int32()?)),
+                        (8, 5) => h
+                            .lengths
+                            .push(("definition_levels_byte_length", c.int32()?)),
+                        (8, 6) => h
+                            .lengths
+                            .push(("repetition_levels_byte_length", c.int32()?)),
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
                 true
             }
             _ => false,
@@ -175,47 +201,63 @@ fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
     Ok(h)
 }
 
-/// Checks the page headers of one column chunk (`range` of `file`): every size and count
-/// non-negative, no count above the chunk's `num_values`, every page inside the chunk.
+/// Checks the page headers of one column chunk (`range` of `file`, `num_values` values), as
+/// polars reads them: pages one after the other until their values add up to the chunk's;
+/// every size and count non-negative; a data page's values within what the chunk has left, its
+/// null and row counts within its values, its level bytes within the page; every page inside
+/// the chunk.
 pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Result<(), String> {
     let (start, end) = (
         usize::try_from(range.start).unwrap_or(usize::MAX),
         usize::try_from(range.end).unwrap_or(usize::MAX),
     );
-    if start > end || end > file.len() || num_values < 0 {
+    if start > end || end > file.len() {
         return Err(format!(
-            "a column chunk (bytes {}..{}, {num_values} values) lies outside the file of {} bytes",
+            "a column chunk (bytes {}..{}) lies outside the file of {} bytes",
             range.start,
             range.end,
             file.len()
         ));
     }
+    if num_values < 0 {
+        return Err(format!("a column chunk has num_values = {num_values}"));
+    }
     let mut c = Compact {
         bytes: &file[..end],
         pos: start,
     };
-    while c.pos < end {
+    let mut seen = 0i64;
+    while seen < num_values {
         let at = c.pos;
+        if at >= end {
+            return Err(format!(
+                "the column chunk's pages hold {seen} values where it says {num_values}"
+            ));
+        }
         let h = page_header(&mut c)?;
-        let sizes = [
+        let values = h.num_values.unwrap_or(0);
+        let left = if h.dictionary {
+            i64::MAX
+        } else {
+            num_values - seen
+        };
+        let checks = [
             ("compressed_page_size", h.compressed, i64::MAX),
             ("uncompressed_page_size", h.uncompressed, i64::MAX),
-        ];
-        // Level byte lengths lie within the page; counts within the chunk.
-        let counts = h.counts.iter().map(|&(name, v)| {
-            let max = if name.ends_with("byte_length") {
-                h.compressed
-            } else {
-                num_values
-            };
-            (name, v, max)
-        });
-        for (name, v, max) in sizes.into_iter().chain(counts) {
+            ("num_values", values, left),
+        ]
+        .into_iter()
+        .chain(h.counts.iter().map(|&(name, v)| (name, v, values)))
+        .chain(h.lengths.iter().map(|&(name, v)| (name, v, h.compressed)));
+        for (name, v, max) in checks {
             if !(0..=max).contains(&v) {
                 return Err(format!(
                     "the page at byte {at} has {name} = {v} (the column chunk holds {num_values} values)"
                 ));
             }
+        }
+        if !h.dictionary {
+            seen += values;
         }
         c.skip_bytes(h.compressed as u64)
             .map_err(|_| format!("the page at byte {at} runs past its column chunk"))?;
@@ -275,6 +317,34 @@ mod tests {
         assert!(check_chunk(&long, 0..n, 3)
             .unwrap_err()
             .contains("runs past"));
+        // Bytes after the last page are not read (polars stops there too).
+        let mut padded = file.clone();
+        padded.extend([0xff; 16]);
+        let n = padded.len() as u64;
+        assert_eq!(check_chunk(&padded, 0..n, 3), Ok(()));
+        // A dictionary may hold more entries than the chunk has values (pyarrow writes whole
+        // Arrow dictionaries).
+        let mut dict = vec![
+            0x15, 0x04, 0x15, 0x08, 0x15, 0x08, 0x4c, 0x15, 0xd0, 0x0f, 0x00, 0x00,
+        ];
+        dict.extend([0; 4]);
+        dict.extend(&file);
+        let n = dict.len() as u64;
+        assert_eq!(check_chunk(&dict, 0..n, 3), Ok(()));
+        // A 32-bit field holding more than 32 bits (a truncating reader would see -320).
+        let big = (1i64 << 32) - 320;
+        let mut wide = header(4, 4, big);
+        wide.extend([1, 2, 3, 4]);
+        let n = wide.len() as u64;
+        assert!(check_chunk(&wide, 0..n, 3).unwrap_err().contains("32-bit"));
+        // A list of 2^62 booleans in an unknown field is an error at once, not a long loop.
+        let mut list = vec![0x15, 0x00, 0x15, 0x08, 0x15, 0x08, 0x59, 0xf1];
+        list.extend([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f]);
+        list.push(0x00);
+        let n = list.len() as u64;
+        assert!(check_chunk(&list, 0..n, 3)
+            .unwrap_err()
+            .contains("longer than the file"));
         // Truncated or garbage headers are errors, never panics.
         for cut in 0..file.len() {
             let _ = check_chunk(&file[..cut], 0..cut as u64, 3);

@@ -87,15 +87,24 @@ fn read_one(path: &str) -> Result<(DataFrame, String)> {
     Ok((normalise_names(df?, path)?, content_hash))
 }
 
-/// Decoders running under [`without_panicking`] (their panics are reported, not printed).
+/// Decoders running under [`without_panicking`], in the whole process.
 static QUIET_PANICS: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    /// This thread is running a decoder under [`without_panicking`].
+    static IN_DECODER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Installs a panic hook that keeps quiet about the panics [`without_panicking`] turns into
-/// errors and hands every other panic to the hook it replaces. Call once, at start-up.
+/// errors — on the thread that runs the decoder, and on rayon workers (polars decodes on its
+/// pool, whose panics come back to that thread) while a decoder runs — and hands every other
+/// panic to the hook it replaces. Call once, at start-up.
 pub fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if QUIET_PANICS.load(Ordering::SeqCst) == 0 {
+        let quiet = IN_DECODER.with(|d| d.get())
+            || (rayon::current_thread_index().is_some() && QUIET_PANICS.load(Ordering::SeqCst) > 0);
+        if !quiet {
             previous(info);
         }
     }));
@@ -104,7 +113,9 @@ pub fn install_panic_hook() {
 /// Runs a third-party decoder; a panic inside it comes back as its message.
 fn without_panicking<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     QUIET_PANICS.fetch_add(1, Ordering::SeqCst);
+    let outer = IN_DECODER.with(|d| d.replace(true));
     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_DECODER.with(|d| d.set(outer));
     QUIET_PANICS.fetch_sub(1, Ordering::SeqCst);
     out.map_err(|payload| {
         payload
@@ -115,19 +126,39 @@ fn without_panicking<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String>
     })
 }
 
-/// Reads Parquet bytes, after checking every page header (see [`super::parquet_pages`]).
+/// The most rows a Parquet file may claim per byte of file: polars reserves memory for the
+/// claimed rows before decoding, so a forged count would abort the process. No inventory
+/// compresses to anywhere near 8 rows per byte.
+const MAX_ROWS_PER_BYTE: usize = 8;
+
+/// Reads Parquet bytes, after checking what polars trusts before decoding: the row counts
+/// (row groups adding up to the file's, every flat column holding one value per row, at most
+/// [`MAX_ROWS_PER_BYTE`]) and every page header (see [`super::parquet_pages`]).
 fn read_parquet(bytes: &[u8]) -> Result<DataFrame> {
     let mut reader = ParquetReader::new(Cursor::new(bytes));
     let meta = reader.get_metadata()?.clone();
+    let rows: usize = meta.row_groups.iter().map(|g| g.num_rows()).sum();
+    if rows != meta.num_rows || rows > MAX_ROWS_PER_BYTE * bytes.len().max(1) {
+        bail!(
+            "the file says {} rows and its row groups {rows}, in {} bytes",
+            meta.num_rows,
+            bytes.len()
+        );
+    }
     for (g, group) in meta.row_groups.iter().enumerate() {
         for column in group.parquet_columns() {
+            let name = || column.descriptor().path_in_schema.join(".");
+            let flat = column.descriptor().descriptor.max_rep_level == 0;
+            if flat && column.num_values() != group.num_rows() as i64 {
+                bail!(
+                    "row group {g}, column '{}': {} values for {} rows",
+                    name(),
+                    column.num_values(),
+                    group.num_rows()
+                );
+            }
             super::parquet_pages::check_chunk(bytes, column.byte_range(), column.num_values())
-                .map_err(|e| {
-                    anyhow::anyhow!(
-                        "row group {g}, column '{}': {e}",
-                        column.descriptor().path_in_schema.join(".")
-                    )
-                })?;
+                .map_err(|e| anyhow::anyhow!("row group {g}, column '{}': {e}", name()))?;
         }
     }
     let df = reader.finish()?;

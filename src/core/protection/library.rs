@@ -1,6 +1,6 @@
 //! The protective-device library (`--devices FILE`, TOML): parsed, then validated as a whole
-//! before any row is read. Every problem names the device and the field; all of them are
-//! reported, not only the first.
+//! before any row is read. Every problem names the device and the field; every device's
+//! first problem is reported (not only the library's first).
 
 use super::curves::Curve;
 use super::{
@@ -77,7 +77,8 @@ impl Library {
                 device: None,
                 field: e
                     .span()
-                    .map(|s| format!("line {}", 1 + text[..s.start].matches('\n').count()))
+                    .and_then(|s| text.get(..s.start))
+                    .map(|before| format!("line {}", 1 + before.matches('\n').count()))
                     .unwrap_or_else(|| "the file".to_string()),
                 message: e.message().trim().to_string(),
             }])
@@ -191,8 +192,9 @@ impl<'a> Entry<'a> {
             table,
             prefix: String::new(),
         };
-        match e.text("id")? {
-            Some(id) if !id.trim().is_empty() => Ok(Entry {
+        // Inventory cells are trimmed, so ids are too.
+        match e.text("id")?.map(str::trim) {
+            Some(id) if !id.is_empty() => Ok(Entry {
                 device: id.to_string(),
                 ..e
             }),
@@ -329,11 +331,21 @@ fn relay(e: &Entry) -> Result<Relay, LibraryError> {
     };
     let needed = |key: &str| -> Result<f64, LibraryError> {
         match (e.positive(key)?, curve) {
-            (Some(v), _) => Ok(v),
+            (Some(v), Some(_)) => Ok(v),
             (None, Some(_)) => Err(e.bad(key, "missing: the inverse-time curve needs it")),
+            (Some(_), None) => Err(e.bad(
+                key,
+                "has no effect without a curve; give curve or remove it",
+            )),
             (None, None) => Ok(f64::INFINITY),
         }
     };
+    if curve.is_none() && e.table.contains_key("max_multiple") {
+        return Err(e.bad(
+            "max_multiple",
+            "has no effect without a curve; give curve or remove it",
+        ));
+    }
     let (pickup_a, time_dial) = (needed("pickup_a")?, needed("time_dial")?);
     let mut definite_time = Vec::new();
     for d in e.subs("definite_time")? {
@@ -614,6 +626,23 @@ points = [[400.0, 300.0], [600.0, 30.0], [1500.0, 1.0], [6000.0, 0.01]]
         );
         let e = Library::parse("[[fuse]]\nid = \"\"\n").unwrap_err();
         assert!(e.to_string().contains("id: empty"), "{e}");
+        let lib = Library::parse(
+            "[[relay]]\nid = \" R-1 \"\ninstantaneous_pickup_a = 900\nbreaker_opening_cycles = 3\n",
+        )
+        .unwrap();
+        assert!(
+            lib.find("R-1").is_some(),
+            "ids are trimmed as inventory cells are"
+        );
+        let e = Library::parse(
+            "[[relay]]\nid = \"R\"\npickup_a = 600\ninstantaneous_pickup_a = 900\nbreaker_opening_cycles = 3\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("pickup_a: has no effect without a curve"),
+            "{e}"
+        );
         let e = Library::parse("[[relays]]\nid = \"R\"\n").unwrap_err();
         assert!(e.to_string().starts_with("relays: unknown table"), "{e}");
     }

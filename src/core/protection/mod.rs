@@ -360,3 +360,14 @@ impl Device {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TripElement;
+
+    #[test]
+    fn every_element_has_its_contract_value_in_order() {
+        let written: Vec<&str> = TripElement::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(written, crate::contract::values::TRIP_ELEMENT);
+    }
+}
