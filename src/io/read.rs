@@ -161,7 +161,24 @@ fn read_parquet(bytes: &[u8]) -> Result<DataFrame> {
                 .map_err(|e| anyhow::anyhow!("row group {g}, column '{}': {e}", name()))?;
         }
     }
-    let df = reader.finish()?;
+    let mut df = reader.finish()?;
+    // A byte-array column without the UTF-8 annotation reads as Binary; an input column of
+    // the contract is read as text, so it must be UTF-8 (found by cargo fuzz: the later cast
+    // failed with a bare "invalid utf8"). Other columns pass through as they are.
+    for name in df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::Binary)
+        .map(|c| c.name().clone())
+        .filter(|n| input::names().any(|i| n.trim().eq_ignore_ascii_case(i)))
+        .collect::<Vec<_>>()
+    {
+        let text = df
+            .column(&name)?
+            .cast(&DataType::String)
+            .map_err(|_| anyhow::anyhow!("column '{name}' holds bytes that are not UTF-8 text"))?;
+        df.replace(&name, text)?;
+    }
     // A malformed file can give columns of different lengths (polars checks it only in debug
     // builds; found by cargo fuzz).
     let height = df.height();

@@ -119,7 +119,8 @@ fn the_fixture_read_from_memory_matches_the_file() {
 /// Crash inputs found by `cargo fuzz` (docs/fuzzing.md), kept as regression tests: polars'
 /// decoder panics on the first ("thrift bool field") and asks for 2^61 bytes, an abort, on the
 /// second (a page header with a negative `num_values`); the third decodes, in release builds,
-/// to columns of different lengths (debug builds of polars panic on it instead).
+/// to columns of different lengths (debug builds of polars panic on it instead); the fourth has
+/// a date column of bytes that are not UTF-8 (run failed with a bare "invalid utf8").
 #[test]
 fn fuzz_crash_inputs_are_errors_naming_the_file_not_crashes() {
     voltmetrics::io::read::install_panic_hook();
@@ -135,6 +136,10 @@ fn fuzz_crash_inputs_are_errors_naming_the_file_not_crashes() {
         (
             "parquet_reader-column-lengths.parquet",
             "the file says 74 rows and its row groups 1354",
+        ),
+        (
+            "parquet_reader-binary-not-utf8.parquet",
+            "column 'study_date' holds bytes that are not UTF-8 text",
         ),
     ] {
         let path = format!("{}/fixtures/fuzz/{file}", env!("CARGO_MANIFEST_DIR"));
