@@ -31,8 +31,14 @@ _voltmetrics() {
             voltmetrics,history)
                 cmd="voltmetrics__subcmd__history"
                 ;;
+            voltmetrics,labels)
+                cmd="voltmetrics__subcmd__labels"
+                ;;
             voltmetrics,man)
                 cmd="voltmetrics__subcmd__man"
+                ;;
+            voltmetrics,report)
+                cmd="voltmetrics__subcmd__report"
                 ;;
             voltmetrics,run)
                 cmd="voltmetrics__subcmd__run"
@@ -82,8 +88,14 @@ _voltmetrics() {
             voltmetrics__subcmd__help,history)
                 cmd="voltmetrics__subcmd__help__subcmd__history"
                 ;;
+            voltmetrics__subcmd__help,labels)
+                cmd="voltmetrics__subcmd__help__subcmd__labels"
+                ;;
             voltmetrics__subcmd__help,man)
                 cmd="voltmetrics__subcmd__help__subcmd__man"
+                ;;
+            voltmetrics__subcmd__help,report)
+                cmd="voltmetrics__subcmd__help__subcmd__report"
                 ;;
             voltmetrics__subcmd__help,run)
                 cmd="voltmetrics__subcmd__help__subcmd__run"
@@ -110,7 +122,7 @@ _voltmetrics() {
 
     case "${cmd}" in
         voltmetrics)
-            opts="-h -V --help --version run validate calc schema db history completions man help"
+            opts="-h -V --help --version run validate calc labels report schema db history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,7 +386,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__help)
-            opts="run validate calc schema db history completions man help"
+            opts="run validate calc labels report schema db history completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,7 +511,35 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__help__subcmd__labels)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -601,6 +641,80 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__labels)
+            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "svg pdf png" -- "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -W "4x6 4x4 A6" -- "${cur}"))
+                    return 0
+                    ;;
+                --per)
+                    COMPREPLY=($(compgen -W "equipment enclosure" -- "${cur}"))
+                    return 0
+                    ;;
+                --units)
+                    COMPREPLY=($(compgen -W "metric imperial both" -- "${cur}"))
+                    return 0
+                    ;;
+                --energy)
+                    COMPREPLY=($(compgen -W "incident-energy arc-rating" -- "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-arc-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --danger-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance-intervals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__man)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -615,8 +729,66 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__report)
+            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --devices)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-arc-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --danger-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --maintenance-intervals)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --fail-on --progress --danger-threshold --maintenance-intervals --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --fail-on --progress --postgres --migrate --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,20 +834,20 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --fail-on)
-                    COMPREPLY=($(compgen -W "invalid noncompliant danger" -- "${cur}"))
-                    return 0
-                    ;;
-                --progress)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 --danger-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --maintenance-intervals)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "invalid noncompliant danger" -- "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --postgres)

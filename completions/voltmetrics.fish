@@ -29,6 +29,8 @@ complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -s V -l version -d
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
@@ -47,14 +49,14 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l job
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l progress -d 'Progress bar on stderr' -r -f -a "auto\t'A progress bar when stderr is a terminal'
 always\t'Always draw it (on stderr)'
 never\t'Never'"
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres -d 'PostgreSQL URL: upsert results, summaries and the run record (history)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
@@ -107,6 +109,42 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l danger-
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l json -d 'Print one JSON object (keys: the output column names, plus `intermediate`)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s o -l output -d 'A directory (created when missing) for {facility_id}/{equipment_id}.{ext}, or a .pdf file for one multi-page PDF' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l format -d 'Label format [default: pdf for -o FILE.pdf, svg otherwise]' -r -f -a "svg\t'SVG (the template itself)'
+pdf\t'PDF: one file per label, or one multi-page file with `-o FILE.pdf`'
+png\t'PNG at 200 dpi'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l size -d 'Label stock' -r -f -a "4x6\t'4 × 6 in, landscape'
+4x4\t'4 × 4 in'
+A6\t'A6 (148 × 105 mm), landscape'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l per -d 'One label per equipment, or per enclosure (input column enclosure_id)' -r -f -a "equipment\t'One label per computed equipment'
+enclosure\t'One label per `enclosure_id`: the worst case of its equipment'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l units -d 'Units of lengths' -r -f -a "metric\t'Millimetres'
+imperial\t'Feet and inches'
+both\t'Millimetres with feet and inches in brackets'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l energy -d 'The energy field: incident energy at the working distance, or minimum arc rating of clothing (NFPA 70E 130.5(H)(3))' -r -f -a "incident-energy\t'The incident energy at the working distance'
+arc-rating\t'The minimum arc rating of clothing'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s o -l output -d 'The HTML file (written atomically), or - for stdout' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l postgres -d 'PostgreSQL URL: add each facility\'s trend from the stored history (the runs stored by `run --postgres`; this command stores nothing)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s h -l help -d 'Print help'
@@ -150,15 +188,17 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc schema db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "schema" -d 'Print the JSON Schema of an input, output or summary row'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'

@@ -14,7 +14,9 @@ pub mod db;
 pub mod exit_codes;
 pub(crate) mod interrupt;
 pub mod io;
+pub mod labels;
 pub mod pipeline;
+pub mod report;
 pub mod run;
 
 /// The tool version written with every result.

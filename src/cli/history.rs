@@ -1,6 +1,6 @@
 //! `voltmetrics history`: stored facility results over time, optionally downsampled.
 
-use super::run::parse_as_of;
+use super::engine::parse_as_of;
 use super::{write_stdout, UsageError};
 use crate::db::history::{query, Bucket, Query};
 use crate::db::{connect, migrations, redact};

@@ -4,7 +4,10 @@ pub(crate) mod calc;
 pub mod completions;
 pub(crate) mod db;
 pub mod docs;
+pub(crate) mod engine;
 pub(crate) mod history;
+pub(crate) mod labels;
+pub(crate) mod report;
 pub(crate) mod run;
 pub(crate) mod schema;
 pub(crate) mod validate;
@@ -42,6 +45,10 @@ pub(crate) enum Command {
     Validate(validate::ValidateArgs),
     /// Calculate one equipment from flags and print every intermediate and final value.
     Calc(calc::CalcArgs),
+    /// Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure.
+    Labels(labels::LabelsArgs),
+    /// One self-contained HTML report: portfolio, facilities, charts, rows needing attention.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of an input, output or summary row.
     Schema(schema::SchemaArgs),
     /// Manage the PostgreSQL schema: migrate, rollback, status.
@@ -85,6 +92,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Calc(args) => calc::run(&args),
+        Command::Labels(args) => labels::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Db(args) => db::run(&args),
         Command::History(args) => history::run(&args),

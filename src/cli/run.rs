@@ -1,21 +1,15 @@
 //! `voltmetrics run`: parse the flags into a [`run::Config`](crate::run::Config), run it, report
 //! on stderr, map the gates to the exit code.
 
+use super::engine::EngineArgs;
 use super::UsageError;
-use crate::core::algorithms::{Choice, MethodId};
-use crate::core::compliance::MaintenanceIntervals;
-use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
 use crate::exit_codes::Exit;
-use crate::io::devices::read_library;
 use crate::io::write::Format;
-use crate::pipeline::rows::RowOptions;
 use crate::run::{self, Gate, Output, Postgres, Redis, Report};
 use anyhow::Result;
-use chrono::{DateTime, NaiveDate, Utc};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
-use std::num::NonZeroUsize;
 
 /// `--fail-on` gates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -49,23 +43,6 @@ pub(crate) enum ProgressMode {
     Never,
 }
 
-/// `--max-arc-duration`: the cap of device-derived clearing times, ms (`None`: no cap).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct MaxArcDuration(pub(crate) Option<f64>);
-
-/// Parses `--max-arc-duration`: a positive number of ms, or `none`.
-pub(crate) fn max_arc_duration_flag(s: &str) -> Result<MaxArcDuration, String> {
-    if s.trim().eq_ignore_ascii_case("none") {
-        return Ok(MaxArcDuration(None));
-    }
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(MaxArcDuration(Some(v))),
-        _ => Err(format!(
-            "--max-arc-duration {s}: expected a positive number of ms, or none"
-        )),
-    }
-}
-
 /// Arguments of `run`.
 #[derive(Debug, Args)]
 #[command(
@@ -87,42 +64,15 @@ pub(crate) struct RunArgs {
     /// Add a facility_id = "*" portfolio row to the summary.
     #[arg(long)]
     pub(crate) portfolio: bool,
-    /// Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC].
-    #[arg(long = "as-of", value_name = "DATE", value_parser = as_of_flag)]
-    pub(crate) as_of: Option<DateTime<Utc>>,
-    /// Worker threads [default: all cores]. Results are identical for any value.
-    #[arg(short = 'j', long, value_name = "N", value_parser = jobs_flag)]
-    pub(crate) jobs: Option<NonZeroUsize>,
-    /// Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC:
-    /// ieee1584-2018@1) or a method id; a row's own `method` column wins.
-    #[arg(long, value_name = "ID", default_value = "auto", value_parser = method_flag)]
-    pub(crate) method: Choice,
-    /// Protective-device library (TOML; `voltmetrics schema devices`): rows without
-    /// arc_duration_ms take both clearing times from their protective_device_id.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) devices: Option<String>,
-    /// Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device
-    /// that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not
-    /// applicable.
-    #[arg(long = "max-arc-duration", value_name = "MS", default_value = "2000", value_parser = max_arc_duration_flag)]
-    pub(crate) max_arc_duration: MaxArcDuration,
+    /// Options that change results (shared with `labels` and `report`).
+    #[command(flatten)]
+    pub(crate) engine: EngineArgs,
     /// Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable.
     #[arg(long = "fail-on", value_enum, value_name = "GATE")]
     pub(crate) fail_on: Vec<FailOn>,
     /// Progress bar on stderr.
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub(crate) progress: ProgressMode,
-    /// Incident energy above which `danger` is set, cal/cm² (owner policy).
-    #[arg(long = "danger-threshold", value_name = "CAL_CM2", default_value_t = DEFAULT_DANGER_THRESHOLD_CAL_CM2, value_parser = threshold_flag)]
-    pub(crate) danger_threshold: f64,
-    /// Maintenance intervals in months for NFPA 70B condition 1, 2, 3.
-    #[arg(
-        long = "maintenance-intervals",
-        value_name = "M1,M2,M3",
-        default_value = "60,36,12",
-        value_parser = intervals_flag
-    )]
-    pub(crate) maintenance_intervals: MaintenanceIntervals,
     /// PostgreSQL URL: upsert results, summaries and the run record (history).
     #[arg(
         long,
@@ -160,43 +110,6 @@ pub(crate) struct RunArgs {
     pub(crate) verbose: u8,
 }
 
-/// Parses `--as-of` (and `history --since/--until`): a date (00:00 UTC) or an RFC 3339 time.
-pub(crate) fn parse_as_of(s: &str) -> Result<DateTime<Utc>, String> {
-    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
-    }
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("'{s}': expected a date YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z"))
-}
-
-fn as_of_flag(s: &str) -> Result<DateTime<Utc>, String> {
-    parse_as_of(s).map_err(|e| format!("--as-of {e}"))
-}
-
-fn jobs_flag(s: &str) -> Result<NonZeroUsize, String> {
-    s.trim()
-        .parse::<NonZeroUsize>()
-        .map_err(|_| format!("--jobs {s}: expected a whole number of threads, at least 1"))
-}
-
-pub(super) fn method_flag(s: &str) -> Result<Choice, String> {
-    Choice::parse(s).ok_or_else(|| format!("--method {s}: accepted: auto, {}", MethodId::ids()))
-}
-
-fn threshold_flag(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!(
-            "--danger-threshold {s}: expected a positive number of cal/cm2"
-        )),
-    }
-}
-
-fn intervals_flag(s: &str) -> Result<MaintenanceIntervals, String> {
-    MaintenanceIntervals::parse(s).map_err(|e| format!("--maintenance-intervals {e}"))
-}
-
 fn usage(msg: String) -> anyhow::Error {
     UsageError(msg).into()
 }
@@ -231,14 +144,12 @@ fn summary_target(args: &RunArgs) -> Result<Option<(String, Format)>> {
 
 /// Turns the flags into a run configuration, or a usage error naming the flag.
 pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
-    // The library is read and validated before any row.
-    let devices = args.devices.as_deref().map(read_library).transpose()?;
     let output = match args.output.as_deref() {
         None | Some("-") => Output::Stdout,
         Some(p) => Output::File(p.to_string()),
     };
     let format = output_format(args, &output)?;
-    let as_of = args.as_of.unwrap_or_else(Utc::now);
+    let as_of = args.engine.as_of();
     Ok(run::Config {
         inputs: args.inputs.clone(),
         output,
@@ -246,18 +157,9 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         summary: summary_target(args)?,
         portfolio: args.portfolio,
         as_of,
-        jobs: args
-            .jobs
-            .or_else(|| std::thread::available_parallelism().ok())
-            .map_or(1, NonZeroUsize::get),
-        rows: RowOptions {
-            danger_threshold_cal_cm2: args.danger_threshold,
-            intervals: args.maintenance_intervals,
-            method: args.method,
-            devices,
-            max_arc_duration_ms: args.max_arc_duration.0,
-            ..RowOptions::new(as_of.date_naive())
-        },
+        jobs: args.engine.jobs(),
+        // The device library is read and validated before any row.
+        rows: args.engine.row_options(as_of)?,
         postgres: args.postgres.clone().map(|url| Postgres {
             url,
             migrate: args.migrate,

@@ -20,7 +20,7 @@ pub(crate) struct ValidateArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
     /// The calculation method the rows are checked for (what it needs must be given).
-    #[arg(long, value_name = "ID", default_value = "auto", value_parser = super::run::method_flag)]
+    #[arg(long, value_name = "ID", default_value = "auto", value_parser = super::engine::method_flag)]
     pub(crate) method: crate::core::algorithms::Choice,
     /// Protective-device library (TOML): checked first (a problem is exit 1), then the rows'
     /// protective_device_id against it (an unknown id is an invalid row, exit 3).

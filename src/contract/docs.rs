@@ -1,7 +1,7 @@
 //! `docs/contract.md`, generated from the tables (a test fails when the committed file is
 //! stale; `VOLTMETRICS_BLESS=1 cargo test` rewrites it).
 
-use super::{history, input, results, summary, Column};
+use super::{history, input, passthrough, results, summary, Column};
 use std::fmt::Write;
 
 fn table(out: &mut String, columns: &[Column], required: Option<&[&[Column]]>) {
@@ -47,6 +47,11 @@ pub fn markdown() -> String {
          the results. An empty cell is a missing value.\n\n",
     );
     table(&mut s, input::ALL, Some(&input::REQUIRED));
+    s.push_str(
+        "\nOptional columns that other commands read (passed through to the results like any \
+         other column):\n\n",
+    );
+    table(&mut s, passthrough::ALL, None);
     s.push_str(
         "\n## Results: one row per input row\n\n\
          In input order, these columns first, then the passed-through input columns (a name \

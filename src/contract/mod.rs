@@ -171,6 +171,16 @@ pub mod input {
     ];
 }
 
+/// Optional inventory columns that some commands read but that are not calculation inputs:
+/// `run` passes them through to the results like any other column.
+pub mod passthrough {
+    use super::Type::*;
+
+    table! {
+        ENCLOSURE_ID: "enclosure_id", Text, "", true, "The enclosure the equipment is in: `labels --per enclosure` makes one label per enclosure with the worst case of its equipment.";
+    }
+}
+
 /// One result row per input row, in input order; then the passed-through input columns.
 pub mod results {
     use super::values as v;

@@ -1090,3 +1090,60 @@ fn the_database_tables_follow_the_contract() {
         }
     });
 }
+
+#[test]
+fn report_shows_each_facilitys_stored_trend() {
+    each_server("report_trend", |s| {
+        run_pg(&s.url, "2026-01-01", &["--migrate"]).success();
+        run_pg(&s.url, FIXTURE_AS_OF, &[]).success();
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("r.html");
+        voltmetrics()
+            .args([
+                "report",
+                fixture("inventory.csv").to_str().unwrap(),
+                "--as-of",
+                FIXTURE_AS_OF,
+                "-q",
+                "--postgres",
+                &s.url,
+                "-o",
+            ])
+            .arg(&page)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(&page).unwrap();
+        let doc = roxmltree::Document::parse_with_options(
+            &html,
+            roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let facilities: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("section") && n.attribute("data-facility") != Some("*"))
+            .collect();
+        assert_eq!(facilities.len(), 3);
+        for f in facilities {
+            let runs = f
+                .descendants()
+                .find(|n| n.attribute("data-col") == Some("runs"))
+                .expect("a trend per facility");
+            assert_eq!(runs.text(), Some("2"), "{:?}", f.attribute("data-facility"));
+            let charts = f
+                .descendants()
+                .filter(|n| {
+                    n.attribute("aria-label")
+                        .is_some_and(|l| l.ends_with("over time"))
+                })
+                .count();
+            assert_eq!(charts, 2);
+        }
+        // Without the database the page has no trend.
+        assert!(!std::fs::read_to_string(dir.path().join("r.html"))
+            .unwrap()
+            .is_empty());
+    });
+}

@@ -75,8 +75,8 @@ pub(crate) struct CalcArgs {
     pub(crate) device_current_factor: Option<f64>,
     /// Cap of device-derived clearing times in ms, or none [default: 2000, IEEE 1584].
     #[arg(long = "max-arc-duration", value_name = "MS", default_value = "2000",
-          value_parser = crate::cli::run::max_arc_duration_flag)]
-    pub(crate) max_arc_duration: crate::cli::run::MaxArcDuration,
+          value_parser = crate::cli::engine::max_arc_duration_flag)]
+    pub(crate) max_arc_duration: crate::cli::engine::MaxArcDuration,
     /// Equipment class; fills missing values from IEEE 1584-2018 Tables 8 and 10.
     #[arg(long, value_name = "CLASS", ignore_case = true,
           value_parser = PossibleValuesParser::new(crate::contract::values::EQUIPMENT_CLASS))]
@@ -87,7 +87,7 @@ pub(crate) struct CalcArgs {
     pub(crate) system: String,
     /// Calculation method: a method id, or auto (DC: dc-max-power@1, AC above 15 kV: lee@1,
     /// other AC: ieee1584-2018@1).
-    #[arg(long, value_name = "ID", default_value = "ieee1584-2018@1", value_parser = super::run::method_flag)]
+    #[arg(long, value_name = "ID", default_value = "ieee1584-2018@1", value_parser = super::engine::method_flag)]
     pub(crate) method: Choice,
     /// System grounding (IEEE 1584-2002).
     #[arg(long, value_name = "G", ignore_case = true,
