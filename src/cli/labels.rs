@@ -188,13 +188,12 @@ fn write_dir(
     Ok(list.len())
 }
 
-/// Writes one PDF with a page per label.
+/// Writes one PDF with a page per label (no file when there is no label: a PDF needs a page).
 fn write_pdf(path: &str, list: &[labels::Label], style: &Style) -> Result<usize> {
-    let pages = list
-        .par_iter()
-        .map(|l| labels::render::page(&labels::svg::render(l, style)))
-        .collect::<Result<Vec<_>>>()?;
-    let bytes = labels::render::pdf_pages(pages);
+    if list.is_empty() {
+        return Ok(0);
+    }
+    let bytes = labels::render::pdf_document(list, style)?;
     crate::io::write::write_to_path(path, |w| Ok(w.write_all(&bytes)?))?;
     Ok(list.len())
 }

@@ -85,22 +85,29 @@ impl Doc {
         );
     }
 
-    /// One row: the name at the left margin (at most 60 % of the line), the value at the
-    /// right.
-    fn row(&mut self, field: &str, y: f32, size: f32, name: &str, value: &str) {
-        let m = self.w * 0.05;
-        let line = self.w - 2.0 * m;
-        let name_w = text::width(name, size, false).min(line * 0.6);
+    /// The width a row's name takes (at most 60 % of the line).
+    fn name_width(&self, name: &str, size: f32) -> f32 {
+        text::width(name, size, false).min((self.w * 0.9) * 0.6)
+    }
+
+    /// A row's name at the left margin.
+    fn row_name(&mut self, field: &str, y: f32, size: f32, name: &str) {
+        let name_w = self.name_width(name, size);
+        let f = Font::new(size, false);
         self.text(
             &format!("{field}_name"),
-            (m, y),
+            (self.w * 0.05, y),
             name_w,
-            Font::new(size, false),
+            f,
             name,
         );
-        let value_w = line - name_w - size * 0.5;
+    }
+
+    /// A row's value at the right margin, in the room its name leaves.
+    fn row_value(&mut self, field: &str, y: f32, size: f32, name: &str, value: &str) {
+        let value_w = self.w * 0.9 - self.name_width(name, size) - size * 0.5;
         let f = Font::new(size, true).anchor("end");
-        self.text(field, (self.w - m, y), value_w, f, value);
+        self.text(field, (self.w * 0.95, y), value_w, f, value);
     }
 }
 
@@ -131,54 +138,35 @@ fn alert_symbol(out: &mut String, x: f32, y: f32, s: f32, fg: &str, bg: &str) {
     );
 }
 
-/// The energy row of the label.
-fn energy_row(label: &Label, style: &Style) -> (&'static str, &'static str, String) {
-    match style.energy {
-        EnergyField::IncidentEnergy => (
-            "incident_energy",
-            "Incident energy",
-            text::energy(label.min_arc_rating_cal_cm2),
-        ),
-        EnergyField::ArcRating => (
-            "min_arc_rating",
-            "Minimum arc rating of clothing",
-            text::energy(label.min_arc_rating_cal_cm2),
-        ),
-    }
+/// The rows of a label: field and name.
+fn row_names(style: &Style) -> [(&'static str, &'static str); 6] {
+    let energy = match style.energy {
+        EnergyField::IncidentEnergy => ("incident_energy", "Incident energy"),
+        EnergyField::ArcRating => ("min_arc_rating", "Minimum arc rating of clothing"),
+    };
+    [
+        ("arc_flash_boundary", "Arc flash boundary"),
+        energy,
+        ("working_distance", "Working distance"),
+        ("nominal_voltage", "Shock hazard when exposed"),
+        ("limited_approach", "Limited approach boundary"),
+        ("restricted_approach", "Restricted approach boundary"),
+    ]
 }
 
-/// The rows of the label: field, name, value.
-fn rows(label: &Label, style: &Style) -> Vec<(&'static str, &'static str, String)> {
+/// The values of the rows of [`row_names`], in order. Both energy fields state the minimum
+/// arc rating: the incident energy rounded up to 0.1 cal/cm².
+fn row_values(label: &Label, style: &Style) -> [String; 6] {
     let u = style.units;
     let or_none =
         |v: Option<f64>| v.map_or_else(|| "not specified".to_string(), |mm| text::length(mm, u));
-    vec![
-        (
-            "arc_flash_boundary",
-            "Arc flash boundary",
-            text::length(label.arc_flash_boundary_mm, u),
-        ),
-        energy_row(label, style),
-        (
-            "working_distance",
-            "Working distance",
-            text::length(label.working_distance_mm, u),
-        ),
-        (
-            "nominal_voltage",
-            "Shock hazard when exposed",
-            text::voltage(label.nominal_voltage_v, label.dc),
-        ),
-        (
-            "limited_approach",
-            "Limited approach boundary",
-            or_none(label.limited_approach_mm),
-        ),
-        (
-            "restricted_approach",
-            "Restricted approach boundary",
-            or_none(label.restricted_approach_mm),
-        ),
+    [
+        text::length(label.arc_flash_boundary_mm, u),
+        text::energy(label.min_arc_rating_cal_cm2),
+        text::length(label.working_distance_mm, u),
+        text::voltage(label.nominal_voltage_v, label.dc),
+        or_none(label.limited_approach_mm),
+        or_none(label.restricted_approach_mm),
     ]
 }
 
@@ -237,10 +225,9 @@ fn header_band(doc: &mut Doc, band_h: f32, danger: bool) {
     );
 }
 
-/// The footer: a rule at `top`, then the id, facility and study lines down to the bottom.
+/// The footer: the id, facility and study lines from `top` down to the bottom.
 fn draw_footer(doc: &mut Doc, label: &Label, top: f32, h: f32, u: f32) {
     let w = doc.w;
-    doc.rule(top, u);
     let lines = footer(label);
     let line_h = (h - top - 6.0 * u) / lines.len() as f32;
     for (k, (field, line)) in lines.iter().enumerate() {
@@ -250,12 +237,48 @@ fn draw_footer(doc: &mut Doc, label: &Label, top: f32, h: f32, u: f32) {
     }
 }
 
-/// The SVG of `label`.
-pub fn render(label: &Label, style: &Style) -> String {
+/// Where things go on a label of one size.
+struct Layout {
+    w: f32,
+    h: f32,
+    /// Points per point of the 4 × 6 in design (the height is the scale).
+    u: f32,
+    band_h: f32,
+    /// The rule above the rows.
+    top: f32,
+    row_h: f32,
+    row_size: f32,
+}
+
+impl Layout {
+    fn of(style: &Style) -> Layout {
+        let (w, h) = style.size.points();
+        let u = h / 288.0;
+        let band_h = h * 0.2;
+        Layout {
+            w,
+            h,
+            u,
+            band_h,
+            top: band_h + 44.0 * u,
+            row_h: 19.0 * u,
+            row_size: 11.5 * u,
+        }
+    }
+
+    fn row_y(&self, k: usize) -> f32 {
+        self.top + self.row_h * (k as f32 + 0.9)
+    }
+
+    fn footer_top(&self) -> f32 {
+        self.top + self.row_h * 6.0 + 6.0 * self.u
+    }
+}
+
+/// The `<svg>` element of a label (or of one of its layers) with its size.
+fn open(style: &Style, danger: bool) -> Doc {
     let (w, h) = style.size.points();
     let (sw, sh) = style.size.svg_lengths();
-    let danger = label.is_danger(style.danger_threshold_cal_cm2);
-    let (word, _, _) = header(danger);
     let mut doc = Doc {
         out: String::with_capacity(4096),
         w,
@@ -264,6 +287,67 @@ pub fn render(label: &Label, style: &Style) -> String {
         doc.out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{sw}\" height=\"{sh}\" viewBox=\"0 0 {w:.2} {h:.2}\" font-family=\"{FONT_FAMILY}, sans-serif\" data-danger=\"{danger}\">"
     );
+    doc
+}
+
+/// What every label of a style and header shares: the background, the header band, the
+/// hazard lines, the rules, the row names and the border.
+fn draw_template(doc: &mut Doc, l: &Layout, style: &Style, danger: bool) {
+    let (w, h, u) = (l.w, l.h, l.u);
+    let _ = writeln!(
+        doc.out,
+        "<rect width=\"{w:.2}\" height=\"{h:.2}\" fill=\"#FFFFFF\"/>"
+    );
+    header_band(doc, l.band_h, danger);
+    let mid = w / 2.0;
+    let f = Font::new(16.0 * u, true).anchor("middle");
+    doc.text(
+        "hazard",
+        (mid, l.band_h + 22.0 * u),
+        w * 0.9,
+        f,
+        "Arc Flash and Shock Hazard",
+    );
+    let f = Font::new(10.0 * u, false).anchor("middle");
+    doc.text(
+        "ppe_required",
+        (mid, l.band_h + 36.0 * u),
+        w * 0.9,
+        f,
+        "Appropriate PPE required",
+    );
+    doc.rule(l.top, u);
+    for (k, (field, name)) in row_names(style).iter().enumerate() {
+        doc.row_name(field, l.row_y(k), l.row_size, name);
+    }
+    doc.rule(l.footer_top(), u);
+    let _ = writeln!(
+        doc.out,
+        "<rect x=\"{u:.2}\" y=\"{u:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"{:.2}\"/>",
+        w - 2.0 * u,
+        h - 2.0 * u,
+        2.0 * u
+    );
+}
+
+/// What is particular to one label: the row values and the footer.
+fn draw_values(doc: &mut Doc, l: &Layout, label: &Label, style: &Style) {
+    for (k, ((field, name), value)) in row_names(style)
+        .iter()
+        .zip(row_values(label, style))
+        .enumerate()
+    {
+        doc.row_value(field, l.row_y(k), l.row_size, name, &value);
+    }
+    draw_footer(doc, label, l.footer_top(), l.h, l.u);
+}
+
+/// The SVG of `label`.
+pub fn render(label: &Label, style: &Style) -> String {
+    let l = Layout::of(style);
+    let danger = label.is_danger(style.danger_threshold_cal_cm2);
+    let (word, _, _) = header(danger);
+    let mut doc = open(style, danger);
     let _ = writeln!(
         doc.out,
         "<title>{}</title>",
@@ -272,46 +356,26 @@ pub fn render(label: &Label, style: &Style) -> String {
             label.facility_id, label.name
         ))
     );
-    let u = h / 288.0;
-    let _ = writeln!(
-        doc.out,
-        "<rect width=\"{w:.2}\" height=\"{h:.2}\" fill=\"#FFFFFF\"/>"
-    );
-    let band_h = h * 0.2;
-    header_band(&mut doc, band_h, danger);
-    let mid = w / 2.0;
-    let f = Font::new(16.0 * u, true).anchor("middle");
-    doc.text(
-        "hazard",
-        (mid, band_h + 22.0 * u),
-        w * 0.9,
-        f,
-        "Arc Flash and Shock Hazard",
-    );
-    let f = Font::new(10.0 * u, false).anchor("middle");
-    doc.text(
-        "ppe_required",
-        (mid, band_h + 36.0 * u),
-        w * 0.9,
-        f,
-        "Appropriate PPE required",
-    );
-    let top = band_h + 44.0 * u;
-    let row_h = 19.0 * u;
-    doc.rule(top, u);
-    for (k, (field, name, value)) in rows(label, style).iter().enumerate() {
-        doc.row(field, top + row_h * (k as f32 + 0.9), 11.5 * u, name, value);
-    }
-    draw_footer(&mut doc, label, top + row_h * 6.0 + 6.0 * u, h, u);
-    let _ = writeln!(
-        doc.out,
-        "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"{:.2}\"/>",
-        u,
-        u,
-        w - 2.0 * u,
-        h - 2.0 * u,
-        2.0 * u
-    );
+    draw_template(&mut doc, &l, style, danger);
+    draw_values(&mut doc, &l, label, style);
+    doc.out.push_str("</svg>\n");
+    doc.out
+}
+
+/// The shared layer of every label of `style` with this header (for PDF pages: drawn once,
+/// used by every page).
+pub fn template(style: &Style, danger: bool) -> String {
+    let mut doc = open(style, danger);
+    draw_template(&mut doc, &Layout::of(style), style, danger);
+    doc.out.push_str("</svg>\n");
+    doc.out
+}
+
+/// The layer particular to `label`, drawn over [`template`]: together they are [`render`].
+pub fn values(label: &Label, style: &Style) -> String {
+    let danger = label.is_danger(style.danger_threshold_cal_cm2);
+    let mut doc = open(style, danger);
+    draw_values(&mut doc, &Layout::of(style), label, style);
     doc.out.push_str("</svg>\n");
     doc.out
 }

@@ -25,7 +25,23 @@ fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e:?}")
 }
 
-/// Makes plotters' SVG compact and responsive: `aria-label` from `title`, no fixed size.
+/// Removes every `name="…"` attribute from `svg`.
+fn strip_attribute(svg: &str, name: &str) -> String {
+    let key = format!(" {name}=\"");
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(&key) {
+        out.push_str(&rest[..at]);
+        let value = &rest[at + key.len()..];
+        rest = value.find('"').map_or("", |end| &value[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Makes plotters' SVG compact and responsive: `aria-label` from `title`, no fixed size, and
+/// what every element repeats (white background, opacity 1, the font, black 1-px axis lines,
+/// black text) left to the page's CSS (`svg.chart` in [`super::html`]).
 fn compact(svg: String, title: &str) -> String {
     let body_at = svg.find('>').map_or(0, |i| i + 1);
     let (w, h) = SIZE;
@@ -37,8 +53,17 @@ fn compact(svg: String, title: &str) -> String {
         .replace(" opacity=\"1\"", "")
         .replace(" font-family=\"sans-serif\"", "")
         .replace(" stroke=\"none\"", "")
-        .replace("\n", "");
-    out.push_str(&body);
+        .replace(
+            &format!("<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>"),
+            "",
+        )
+        .replace(
+            " fill=\"none\" stroke=\"#000000\" stroke-width=\"1\"",
+            " class=\"k\"",
+        )
+        .replace(" fill=\"#000000\">", ">")
+        .replace('\n', "");
+    out.push_str(&strip_attribute(&body, "font-size"));
     out
 }
 
@@ -80,6 +105,7 @@ fn bars(
         chart
             .configure_mesh()
             .disable_mesh()
+            .set_tick_mark_size(LabelAreaPosition::Bottom, 0)
             .x_labels(counts.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),

@@ -35,9 +35,9 @@ h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.25em;border-bottom:2px solid var
 .meta{color:var(--muted);font-size:.85em}.kpis{display:flex;flex-wrap:wrap;gap:8px;margin:0;padding:0}\
 .kpis div{border:1px solid var(--line);border-radius:6px;padding:6px 10px;min-width:120px}.kpis dt{font-size:.75em;color:var(--muted)}.kpis dd{margin:0;font-size:1.15em;font-weight:bold}\
 .charts{display:flex;flex-wrap:wrap;gap:8px}.charts figure{margin:0;flex:1 1 320px;max-width:540px}figcaption{font-size:.8em;color:var(--muted)}\
-svg.chart{width:100%;height:auto;font-family:'DejaVu Sans',sans-serif}\
+svg.chart{width:100%;height:auto;font-family:'DejaVu Sans',sans-serif;background:#fff}svg.chart text{font-size:8px}svg.chart .k{fill:none;stroke:#000;stroke-width:1}\
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left}\
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.danger{color:#fff;background:var(--danger)}.fail{color:var(--danger);font-weight:bold}\
+td.n,th.n,.top td,.top th{text-align:right;font-variant-numeric:tabular-nums}.top td:first-child,.top th:first-child{text-align:left}.danger{color:#fff;background:var(--danger)}.fail td:nth-child(2){color:var(--danger);font-weight:bold}.findings td:last-child,.findings th:last-child{text-align:right}\
 @media print{body{max-width:none}section.facility{break-inside:avoid-page}a{color:inherit;text-decoration:none}}";
 
 /// The summary values the page shows, by summary row.
@@ -46,28 +46,31 @@ struct Summary {
     num: Vec<(&'static str, Vec<Option<f64>>)>,
 }
 
-/// The summary columns shown as numbers, with their display precision (`None`: a count).
-const SUMMARY_NUMBERS: [(crate::contract::Column, Option<usize>); 14] = [
-    (S::EQUIPMENT_COUNT, None),
-    (S::OK_COUNT, None),
-    (S::INVALID_COUNT, None),
-    (S::NOT_APPLICABLE_COUNT, None),
-    (S::DANGER_COUNT, None),
-    (S::MAX_INCIDENT_ENERGY_CAL_CM2, Some(2)),
-    (S::MEAN_INCIDENT_ENERGY_CAL_CM2, Some(2)),
-    (S::P95_INCIDENT_ENERGY_CAL_CM2, Some(2)),
-    (S::COMPLIANCE_RATE, Some(1)),
-    (S::COMPLIANCE_FAIL_COUNT, None),
-    (S::STUDY_OVERDUE_COUNT, None),
-    (S::MAINTENANCE_OVERDUE_COUNT, None),
-    (S::LABEL_UNDERSTATED_COUNT, None),
-    (S::DEVICE_NO_TRIP_COUNT, None),
+/// The summary columns shown as key figures, with their name and display precision (`None`:
+/// a count); the first [`FACILITY_KPIS`] for each facility, all of them for the portfolio.
+const SUMMARY_NUMBERS: [(crate::contract::Column, &str, Option<usize>); 14] = [
+    (S::EQUIPMENT_COUNT, "equipment", None),
+    (S::OK_COUNT, "computed", None),
+    (S::INVALID_COUNT, "invalid rows", None),
+    (S::NOT_APPLICABLE_COUNT, "not applicable", None),
+    (S::DANGER_COUNT, "danger rows", None),
+    (S::MAX_INCIDENT_ENERGY_CAL_CM2, "max IE, cal/cm²", Some(2)),
+    (S::MEAN_INCIDENT_ENERGY_CAL_CM2, "mean IE, cal/cm²", Some(2)),
+    (S::P95_INCIDENT_ENERGY_CAL_CM2, "P95 IE, cal/cm²", Some(2)),
+    (S::COMPLIANCE_RATE, "compliance rate", Some(1)),
+    (S::COMPLIANCE_FAIL_COUNT, "compliance fail", None),
+    (S::STUDY_OVERDUE_COUNT, "study overdue", None),
+    (S::MAINTENANCE_OVERDUE_COUNT, "maintenance overdue", None),
+    (S::LABEL_UNDERSTATED_COUNT, "label understated", None),
+    (S::DEVICE_NO_TRIP_COUNT, "device no trip", None),
 ];
+/// Key figures shown per facility (its findings table has the rest).
+const FACILITY_KPIS: usize = 9;
 
 impl Summary {
     fn read(r: &Report) -> Result<Summary> {
         let mut num = Vec::new();
-        for (c, _) in SUMMARY_NUMBERS.iter() {
+        for (c, _, _) in SUMMARY_NUMBERS.iter() {
             num.push((c.name, super::number_column(&r.summary, c.name)?));
         }
         for c in S::ALL
@@ -123,28 +126,22 @@ fn shown(v: Option<f64>, precision: Option<usize>, percent: bool) -> String {
     }
 }
 
-/// The key figures of summary row `row`.
-fn kpis(out: &mut String, s: &Summary, row: usize) {
+/// The key figures of summary row `row` (the first `n` of [`SUMMARY_NUMBERS`]).
+fn kpis(out: &mut String, s: &Summary, row: usize, n: usize) {
     out.push_str("<dl class=\"kpis\">");
-    for (c, precision) in SUMMARY_NUMBERS.iter() {
+    for (c, name, precision) in SUMMARY_NUMBERS.iter().take(n) {
         let percent = c.name == S::COMPLIANCE_RATE.name;
         let value = shown(s.num(c.name, row), *precision, percent);
-        let unit = if c.unit.is_empty() {
-            String::new()
-        } else {
-            format!(", {}", c.unit.replace("cm2", "cm²"))
-        };
         let _ = write!(
             out,
-            "<div><dt>{}{unit}</dt><dd data-col=\"{}\">{value}</dd></div>",
-            c.name.replace('_', " ").replace(" cal cm2", ""),
+            "<div><dt>{name}</dt><dd data-col=\"{}\">{value}</dd></div>",
             c.name
         );
     }
     let eq = s.text(S::MAX_INCIDENT_ENERGY_EQUIPMENT_ID.name, row);
     let _ = write!(
         out,
-        "<div><dt>highest-energy equipment</dt><dd data-col=\"{}\">{}</dd></div></dl>",
+        "<div><dt>highest IE at</dt><dd data-col=\"{}\">{}</dd></div></dl>",
         S::MAX_INCIDENT_ENERGY_EQUIPMENT_ID.name,
         escape(&eq)
     );
@@ -172,7 +169,7 @@ const TOP_COLUMNS: [(crate::contract::Column, &str, usize); 7] = [
 fn top_table(out: &mut String, r: &Report, f: &Facility) {
     let _ = write!(out, "<h3>The {TOP_ROWS} highest incident energies (label values)</h3><div class=\"scroll\"><table class=\"top\"><tr><th data-col=\"{}\">Equipment</th>", R::EQUIPMENT_ID.name);
     for (c, head, _) in TOP_COLUMNS {
-        let _ = write!(out, "<th class=\"n\" data-col=\"{}\">{head}</th>", c.name);
+        let _ = write!(out, "<th data-col=\"{}\">{head}</th>", c.name);
     }
     let _ = write!(out, "<th data-col=\"{}\">Method</th></tr>", R::METHOD.name);
     let rows = &r.rows;
@@ -195,7 +192,7 @@ fn top_table(out: &mut String, r: &Report, f: &Facility) {
             &rows.restricted,
         ];
         for (v, (_, _, p)) in values.iter().zip(TOP_COLUMNS) {
-            let _ = write!(out, "<td class=\"n\">{}</td>", shown(v[i], Some(p), false));
+            let _ = write!(out, "<td>{}</td>", shown(v[i], Some(p), false));
         }
         let _ = write!(
             out,
@@ -212,7 +209,7 @@ fn findings_table(out: &mut String, f: &Facility) {
         out.push_str("<p>No findings.</p>");
         return;
     }
-    out.push_str("<div class=\"scroll\"><table class=\"findings\"><tr><th>Rule</th><th>Severity</th><th class=\"n\">Rows</th></tr>");
+    out.push_str("<div class=\"scroll\"><table class=\"findings\"><tr><th>Rule</th><th>Severity</th><th>Rows</th></tr>");
     for (rule, &n) in RULES.iter().zip(f.findings.iter()).filter(|(_, &n)| n > 0) {
         let (sev, class) = match rule.severity {
             Severity::Fail => ("fail", " class=\"fail\""),
@@ -220,8 +217,8 @@ fn findings_table(out: &mut String, f: &Facility) {
         };
         let _ = write!(
             out,
-            "<tr><td data-rule=\"{}\">{}</td><td{class}>{sev}</td><td class=\"n\">{n}</td></tr>",
-            rule.id, rule.id
+            "<tr{class}><td>{}</td><td>{sev}</td><td>{n}</td></tr>",
+            rule.id
         );
     }
     out.push_str("</table></div>");
@@ -304,7 +301,7 @@ fn facility(out: &mut String, r: &Report, s: &Summary, k: usize, f: &Facility) -
         escape(&f.id),
         escape(&f.id)
     );
-    kpis(out, s, f.summary_row);
+    kpis(out, s, f.summary_row, FACILITY_KPIS);
     out.push_str("<div class=\"charts\">");
     figure(
         out,
@@ -328,7 +325,7 @@ fn facility(out: &mut String, r: &Report, s: &Summary, k: usize, f: &Facility) -
 fn portfolio(out: &mut String, r: &Report, s: &Summary) -> Result<()> {
     let row = r.summary.height().saturating_sub(1);
     let _ = write!(out, "<section id=\"portfolio\" data-facility=\"*\"><h2>Portfolio: <span data-col=\"facilities\">{}</span> facilities</h2>", r.facilities.len());
-    kpis(out, s, row);
+    kpis(out, s, row, SUMMARY_NUMBERS.len());
     let count = |c: &crate::contract::Column| s.num(c.name, row).unwrap_or(0.0) as u64;
     let status = [
         count(&S::OK_COUNT),

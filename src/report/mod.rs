@@ -19,7 +19,7 @@ pub const ENERGY_BINS: [f64; 9] = [0.5, 1.2, 2.0, 4.0, 8.0, 12.0, 25.0, 40.0, 10
 /// Equipment listed per facility by incident energy.
 pub const TOP_ROWS: usize = 20;
 /// Rows needing attention listed per facility (all are counted).
-pub const ATTENTION_ROWS: usize = 25;
+pub const ATTENTION_ROWS: usize = 10;
 /// The findings that put an `ok` row on the attention list.
 pub const ATTENTION_FINDINGS: [&str; 3] =
     ["DEVICE_NO_TRIP", "STUDY_OVERDUE", "MAINTENANCE_OVERDUE"];

@@ -213,7 +213,7 @@ fn every_number_on_the_page_equals_the_summary_and_results_files() {
         &["--danger-threshold", "12"],
     );
     check_page(&results, &summary, &page);
-    assert!(page.contains("The first 25 in input order"));
+    assert!(page.contains("The first 10 in input order"));
 }
 
 #[test]

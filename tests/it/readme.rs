@@ -65,3 +65,35 @@ fn readme_run_example_is_current() {
         "{stderr} vs {shown}"
     );
 }
+
+#[test]
+fn readme_label_image_is_what_labels_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::voltmetrics()
+        .args([
+            "labels",
+            common::fixture("inventory.csv").to_str().unwrap(),
+            "--as-of",
+            "2026-06-30",
+            "--format",
+            "png",
+            "-q",
+            "-o",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the fixture's invalid rows get no label"
+    );
+    let written = std::fs::read(dir.path().join("PLANT-A/SWGR-A1.png")).unwrap();
+    let shown = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/label.png")).unwrap();
+    assert!(
+        written == shown,
+        "docs/label.png is stale: bash scripts/readme-images.sh makes it"
+    );
+    let readme = readme();
+    assert!(readme.contains("(docs/label.png)") && readme.contains("(docs/report.png)"));
+}
