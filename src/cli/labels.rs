@@ -152,14 +152,6 @@ fn encode(svg: String, format: LabelFormat) -> Result<Vec<u8>> {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary name (no half-written label is left).
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp~");
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
-}
-
 /// Writes every label under `dir`; returns how many.
 fn write_dir(
     dir: &str,
@@ -183,7 +175,7 @@ fn write_dir(
         .try_for_each(|(label, path)| {
             let bytes = encode(labels::svg::render(label, style), format)
                 .with_context(|| format!("{}", path.display()))?;
-            write_file(path, &bytes)
+            crate::io::write::write_file_renamed(path, &bytes)
         })?;
     Ok(list.len())
 }

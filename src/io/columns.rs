@@ -2,6 +2,7 @@
 //! (labels, report): texts verbatim (an empty text is missing), numbers from numeric columns
 //! or parsed from text.
 
+use crate::contract::results as R;
 use anyhow::{anyhow, Result};
 use polars::prelude::*;
 
@@ -38,4 +39,63 @@ pub fn numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
         .into_iter()
         .map(|v| v.and_then(|t| t.trim().parse::<f64>().ok()))
         .collect())
+}
+
+/// The result columns that `labels` and `report` show, per row.
+pub struct ResultRows {
+    /// `facility_id`.
+    pub facility: Vec<Option<String>>,
+    /// `equipment_id`.
+    pub equipment: Vec<Option<String>>,
+    /// `status`.
+    pub status: Vec<Option<String>>,
+    /// `errors`.
+    pub errors: Vec<Option<String>>,
+    /// `findings`.
+    pub findings: Vec<Option<String>>,
+    /// `incident_energy_cal_cm2`.
+    pub energy: Vec<Option<f64>>,
+    /// `min_arc_rating_cal_cm2`.
+    pub rating: Vec<Option<f64>>,
+    /// `arc_flash_boundary_mm`.
+    pub boundary: Vec<Option<f64>>,
+    /// `working_distance_mm`.
+    pub distance: Vec<Option<f64>>,
+    /// `ppe_category`.
+    pub ppe: Vec<Option<f64>>,
+    /// `limited_approach_fixed_mm`.
+    pub limited: Vec<Option<f64>>,
+    /// `restricted_approach_mm`.
+    pub restricted: Vec<Option<f64>>,
+    /// `method`.
+    pub method: Vec<Option<String>>,
+    /// `danger` (`true`, `false`).
+    pub danger: Vec<Option<String>>,
+}
+
+impl ResultRows {
+    /// Reads the columns of a result frame.
+    pub fn read(results: &DataFrame) -> Result<ResultRows> {
+        Ok(ResultRows {
+            facility: texts(results, R::FACILITY_ID.name)?,
+            equipment: texts(results, R::EQUIPMENT_ID.name)?,
+            status: texts(results, R::STATUS.name)?,
+            errors: texts(results, R::ERRORS.name)?,
+            findings: texts(results, R::FINDINGS.name)?,
+            energy: numbers(results, R::INCIDENT_ENERGY_CAL_CM2.name)?,
+            rating: numbers(results, R::MIN_ARC_RATING_CAL_CM2.name)?,
+            boundary: numbers(results, R::ARC_FLASH_BOUNDARY_MM.name)?,
+            distance: numbers(results, R::WORKING_DISTANCE_MM.name)?,
+            ppe: numbers(results, R::PPE_CATEGORY.name)?,
+            limited: numbers(results, R::LIMITED_APPROACH_FIXED_MM.name)?,
+            restricted: numbers(results, R::RESTRICTED_APPROACH_MM.name)?,
+            method: texts(results, R::METHOD.name)?,
+            danger: texts(results, R::DANGER.name)?,
+        })
+    }
+
+    /// Whether row `i` was computed (`ok`).
+    pub fn is_ok(&self, i: usize) -> bool {
+        self.status[i].as_deref() == Some(crate::contract::values::STATUS[0])
+    }
 }

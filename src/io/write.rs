@@ -129,6 +129,16 @@ pub fn write_file_atomic(
     write_to_path(path, |w| write_frame(df, format, meta, w))
 }
 
+/// Writes `bytes` to `path` through a temporary name beside it, renamed over it: never a
+/// half-written file, but not synced to disk either — for the many small files of `labels`,
+/// where a sync per file would take longer than the labels themselves.
+pub fn write_file_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp~");
+    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+}
+
 /// Runs `write` on a buffered writer for `path`. A regular file (or a new one) is written to a
 /// temporary name beside it, synced and renamed over it, so a failed, interrupted or killed run
 /// never leaves a half-written file. A symbolic link is followed: the file it points to is

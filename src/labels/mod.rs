@@ -10,9 +10,9 @@ pub mod render;
 pub mod svg;
 pub mod text;
 
-use crate::contract::{input as I, passthrough as P, results as R};
+use crate::contract::{input as I, passthrough as P};
 use crate::core::nfpa70e::SystemType;
-use crate::io::columns::{numbers, optional_texts, texts};
+use crate::io::columns::{numbers, optional_texts, ResultRows};
 use crate::io::read::Inventory;
 use anyhow::Result;
 use polars::prelude::DataFrame;
@@ -149,19 +149,9 @@ pub struct Labels {
     pub skipped: Vec<Skipped>,
 }
 
-/// The values one label is built from, per row.
+/// The values one label is built from, per row: the results' and the inventory's.
 struct Rows {
-    facility: Vec<Option<String>>,
-    equipment: Vec<Option<String>>,
-    status: Vec<Option<String>>,
-    errors: Vec<Option<String>>,
-    method: Vec<Option<String>>,
-    energy: Vec<Option<f64>>,
-    rating: Vec<Option<f64>>,
-    distance: Vec<Option<f64>>,
-    boundary: Vec<Option<f64>>,
-    limited: Vec<Option<f64>>,
-    restricted: Vec<Option<f64>>,
+    results: ResultRows,
     voltage: Vec<Option<f64>>,
     system: Vec<Option<String>>,
     study: Vec<Option<String>>,
@@ -172,17 +162,7 @@ impl Rows {
     fn read(inv: &Inventory, results: &DataFrame) -> Result<Rows> {
         let f = &inv.frame;
         Ok(Rows {
-            facility: texts(results, R::FACILITY_ID.name)?,
-            equipment: texts(results, R::EQUIPMENT_ID.name)?,
-            status: texts(results, R::STATUS.name)?,
-            errors: texts(results, R::ERRORS.name)?,
-            method: texts(results, R::METHOD.name)?,
-            energy: numbers(results, R::INCIDENT_ENERGY_CAL_CM2.name)?,
-            rating: numbers(results, R::MIN_ARC_RATING_CAL_CM2.name)?,
-            distance: numbers(results, R::WORKING_DISTANCE_MM.name)?,
-            boundary: numbers(results, R::ARC_FLASH_BOUNDARY_MM.name)?,
-            limited: numbers(results, R::LIMITED_APPROACH_FIXED_MM.name)?,
-            restricted: numbers(results, R::RESTRICTED_APPROACH_MM.name)?,
+            results: ResultRows::read(results)?,
             voltage: numbers(f, I::NOMINAL_VOLTAGE_V.name)?,
             system: optional_texts(f, I::SYSTEM_TYPE.name)?,
             study: optional_texts(f, I::STUDY_DATE.name)?,
@@ -194,27 +174,28 @@ impl Rows {
     fn label(&self, i: usize, as_of: &str) -> Label {
         let text = |v: &[Option<String>]| v[i].clone().unwrap_or_default();
         let num = |v: &[Option<f64>]| v[i].unwrap_or(f64::NAN);
+        let r = &self.results;
         Label {
-            facility_id: text(&self.facility),
-            name: text(&self.equipment),
+            facility_id: text(&r.facility),
+            name: text(&r.equipment),
             enclosure_id: None,
-            governing_equipment_id: text(&self.equipment),
+            governing_equipment_id: text(&r.equipment),
             equipment_count: 1,
             nominal_voltage_v: num(&self.voltage),
             dc: self.system[i].as_deref().and_then(SystemType::parse) == Some(SystemType::Dc),
-            incident_energy_cal_cm2: num(&self.energy),
-            min_arc_rating_cal_cm2: num(&self.rating),
-            working_distance_mm: num(&self.distance),
-            arc_flash_boundary_mm: num(&self.boundary),
-            limited_approach_mm: self.limited[i],
-            restricted_approach_mm: self.restricted[i],
+            incident_energy_cal_cm2: num(&r.energy),
+            min_arc_rating_cal_cm2: num(&r.rating),
+            working_distance_mm: num(&r.distance),
+            arc_flash_boundary_mm: num(&r.boundary),
+            limited_approach_mm: r.limited[i],
+            restricted_approach_mm: r.restricted[i],
             study_date: self.study[i]
                 .as_deref()
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .unwrap_or(as_of)
                 .to_string(),
-            method: text(&self.method),
+            method: text(&r.method),
         }
     }
 }
@@ -256,17 +237,17 @@ pub fn collect(inv: &Inventory, results: &DataFrame, per: Per, as_of: &str) -> R
     let rows = Rows::read(inv, results)?;
     let mut out = Labels::default();
     let mut index: std::collections::HashMap<(String, String), usize> = Default::default();
+    let r = &rows.results;
     for i in 0..results.height() {
-        let status = rows.status[i].clone().unwrap_or_default();
-        if status != crate::contract::values::STATUS[0] {
+        if !r.is_ok(i) {
             let (file, row) = inv.locate(i);
             out.skipped.push(Skipped {
                 file: file.to_string(),
                 row,
-                facility_id: rows.facility[i].clone().unwrap_or_default(),
-                equipment_id: rows.equipment[i].clone().unwrap_or_default(),
-                status,
-                reason: rows.errors[i].clone().unwrap_or_default(),
+                facility_id: r.facility[i].clone().unwrap_or_default(),
+                equipment_id: r.equipment[i].clone().unwrap_or_default(),
+                status: r.status[i].clone().unwrap_or_default(),
+                reason: r.errors[i].clone().unwrap_or_default(),
             });
             continue;
         }

@@ -242,7 +242,7 @@ fn attention_table(out: &mut String, r: &Report, f: &Facility) {
             out,
             "<tr><td>{}</td><td>{}</td></tr>",
             escape(r.rows.equipment[i].as_deref().unwrap_or("(no id)")),
-            escape(&r.rows.attention(i).unwrap_or_default())
+            escape(&super::attention(&r.rows, i).unwrap_or_default())
         );
     }
     out.push_str("</table></div>");

@@ -7,8 +7,9 @@
 pub mod charts;
 pub mod html;
 
-use crate::contract::{history as H, results as R, summary as S};
+use crate::contract::{history as H, summary as S};
 use crate::core::compliance::RULES;
+pub use crate::io::columns::ResultRows;
 pub(crate) use crate::io::columns::{numbers as number_column, texts as text_column};
 use anyhow::Result;
 use polars::prelude::*;
@@ -24,79 +25,21 @@ pub const ATTENTION_ROWS: usize = 10;
 pub const ATTENTION_FINDINGS: [&str; 3] =
     ["DEVICE_NO_TRIP", "STUDY_OVERDUE", "MAINTENANCE_OVERDUE"];
 
-/// The result columns the report shows, per row.
-pub struct Rows {
-    /// `facility_id`.
-    pub facility: Vec<Option<String>>,
-    /// `equipment_id`.
-    pub equipment: Vec<Option<String>>,
-    /// `status`.
-    pub status: Vec<Option<String>>,
-    /// `errors`.
-    pub errors: Vec<Option<String>>,
-    /// `findings`.
-    pub findings: Vec<Option<String>>,
-    /// `incident_energy_cal_cm2`.
-    pub energy: Vec<Option<f64>>,
-    /// `min_arc_rating_cal_cm2`.
-    pub rating: Vec<Option<f64>>,
-    /// `arc_flash_boundary_mm`.
-    pub boundary: Vec<Option<f64>>,
-    /// `working_distance_mm`.
-    pub distance: Vec<Option<f64>>,
-    /// `ppe_category`.
-    pub ppe: Vec<Option<f64>>,
-    /// `limited_approach_fixed_mm`.
-    pub limited: Vec<Option<f64>>,
-    /// `restricted_approach_mm`.
-    pub restricted: Vec<Option<f64>>,
-    /// `method`.
-    pub method: Vec<Option<String>>,
-    /// `danger` (`true`, `false`).
-    pub danger: Vec<Option<String>>,
-}
-
-impl Rows {
-    /// Reads the columns of a result frame.
-    pub fn read(results: &DataFrame) -> Result<Rows> {
-        Ok(Rows {
-            facility: text_column(results, R::FACILITY_ID.name)?,
-            equipment: text_column(results, R::EQUIPMENT_ID.name)?,
-            status: text_column(results, R::STATUS.name)?,
-            errors: text_column(results, R::ERRORS.name)?,
-            findings: text_column(results, R::FINDINGS.name)?,
-            energy: number_column(results, R::INCIDENT_ENERGY_CAL_CM2.name)?,
-            rating: number_column(results, R::MIN_ARC_RATING_CAL_CM2.name)?,
-            boundary: number_column(results, R::ARC_FLASH_BOUNDARY_MM.name)?,
-            distance: number_column(results, R::WORKING_DISTANCE_MM.name)?,
-            ppe: number_column(results, R::PPE_CATEGORY.name)?,
-            limited: number_column(results, R::LIMITED_APPROACH_FIXED_MM.name)?,
-            restricted: number_column(results, R::RESTRICTED_APPROACH_MM.name)?,
-            method: text_column(results, R::METHOD.name)?,
-            danger: text_column(results, R::DANGER.name)?,
-        })
+/// Why row `i` needs attention, if it does: its errors (invalid, not applicable) or the
+/// attention findings it has.
+pub fn attention(rows: &ResultRows, i: usize) -> Option<String> {
+    if !rows.is_ok(i) {
+        let status = rows.status[i].clone().unwrap_or_default();
+        let errors = rows.errors[i].clone().unwrap_or_default();
+        return Some(format!("{status}: {errors}"));
     }
-
-    fn is_ok(&self, i: usize) -> bool {
-        self.status[i].as_deref() == Some(crate::contract::values::STATUS[0])
-    }
-
-    /// Why row `i` needs attention, if it does: its errors (invalid, not applicable) or the
-    /// attention findings it has.
-    pub fn attention(&self, i: usize) -> Option<String> {
-        if !self.is_ok(i) {
-            let status = self.status[i].clone().unwrap_or_default();
-            let errors = self.errors[i].clone().unwrap_or_default();
-            return Some(format!("{status}: {errors}"));
-        }
-        let found: Vec<&str> = self.findings[i]
-            .as_deref()
-            .unwrap_or_default()
-            .split(';')
-            .filter(|f| ATTENTION_FINDINGS.contains(f))
-            .collect();
-        (!found.is_empty()).then(|| found.join(", "))
-    }
+    let found: Vec<&str> = rows.findings[i]
+        .as_deref()
+        .unwrap_or_default()
+        .split(';')
+        .filter(|f| ATTENTION_FINDINGS.contains(f))
+        .collect();
+    (!found.is_empty()).then(|| found.join(", "))
 }
 
 /// One facility's part of the page.
@@ -135,7 +78,7 @@ pub struct TrendPoint {
 /// Everything the page shows.
 pub struct Report {
     /// The rows' values.
-    pub rows: Rows,
+    pub rows: ResultRows,
     /// The summary: one row per facility, then the portfolio row `*`.
     pub summary: DataFrame,
     /// Per facility, in summary order.
@@ -159,7 +102,7 @@ impl Report {
         summary: DataFrame,
         meta: Vec<(String, String)>,
     ) -> Result<Report> {
-        let rows = Rows::read(results)?;
+        let rows = ResultRows::read(results)?;
         let ids = text_column(&summary, S::FACILITY_ID.name)?;
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut facilities: Vec<Facility> = Vec::new();
@@ -193,7 +136,7 @@ impl Report {
         for (i, fac) in row_facility.iter().enumerate() {
             let Some(&k) = fac.as_ref() else { continue };
             let f = &mut facilities[k];
-            if rows.attention(i).is_some() {
+            if attention(&rows, i).is_some() {
                 f.attention_count += 1;
                 if f.attention.len() < ATTENTION_ROWS {
                     f.attention.push(i as u32);
