@@ -84,6 +84,10 @@ pub(crate) struct RunArgs {
     /// Apply pending database migrations before writing (otherwise a schema behind the binary is an error).
     #[arg(long)]
     pub(crate) migrate: bool,
+    /// Compute only the facilities of shard I of N (0 <= I < N): FNV-1a 64 of facility_id
+    /// mod N. The union of the N shard runs is the whole run.
+    #[arg(long, value_name = "I/N", value_parser = crate::core::shard::Shard::parse)]
+    pub(crate) shard: Option<crate::core::shard::Shard>,
     /// Redis URL: warm the latest results, facility summaries and run status.
     #[arg(
         long,
@@ -144,6 +148,14 @@ fn summary_target(args: &RunArgs) -> Result<Option<(String, Format)>> {
 
 /// Turns the flags into a run configuration, or a usage error naming the flag.
 pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
+    if let Some(shard) = args.shard {
+        if args.portfolio {
+            return Err(usage(format!("--portfolio with --shard {shard}: a shard holds only its facilities; compute the portfolio from the stored runs (voltmetrics history, or SQL over voltmetrics_facility_summaries) or from the shards' summary files")));
+        }
+        if args.redis_prune {
+            return Err(usage(format!("--redis-prune with --shard {shard}: pruning would delete the other shards' facilities")));
+        }
+    }
     let output = match args.output.as_deref() {
         None | Some("-") => Output::Stdout,
         Some(p) => Output::File(p.to_string()),
@@ -176,6 +188,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
             ProgressMode::Auto => !args.quiet && std::io::stderr().is_terminal(),
         },
         verbose: args.verbose,
+        shard: args.shard,
     })
 }
 

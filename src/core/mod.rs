@@ -14,3 +14,4 @@ pub mod defaults;
 pub mod hash;
 pub mod nfpa70e;
 pub mod protection;
+pub mod shard;

@@ -82,7 +82,7 @@ impl Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 5] = [
+pub const MIGRATIONS: [Migration; 6] = [
     Migration {
         version: 1,
         name: "core",
@@ -130,6 +130,14 @@ pub const MIGRATIONS: [Migration; 5] = [
         name: "device_timing",
         up: include_str!("migrations/0005_device_timing.up.sql"),
         down: include_str!("migrations/0005_device_timing.down.sql"),
+        timescale: None,
+        legacy_checksums: &[],
+    },
+    Migration {
+        version: 6,
+        name: "run_shard",
+        up: include_str!("migrations/0006_run_shard.up.sql"),
+        down: include_str!("migrations/0006_run_shard.down.sql"),
         timescale: None,
         legacy_checksums: &[],
     },

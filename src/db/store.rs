@@ -31,6 +31,8 @@ pub(crate) struct RunRecord<'a> {
     pub(crate) counts: (i64, i64, i64),
     /// The ids of the methods that produced results, comma-separated.
     pub(crate) methods: String,
+    /// `I/N` for a run of one shard (`--shard`).
+    pub(crate) shard: Option<String>,
 }
 
 /// Rows written by one run.
@@ -318,8 +320,8 @@ pub(crate) fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
     )
     .context("upserting facility summaries")?;
     tx.execute(
-        "INSERT INTO voltmetrics_runs (run_id, started_at, finished_at, as_of, tool_version, methods, inputs, row_count, invalid_count, not_applicable_count, status)
-         VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, 'done')",
+        "INSERT INTO voltmetrics_runs (run_id, started_at, finished_at, as_of, tool_version, methods, inputs, row_count, invalid_count, not_applicable_count, status, shard)
+         VALUES ($1, $2, now(), $3, $4, $5, $6, $7, $8, $9, 'done', $10)",
         &[
             &rec.run_id,
             &rec.started_at,
@@ -330,6 +332,7 @@ pub(crate) fn persist(client: &mut Client, rec: &RunRecord) -> Result<Written> {
             &rec.counts.0,
             &rec.counts.1,
             &rec.counts.2,
+            &rec.shard,
         ],
     )
     .context("recording the run")?;
@@ -350,6 +353,18 @@ pub(crate) fn refresh_rollups(client: &mut Client, as_of: &DateTime<Utc>) -> Res
     if super::migrations::recorded_variant(client)? != Some(super::migrations::Variant::Timescale) {
         return Ok(());
     }
+    // Shard runs (`--shard`) finish at the same time: TimescaleDB refuses a refresh of a window
+    // another session is refreshing, so the refreshes take turns under a session lock.
+    client.execute("SELECT pg_advisory_lock($1)", &[&REFRESH_LOCK])?;
+    let refreshed = refresh_each(client, as_of);
+    client.execute("SELECT pg_advisory_unlock($1)", &[&REFRESH_LOCK])?;
+    refreshed
+}
+
+/// The advisory lock key of the rollup refresh ("voltmetr" in ASCII).
+const REFRESH_LOCK: i64 = 0x766f_6c74_6d65_7472;
+
+fn refresh_each(client: &mut Client, as_of: &DateTime<Utc>) -> Result<()> {
     for (view, unit) in [
         ("voltmetrics_facility_daily", "day"),
         ("voltmetrics_facility_weekly", "week"),

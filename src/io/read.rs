@@ -27,11 +27,14 @@ pub struct Inventory {
     pub frame: DataFrame,
     /// The files, in order.
     pub sources: Vec<Source>,
+    /// After [`Inventory::retain`]: each kept row's position in the concatenated files.
+    pub kept: Option<Vec<u32>>,
 }
 
 impl Inventory {
     /// The file and 1-based data row of frame row `i`.
-    pub fn locate(&self, mut i: usize) -> (&str, usize) {
+    pub fn locate(&self, i: usize) -> (&str, usize) {
+        let mut i = self.kept.as_ref().map_or(i, |k| k[i] as usize);
         for s in &self.sources {
             if i < s.rows {
                 return (&s.path, i + 1);
@@ -39,6 +42,20 @@ impl Inventory {
             i -= s.rows;
         }
         ("?", i + 1)
+    }
+
+    /// Keeps the rows whose `keep` is true (in order); [`Inventory::locate`] still names each
+    /// kept row's file and row.
+    pub fn retain(&mut self, keep: &BooleanChunked) -> Result<()> {
+        let positions: Vec<u32> = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| *k == Some(true))
+            .map(|(i, _)| self.kept.as_ref().map_or(i as u32, |k| k[i]))
+            .collect();
+        self.frame = self.frame.filter(keep)?;
+        self.kept = Some(positions);
+        Ok(())
     }
 
     /// Columns of the frame that are not input columns of the contract (passed through).
@@ -332,6 +349,7 @@ pub fn read_bytes(name: &str, raw: &[u8]) -> Result<Inventory> {
             content_hash: fnv_hex(raw),
         }],
         frame: df,
+        kept: None,
     })
 }
 
@@ -355,6 +373,7 @@ pub fn read_inputs(paths: &[String]) -> Result<Inventory> {
     Ok(Inventory {
         frame: concat(frames)?,
         sources,
+        kept: None,
     })
 }
 

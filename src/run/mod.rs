@@ -83,6 +83,8 @@ pub struct Config {
     pub progress: bool,
     /// Detail on stderr.
     pub verbose: u8,
+    /// Only the facilities of this shard (`--shard I/N`).
+    pub shard: Option<crate::core::shard::Shard>,
 }
 
 impl Config {
@@ -101,6 +103,7 @@ impl Config {
             redis: None,
             progress: false,
             verbose: 0,
+            shard: None,
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::cache::RunStatus;
 use crate::contract::{history as H, run_status as RS, summary as S};
 use crate::core::aggregation::summarize;
 use crate::core::algorithms::MethodId;
+use crate::core::shard::Shard;
 use crate::io::read::{read_inputs, Inventory};
 use crate::io::stdout::{is_stdout_closed, write_stdout};
 use crate::io::write::{
@@ -41,7 +42,10 @@ pub fn execute(cfg: &Config) -> Result<Report> {
 
 fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.status(RunStatus::Reading, &[])?;
-    let inv = read_inputs(&cfg.inputs)?;
+    let mut inv = read_inputs(&cfg.inputs)?;
+    if let Some(shard) = cfg.shard {
+        keep_shard(&mut inv, shard)?;
+    }
     t.lap("read");
     if cfg.verbose > 0 {
         eprintln!(
@@ -73,10 +77,24 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     })
 }
 
+/// Keeps the rows of the facilities of `shard` (see [`crate::core::shard`]).
+fn keep_shard(inv: &mut Inventory, shard: Shard) -> Result<()> {
+    let ids = inv
+        .frame
+        .column(crate::contract::input::FACILITY_ID.name)?
+        .cast(&polars::prelude::DataType::String)?;
+    let keep: polars::prelude::BooleanChunked = ids
+        .str()?
+        .iter()
+        .map(|id| Some(shard.contains(id.unwrap_or_default())))
+        .collect();
+    inv.retain(&keep)
+}
+
 /// The run's metadata (Parquet key-value metadata).
 fn metadata(run_id: &str, cfg: &Config, inv: &Inventory) -> RunMetadata {
     let methods: Vec<&str> = MethodId::all().map(MethodId::id).collect();
-    RunMetadata {
+    let mut meta = RunMetadata {
         pairs: vec![
             ("voltmetrics.version".into(), crate::VERSION.into()),
             ("voltmetrics.methods".into(), methods.join(",")),
@@ -91,7 +109,12 @@ fn metadata(run_id: &str, cfg: &Config, inv: &Inventory) -> RunMetadata {
             ),
             ("voltmetrics.inputs".into(), inputs_json(inv).to_string()),
         ],
+    };
+    if let Some(shard) = cfg.shard {
+        meta.pairs
+            .push(("voltmetrics.shard".into(), shard.to_string()));
     }
+    meta
 }
 
 /// The input files with their rows and content hashes.
@@ -320,6 +343,7 @@ fn persist(
             c.counts.not_applicable as i64,
         ),
         methods: c.counts.method_ids().join(","),
+        shard: cfg.shard.map(|s| s.to_string()),
     };
     let written = crate::db::store::persist(&mut client, &record).with_context(stage)?;
     if cfg.verbose > 0 {

@@ -11,32 +11,10 @@ type Row = HashMap<String, String>;
 
 /// Runs `run` with results and summary files, and `report`, on `input`.
 fn run_and_report(dir: &Path, input: &str, extra: &[&str]) -> (Vec<Row>, Vec<Row>, String) {
-    let (results, summary, page) = (
-        dir.join("r.csv"),
-        dir.join("s.csv"),
-        dir.join("report.html"),
-    );
-    let out = voltmetrics()
-        .args([
-            "run",
-            input,
-            "--as-of",
-            FIXTURE_AS_OF,
-            "-q",
-            "--portfolio",
-            "-o",
-        ])
-        .arg(&results)
-        .arg("--summary")
-        .arg(&summary)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut run_extra = vec!["--portfolio"];
+    run_extra.extend_from_slice(extra);
+    let (results, summary) = crate::common::run_to_files(dir, input, "", &run_extra);
+    let page = dir.join("report.html");
     let out = voltmetrics()
         .args(["report", input, "--as-of", FIXTURE_AS_OF, "-o"])
         .arg(&page)

@@ -104,3 +104,31 @@ pub fn run_fixture(extra: &[&str]) -> Vec<u8> {
     );
     out.stdout
 }
+
+/// Runs `run INPUT --as-of FIXTURE_AS_OF -q -o DIR/r{tag}.csv --summary DIR/s{tag}.csv EXTRA…`,
+/// asserting success; returns the results and summary paths.
+pub fn run_to_files(
+    dir: &std::path::Path,
+    input: &str,
+    tag: &str,
+    extra: &[&str],
+) -> (PathBuf, PathBuf) {
+    let (results, summary) = (
+        dir.join(format!("r{tag}.csv")),
+        dir.join(format!("s{tag}.csv")),
+    );
+    let out = voltmetrics()
+        .args(["run", input, "--as-of", FIXTURE_AS_OF, "-q", "-o"])
+        .arg(&results)
+        .arg("--summary")
+        .arg(&summary)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (results, summary)
+}

@@ -11,6 +11,7 @@ mod cli_methods;
 mod cli_reliability;
 mod cli_report;
 mod cli_run;
+mod cli_shard;
 mod cli_summary;
 mod cli_validate_schema;
 mod common;

@@ -1147,3 +1147,70 @@ fn report_shows_each_facilitys_stored_trend() {
             .is_empty());
     });
 }
+
+/// An order-independent checksum of a table's rows without their run_id.
+fn checksum_without_run(s: &Schema, table: &str) -> String {
+    s.client()
+        .query_one(&format!("SELECT coalesce(md5(string_agg((to_jsonb(t) - 'run_id')::text, '|' ORDER BY (to_jsonb(t) - 'run_id')::text)), '') FROM {table} t"), &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn three_concurrent_shards_store_exactly_the_whole_run() {
+    for (server, base) in pg_servers() {
+        let whole = Schema::new(&base, &format!("shard_whole_{server}"), server);
+        let parts = Schema::new(&base, &format!("shard_parts_{server}"), server);
+        run_pg(&whole.url, FIXTURE_AS_OF, &["--migrate"]).success();
+        voltmetrics()
+            .args(["db", "migrate", "--postgres", &parts.url])
+            .assert()
+            .success();
+        let dir = tempfile::tempdir().unwrap();
+        let children: Vec<_> = (0..3)
+            .map(|i| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_voltmetrics"))
+                    .args([
+                        "run",
+                        fixture("inventory.csv").to_str().unwrap(),
+                        "--as-of",
+                        FIXTURE_AS_OF,
+                        "-q",
+                    ])
+                    .args(["--shard", &format!("{i}/3"), "--postgres", &parts.url, "-o"])
+                    .arg(dir.path().join(format!("r{i}.csv")))
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().unwrap().success(), "a shard failed on {server}");
+        }
+        for table in ["voltmetrics_results", "voltmetrics_facility_summaries"] {
+            assert_eq!(whole.count(table), parts.count(table), "{server} {table}");
+            assert_eq!(
+                checksum_without_run(&whole, table),
+                checksum_without_run(&parts, table),
+                "{server} {table}"
+            );
+        }
+        let shards: Vec<Option<String>> = parts
+            .client()
+            .query("SELECT shard FROM voltmetrics_runs ORDER BY shard", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(
+            shards,
+            ["0/3", "1/3", "2/3"].map(|s| Some(s.to_string())),
+            "{server}"
+        );
+        let whole_shard: Option<String> = whole
+            .client()
+            .query_one("SELECT shard FROM voltmetrics_runs", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(whole_shard, None);
+    }
+}

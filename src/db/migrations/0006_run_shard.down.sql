@@ -1,0 +1,1 @@
+ALTER TABLE voltmetrics_runs DROP COLUMN shard;
