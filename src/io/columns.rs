@@ -19,6 +19,22 @@ pub fn texts(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
         .collect())
 }
 
+/// A text column read in place (no string per row): any type cast to its text, in one chunk.
+pub struct Texts(StringChunked);
+
+impl Texts {
+    /// Column `name` of `df`.
+    pub fn of(df: &DataFrame, name: &str) -> Result<Texts> {
+        let s = column(df, name)?.cast(&DataType::String)?;
+        Ok(Texts(s.str()?.rechunk().into_owned()))
+    }
+
+    /// Row `i` (`None` when missing or empty).
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.0.get(i).filter(|t| !t.is_empty())
+    }
+}
+
 /// Column `name` as texts, or all `None` when the frame has no such column.
 pub fn optional_texts(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     if df.get_column_index(name).is_some() {
@@ -44,15 +60,15 @@ pub fn numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 /// The result columns that `labels` and `report` show, per row.
 pub struct ResultRows {
     /// `facility_id`.
-    pub facility: Vec<Option<String>>,
+    pub facility: Texts,
     /// `equipment_id`.
-    pub equipment: Vec<Option<String>>,
+    pub equipment: Texts,
     /// `status`.
-    pub status: Vec<Option<String>>,
+    pub status: Texts,
     /// `errors`.
-    pub errors: Vec<Option<String>>,
+    pub errors: Texts,
     /// `findings`.
-    pub findings: Vec<Option<String>>,
+    pub findings: Texts,
     /// `incident_energy_cal_cm2`.
     pub energy: Vec<Option<f64>>,
     /// `min_arc_rating_cal_cm2`.
@@ -68,20 +84,20 @@ pub struct ResultRows {
     /// `restricted_approach_mm`.
     pub restricted: Vec<Option<f64>>,
     /// `method`.
-    pub method: Vec<Option<String>>,
+    pub method: Texts,
     /// `danger` (`true`, `false`).
-    pub danger: Vec<Option<String>>,
+    pub danger: Texts,
 }
 
 impl ResultRows {
     /// Reads the columns of a result frame.
     pub fn read(results: &DataFrame) -> Result<ResultRows> {
         Ok(ResultRows {
-            facility: texts(results, R::FACILITY_ID.name)?,
-            equipment: texts(results, R::EQUIPMENT_ID.name)?,
-            status: texts(results, R::STATUS.name)?,
-            errors: texts(results, R::ERRORS.name)?,
-            findings: texts(results, R::FINDINGS.name)?,
+            facility: Texts::of(results, R::FACILITY_ID.name)?,
+            equipment: Texts::of(results, R::EQUIPMENT_ID.name)?,
+            status: Texts::of(results, R::STATUS.name)?,
+            errors: Texts::of(results, R::ERRORS.name)?,
+            findings: Texts::of(results, R::FINDINGS.name)?,
             energy: numbers(results, R::INCIDENT_ENERGY_CAL_CM2.name)?,
             rating: numbers(results, R::MIN_ARC_RATING_CAL_CM2.name)?,
             boundary: numbers(results, R::ARC_FLASH_BOUNDARY_MM.name)?,
@@ -89,13 +105,13 @@ impl ResultRows {
             ppe: numbers(results, R::PPE_CATEGORY.name)?,
             limited: numbers(results, R::LIMITED_APPROACH_FIXED_MM.name)?,
             restricted: numbers(results, R::RESTRICTED_APPROACH_MM.name)?,
-            method: texts(results, R::METHOD.name)?,
-            danger: texts(results, R::DANGER.name)?,
+            method: Texts::of(results, R::METHOD.name)?,
+            danger: Texts::of(results, R::DANGER.name)?,
         })
     }
 
     /// Whether row `i` was computed (`ok`).
     pub fn is_ok(&self, i: usize) -> bool {
-        self.status[i].as_deref() == Some(crate::contract::values::STATUS[0])
+        self.status.get(i) == Some(crate::contract::values::STATUS[0])
     }
 }

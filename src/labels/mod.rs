@@ -12,7 +12,7 @@ pub mod text;
 
 use crate::contract::{input as I, passthrough as P};
 use crate::core::nfpa70e::SystemType;
-use crate::io::columns::{numbers, optional_texts, ResultRows};
+use crate::io::columns::{numbers, optional_texts, ResultRows, Texts};
 use crate::io::read::Inventory;
 use anyhow::Result;
 use polars::prelude::DataFrame;
@@ -172,7 +172,7 @@ impl Rows {
 
     /// The label of row `i` alone (an `ok` row: every value it needs is present).
     fn label(&self, i: usize, as_of: &str) -> Label {
-        let text = |v: &[Option<String>]| v[i].clone().unwrap_or_default();
+        let text = |v: &Texts| v.get(i).unwrap_or_default().to_string();
         let num = |v: &[Option<f64>]| v[i].unwrap_or(f64::NAN);
         let r = &self.results;
         Label {
@@ -244,10 +244,10 @@ pub fn collect(inv: &Inventory, results: &DataFrame, per: Per, as_of: &str) -> R
             out.skipped.push(Skipped {
                 file: file.to_string(),
                 row,
-                facility_id: r.facility[i].clone().unwrap_or_default(),
-                equipment_id: r.equipment[i].clone().unwrap_or_default(),
-                status: r.status[i].clone().unwrap_or_default(),
-                reason: r.errors[i].clone().unwrap_or_default(),
+                facility_id: r.facility.get(i).unwrap_or_default().to_string(),
+                equipment_id: r.equipment.get(i).unwrap_or_default().to_string(),
+                status: r.status.get(i).unwrap_or_default().to_string(),
+                reason: r.errors.get(i).unwrap_or_default().to_string(),
             });
             continue;
         }

@@ -175,12 +175,12 @@ fn top_table(out: &mut String, r: &Report, f: &Facility) {
     let rows = &r.rows;
     for &i in &f.top {
         let i = i as usize;
-        let danger = rows.danger[i].as_deref() == Some("true");
+        let danger = rows.danger.get(i) == Some("true");
         let _ = write!(
             out,
             "<tr{}><td>{}</td>",
             if danger { " class=\"danger\"" } else { "" },
-            escape(rows.equipment[i].as_deref().unwrap_or_default())
+            escape(rows.equipment.get(i).unwrap_or_default())
         );
         let values = [
             &rows.energy,
@@ -197,7 +197,7 @@ fn top_table(out: &mut String, r: &Report, f: &Facility) {
         let _ = write!(
             out,
             "<td>{}</td></tr>",
-            escape(rows.method[i].as_deref().unwrap_or_default())
+            escape(rows.method.get(i).unwrap_or_default())
         );
     }
     out.push_str("</table></div>");
@@ -241,7 +241,7 @@ fn attention_table(out: &mut String, r: &Report, f: &Facility) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td></tr>",
-            escape(r.rows.equipment[i].as_deref().unwrap_or("(no id)")),
+            escape(r.rows.equipment.get(i).unwrap_or("(no id)")),
             escape(&super::attention(&r.rows, i).unwrap_or_default())
         );
     }

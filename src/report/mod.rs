@@ -29,12 +29,13 @@ pub const ATTENTION_FINDINGS: [&str; 3] =
 /// attention findings it has.
 pub fn attention(rows: &ResultRows, i: usize) -> Option<String> {
     if !rows.is_ok(i) {
-        let status = rows.status[i].clone().unwrap_or_default();
-        let errors = rows.errors[i].clone().unwrap_or_default();
+        let status = rows.status.get(i).unwrap_or_default();
+        let errors = rows.errors.get(i).unwrap_or_default();
         return Some(format!("{status}: {errors}"));
     }
-    let found: Vec<&str> = rows.findings[i]
-        .as_deref()
+    let found: Vec<&str> = rows
+        .findings
+        .get(i)
         .unwrap_or_default()
         .split(';')
         .filter(|f| ATTENTION_FINDINGS.contains(f))
@@ -127,11 +128,7 @@ impl Report {
         }
         let mut ok_rows: Vec<Vec<u32>> = vec![Vec::new(); facilities.len()];
         let row_facility: Vec<Option<usize>> = (0..results.height())
-            .map(|i| {
-                index
-                    .get(rows.facility[i].as_deref().unwrap_or_default())
-                    .copied()
-            })
+            .map(|i| index.get(rows.facility.get(i).unwrap_or_default()).copied())
             .collect();
         for (i, fac) in row_facility.iter().enumerate() {
             let Some(&k) = fac.as_ref() else { continue };
@@ -142,7 +139,7 @@ impl Report {
                     f.attention.push(i as u32);
                 }
             }
-            for id in rows.findings[i].as_deref().unwrap_or_default().split(';') {
+            for id in rows.findings.get(i).unwrap_or_default().split(';') {
                 if let Some(r) = RULES.iter().position(|r| r.id == id) {
                     f.findings[r] += 1;
                 }
