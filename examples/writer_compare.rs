@@ -2,7 +2,8 @@
 //! `run` writes it) against the arrow-rs `parquet` writer, one thread and with the columns of
 //! each row group encoded in parallel. The input is a run's own results file, read before the
 //! clock starts, so only the writes are timed; every writer gets the same row groups (those of
-//! the file), LZ4 (raw) and no min/max statistics.
+//! the file), LZ4 (raw) and no min/max statistics. Then the same frame as CSV: our writer
+//! (polars 0.55's) against the `csv` crate with typed columns, rows formatted on 2 threads.
 //!
 //! ```text
 //! cargo run --release --example writer_compare -- results.parquet [RUNS]
@@ -130,6 +131,8 @@ fn main() -> Res<()> {
         ("voltmetrics (polars 0.55)", vec![]),
         ("arrow-rs ArrowWriter, 1 thread", vec![]),
         ("arrow-rs, columns on 2 threads", vec![]),
+        ("CSV: voltmetrics (polars 0.55)", vec![]),
+        ("CSV: csv crate, rows on 2 threads", vec![]),
     ];
     for _ in 0..runs {
         let t = Instant::now();
@@ -143,6 +146,14 @@ fn main() -> Res<()> {
         let t = Instant::now();
         arrow_parallel(&batches, &out("wc-arrow2.parquet"), 2)?;
         times[2].1.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let mut f = std::io::BufWriter::new(std::fs::File::create(out("wc-polars.csv"))?);
+        write_frame(&mut df, Format::Csv, &meta, &mut f).map_err(|e| e.to_string())?;
+        drop(f);
+        times[3].1.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        csv_crate(&df, &out("wc-csv.csv"), 2)?;
+        times[4].1.push(t.elapsed().as_secs_f64());
     }
     for (name, t) in times {
         let all: Vec<String> = t.iter().map(|x| format!("{x:.3}")).collect();
@@ -156,8 +167,91 @@ fn main() -> Res<()> {
         "wc-polars.parquet",
         "wc-arrow1.parquet",
         "wc-arrow2.parquet",
+        "wc-polars.csv",
+        "wc-csv.csv",
     ] {
         println!("{name}: {} bytes", std::fs::metadata(out(name))?.len());
+    }
+    Ok(())
+}
+
+/// One result column, typed for the `csv` crate writer.
+enum CsvCol {
+    Text(polars::prelude::StringChunked),
+    Number(polars::prelude::Float64Chunked),
+    Whole(polars::prelude::Int64Chunked),
+    Flag(polars::prelude::BooleanChunked),
+}
+
+/// The results as CSV with the `csv` crate: rows split into `threads` parts, each formatted
+/// into its own buffer on its own thread, written in order. Numbers by Rust's shortest
+/// round-trip `Display`, as the contract asks (not byte-compared with polars here).
+fn csv_crate(df: &polars::prelude::DataFrame, out: &str, threads: usize) -> Res<()> {
+    use polars::prelude::DataType;
+    use std::fmt::Write as _;
+    let mut cols = Vec::with_capacity(df.width());
+    for c in df.columns() {
+        cols.push(match c.dtype() {
+            DataType::String => CsvCol::Text(c.str()?.clone()),
+            DataType::Boolean => CsvCol::Flag(c.bool()?.clone()),
+            DataType::Float64 | DataType::Float32 => {
+                CsvCol::Number(c.cast(&DataType::Float64)?.f64()?.clone())
+            }
+            d if d.is_integer() => CsvCol::Whole(c.cast(&DataType::Int64)?.i64()?.clone()),
+            _ => CsvCol::Text(c.cast(&DataType::String)?.str()?.clone()),
+        });
+    }
+    let n = df.height();
+    let per = n.div_ceil(threads);
+    let parts = std::thread::scope(|s| -> Res<Vec<Vec<u8>>> {
+        let cols = &cols;
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || -> Res<Vec<u8>> {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let mut field = String::new();
+                    for i in (t * per)..((t + 1) * per).min(n) {
+                        for c in cols {
+                            field.clear();
+                            match c {
+                                CsvCol::Text(a) => field.push_str(a.get(i).unwrap_or_default()),
+                                CsvCol::Number(a) => {
+                                    if let Some(v) = a.get(i) {
+                                        write!(field, "{v}")?;
+                                    }
+                                }
+                                CsvCol::Whole(a) => {
+                                    if let Some(v) = a.get(i) {
+                                        write!(field, "{v}")?;
+                                    }
+                                }
+                                CsvCol::Flag(a) => {
+                                    if let Some(v) = a.get(i) {
+                                        field.push_str(if v { "true" } else { "false" });
+                                    }
+                                }
+                            }
+                            w.write_field(&field)?;
+                        }
+                        w.write_record(None::<&[u8]>)?;
+                    }
+                    Ok(w.into_inner().map_err(|e| e.to_string())?)
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for h in handles {
+            all.push(h.join().map_err(|_| "a formatting thread panicked")??);
+        }
+        Ok(all)
+    })?;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut header = csv::Writer::from_writer(&mut f);
+    header.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
+    header.flush()?;
+    drop(header);
+    for p in parts {
+        std::io::Write::write_all(&mut f, &p)?;
     }
     Ok(())
 }
