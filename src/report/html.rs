@@ -14,18 +14,9 @@ use std::fmt::Write;
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    // The labels' escaping: the page is well-formed XML too (a test parses it as such), so
+    // control characters that XML forbids in ids become U+FFFD here as well.
+    crate::labels::text::xml_escape(text)
 }
 
 const STYLE: &str = "\
