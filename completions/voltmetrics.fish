@@ -59,6 +59,7 @@ always\t'Always draw it (on stderr)'
 never\t'Never'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres -d 'PostgreSQL URL: upsert results, summaries and the run record (history)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l shard -d 'Compute only the facilities of shard I of N (0 <= I < N): FNV-1a 64 of facility_id mod N. The union of the N shard runs is the whole run' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l chunk-rows -d 'Rows read, computed and written at a time (memory is bounded by a few chunks). A testing knob: the results do not depend on it' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r

@@ -88,6 +88,10 @@ pub(crate) struct RunArgs {
     /// mod N. The union of the N shard runs is the whole run.
     #[arg(long, value_name = "I/N", value_parser = crate::core::shard::Shard::parse)]
     pub(crate) shard: Option<crate::core::shard::Shard>,
+    /// Rows read, computed and written at a time (memory is bounded by a few chunks). A
+    /// testing knob: the results do not depend on it.
+    #[arg(long, value_name = "ROWS", default_value_t = crate::io::inputs::CHUNK_ROWS, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..), |v| v as usize), hide = true)]
+    pub(crate) chunk_rows: usize,
     /// Redis URL: warm the latest results, facility summaries and run status.
     #[arg(
         long,
@@ -189,6 +193,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         },
         verbose: args.verbose,
         shard: args.shard,
+        chunk_rows: args.chunk_rows,
     })
 }
 

@@ -2,7 +2,9 @@
 
 pub mod columns;
 pub mod devices;
+pub mod inputs;
 mod parquet_pages;
 pub mod read;
+mod records;
 pub(crate) mod stdout;
 pub mod write;

@@ -206,7 +206,18 @@ fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
 /// every size and count non-negative; a data page's values within what the chunk has left, its
 /// null and row counts within its values, its level bytes within the page; every page inside
 /// the chunk.
+#[cfg(test)]
 pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Result<(), String> {
+    check_chunk_at(file, range, num_values, 0)
+}
+
+/// [`check_chunk`] of bytes that start at byte `base` of the file (named so in messages).
+pub(crate) fn check_chunk_at(
+    file: &[u8],
+    range: Range<u64>,
+    num_values: i64,
+    base: u64,
+) -> Result<(), String> {
     let (start, end) = (
         usize::try_from(range.start).unwrap_or(usize::MAX),
         usize::try_from(range.end).unwrap_or(usize::MAX),
@@ -229,6 +240,7 @@ pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Re
     let mut seen = 0i64;
     while seen < num_values {
         let at = c.pos;
+        let file_at = base + at as u64;
         if at >= end {
             return Err(format!(
                 "the column chunk's pages hold {seen} values where it says {num_values}"
@@ -252,7 +264,7 @@ pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Re
         for (name, v, max) in checks {
             if !(0..=max).contains(&v) {
                 return Err(format!(
-                    "the page at byte {at} has {name} = {v} (the column chunk holds {num_values} values)"
+                    "the page at byte {file_at} has {name} = {v} (the column chunk holds {num_values} values)"
                 ));
             }
         }
@@ -260,7 +272,7 @@ pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Re
             seen += values;
         }
         c.skip_bytes(h.compressed as u64)
-            .map_err(|_| format!("the page at byte {at} runs past its column chunk"))?;
+            .map_err(|_| format!("the page at byte {file_at} runs past its column chunk"))?;
     }
     Ok(())
 }

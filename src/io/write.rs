@@ -88,22 +88,58 @@ fn parquet_writer<'w>(
         .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta.pairs.clone())))
 }
 
-/// Writes the frames received from `parts` as one Parquet file, one row group each, in the
-/// order received (the schema is the first part's). `None` marks the end; if the sender goes
-/// away before it, the file is incomplete and an error is returned (so it is not kept).
-pub fn write_parquet_parts(
+/// Writes the frames received from `parts` as one output in `format`, in the order received:
+/// Parquet one row group each (the schema is the first part's), CSV with the header once,
+/// NDJSON line by line; JSON (one array) and the table (column widths) need every row first,
+/// so they are written at the end. `None` marks the end; if the sender goes away before it,
+/// the output is incomplete and an error is returned (so a file is not kept).
+pub fn write_parts(
+    w: &mut dyn Write,
+    format: Format,
+    meta: &RunMetadata,
+    parts: &std::sync::mpsc::Receiver<Option<DataFrame>>,
+) -> Result<()> {
+    let next = || match parts.recv() {
+        Ok(part) => Ok(part),
+        Err(_) => Err(anyhow::anyhow!(
+            "the run stopped before its results were complete"
+        )),
+    };
+    if format == Format::Parquet {
+        return write_parquet_parts(w, meta, &next);
+    }
+    let mut whole: Option<DataFrame> = None;
+    let mut first = true;
+    while let Some(mut df) = next()? {
+        match format {
+            Format::Csv => CsvWriter::new(&mut *w)
+                .include_header(first)
+                .finish(&mut df)?,
+            Format::Json | Format::Table => match whole.as_mut() {
+                None => whole = Some(df),
+                Some(acc) => {
+                    acc.vstack_mut_owned(df)?;
+                }
+            },
+            _ => write_frame(&mut df, format, meta, w)?,
+        }
+        first = false;
+    }
+    if let Some(mut df) = whole {
+        df.rechunk_mut();
+        write_frame(&mut df, format, meta, w)?;
+    }
+    Ok(())
+}
+
+/// [`write_parts`] for Parquet: one row group a part, the schema the first part's.
+fn write_parquet_parts(
     w: &mut dyn Write,
     meta: &RunMetadata,
-    parts: std::sync::mpsc::Receiver<Option<DataFrame>>,
+    next: &dyn Fn() -> Result<Option<DataFrame>>,
 ) -> Result<()> {
     let mut batched = None;
-    loop {
-        let Ok(part) = parts.recv() else {
-            bail!("the run stopped before its results were complete");
-        };
-        let Some(mut df) = part else {
-            break;
-        };
+    while let Some(mut df) = next()? {
         // Id and passed-through columns are slices of the input and may span its chunks.
         df.rechunk_mut_par();
         if batched.is_none() {

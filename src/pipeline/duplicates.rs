@@ -18,76 +18,144 @@ fn ids_of<'a>(cols: &'a Columns, r: std::ops::Range<usize>) -> Ids<'a> {
     (f, e)
 }
 
-/// One u64 per row with both ids: the pair's hash in the high bits, the row in the low `shift`
-/// bits, sorted, so equal hashes are adjacent with their rows in input order. Hashed in
-/// parallel blocks and sorted in parallel: no map of a million ids is built.
-fn sorted_keys(cols: &Columns, shift: u32) -> Vec<u64> {
-    let row_mask = (1u64 << shift) - 1;
-    let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
-        .step_by(16 * CHUNK_ROWS)
-        .map(|s| s..(s + 16 * CHUNK_ROWS).min(cols.height))
-        .collect();
-    let mut keyed: Vec<u64> = ranges
-        .par_iter()
-        .flat_map_iter(|r| {
-            let (f, e) = ids_of(cols, r.clone());
-            let start = r.start;
-            f.into_iter()
-                .zip(e)
-                .enumerate()
-                .filter_map(move |(k, pair)| match pair {
-                    (Some(f), Some(e)) => {
-                        let mut h = crate::core::hash::InputHasher::default();
-                        h.text(0, Some(f)).text(1, Some(e));
-                        Some((h.finish() & !row_mask) | (start + k) as u64)
-                    }
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    keyed.par_sort_unstable();
-    keyed
+/// The 64-bit hash of each row's id pair with the row's position, collected part by part
+/// (16 bytes a row: the only per-row memory of the check), then sorted so equal hashes are
+/// adjacent with their rows in input order. Rows without both ids are not keyed.
+#[derive(Default)]
+pub(crate) struct PairKeys {
+    keys: Vec<(u64, u32)>,
 }
 
-/// The groups of rows with the same pair (at least two rows each, rows in input order): rows
-/// with the same hash bits are split by their actual text (a collision is not a duplicate).
-fn groups(cols: &Columns) -> Vec<Vec<usize>> {
-    let shift = usize::BITS - cols.height.leading_zeros();
-    let row_mask = (1u64 << shift) - 1;
-    let keyed = sorted_keys(cols, shift);
-    let pair = |i: usize| {
-        let (f, e) = ids_of(cols, i..i + 1);
-        (f[0].unwrap_or_default(), e[0].unwrap_or_default())
-    };
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for same_hash in keyed.chunk_by(|a, b| a >> shift == b >> shift) {
-        if same_hash.len() < 2 {
-            continue;
-        }
-        let mut rest: Vec<usize> = same_hash.iter().map(|&k| (k & row_mask) as usize).collect();
-        while let Some(&first) = rest.first() {
-            let p = pair(first);
-            let (same, other): (Vec<usize>, Vec<usize>) = rest.iter().partition(|&&r| pair(r) == p);
-            if same.len() > 1 {
-                groups.push(same);
-            }
-            rest = other;
+impl PairKeys {
+    /// Keys the rows of `cols`, row `i` at `position(i)`; hashed in parallel blocks.
+    pub(crate) fn add(&mut self, cols: &Columns, position: &(dyn Fn(usize) -> usize + Sync)) {
+        let ranges: Vec<std::ops::Range<usize>> = (0..cols.height)
+            .step_by(16 * CHUNK_ROWS)
+            .map(|s| s..(s + 16 * CHUNK_ROWS).min(cols.height))
+            .collect();
+        let keyed: Vec<Vec<(u64, u32)>> = ranges
+            .par_iter()
+            .map(|r| {
+                let (f, e) = ids_of(cols, r.clone());
+                let start = r.start;
+                f.into_iter()
+                    .zip(e)
+                    .enumerate()
+                    .filter_map(|(k, pair)| match pair {
+                        (Some(f), Some(e)) => {
+                            let mut h = crate::core::hash::InputHasher::default();
+                            h.text(0, Some(f)).text(1, Some(e));
+                            Some((h.finish(), position(start + k) as u32))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        for k in keyed {
+            self.keys.extend(k);
         }
     }
-    groups
+
+    /// The runs of rows with the same hash (two rows or more, in input order): the rows that
+    /// may be duplicates, to be compared by their text.
+    pub(crate) fn runs(mut self) -> Vec<Vec<u32>> {
+        self.keys.par_sort_unstable();
+        self.keys
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+            .map(|run| run.iter().map(|k| k.1).collect())
+            .collect()
+    }
+}
+
+/// Errors of duplicate `(facility_id, equipment_id)` pairs by row position: every row of a
+/// pair is invalid and names the other rows.
+#[derive(Default)]
+pub struct Duplicates {
+    errors: HashMap<usize, Vec<RowError>>,
+}
+
+impl Duplicates {
+    /// The errors of the row at `position` (none for most rows).
+    pub(crate) fn get(&self, position: usize) -> Vec<RowError> {
+        if self.errors.is_empty() {
+            return Vec::new();
+        }
+        self.errors.get(&position).cloned().unwrap_or_default()
+    }
+
+    /// The duplicates among the rows of one inventory.
+    pub(crate) fn of(inv: &Inventory, cols: &Columns) -> Duplicates {
+        let mut keys = PairKeys::default();
+        keys.add(cols, &|i| i);
+        let text = |i: u32| {
+            let (f, e) = ids_of(cols, i as usize..i as usize + 1);
+            (
+                f[0].unwrap_or_default().to_string(),
+                e[0].unwrap_or_default().to_string(),
+            )
+        };
+        let place = |i: u32| {
+            let (file, row) = inv.locate(i as usize);
+            (file.to_string(), row)
+        };
+        Duplicates::resolve(
+            keys.runs(),
+            &text,
+            &place,
+            &|i| inv.position(i as usize),
+            inv.sources.len() > 1,
+        )
+    }
+
+    /// The duplicates of the same-hash `runs`: rows are split by their actual ids (`text`; a
+    /// hash collision is not a duplicate), named by `place` (file, row), keyed by `key`.
+    pub(crate) fn resolve(
+        runs: Vec<Vec<u32>>,
+        text: &dyn Fn(u32) -> (String, String),
+        place: &dyn Fn(u32) -> (String, usize),
+        key: &dyn Fn(u32) -> usize,
+        several_files: bool,
+    ) -> Duplicates {
+        let mut errors = HashMap::new();
+        for run in runs {
+            let mut rest: Vec<(u32, (String, String))> =
+                run.into_iter().map(|r| (r, text(r))).collect();
+            while let Some((_, pair)) = rest.first().cloned() {
+                let (same, other): (Vec<_>, Vec<_>) =
+                    rest.into_iter().partition(|(_, p)| *p == pair);
+                rest = other;
+                if same.len() < 2 {
+                    continue;
+                }
+                let rows: Vec<u32> = same.iter().map(|(r, _)| *r).collect();
+                for &i in &rows {
+                    let e = error_of(&rows, i, (&pair.0, &pair.1), place, several_files);
+                    errors.insert(key(i), vec![e]);
+                }
+            }
+        }
+        Duplicates { errors }
+    }
 }
 
 /// The error of row `i` of a group: the pair, and the other rows (up to five; their file too
 /// when there are several inputs).
-fn error_of(inv: &Inventory, rows: &[usize], i: usize, (f, e): (&str, &str)) -> RowError {
+fn error_of(
+    rows: &[u32],
+    i: u32,
+    (f, e): (&str, &str),
+    place: &dyn Fn(u32) -> (String, usize),
+    several_files: bool,
+) -> RowError {
     let others: Vec<String> = rows
         .iter()
         .filter(|&&j| j != i)
         .take(5)
         .map(|&j| {
-            let (file, row) = inv.locate(j);
-            if inv.sources.len() > 1 {
+            let (file, row) = place(j);
+            if several_files {
                 format!("{file} row {row}")
             } else {
                 format!("row {row}")
@@ -107,18 +175,4 @@ fn error_of(inv: &Inventory, rows: &[usize], i: usize, (f, e): (&str, &str)) -> 
             others.join(", ")
         ),
     }
-}
-
-/// Errors for duplicate `(facility_id, equipment_id)` pairs: every row of a pair is invalid and
-/// names the other rows.
-pub(crate) fn duplicate_errors(inv: &Inventory, cols: &Columns) -> HashMap<usize, Vec<RowError>> {
-    let mut out = HashMap::new();
-    for rows in groups(cols) {
-        let (f, e) = ids_of(cols, rows[0]..rows[0] + 1);
-        let pair = (f[0].unwrap_or_default(), e[0].unwrap_or_default());
-        for &i in &rows {
-            out.insert(i, vec![error_of(inv, &rows, i, pair)]);
-        }
-    }
-    out
 }

@@ -6,7 +6,7 @@ pub(crate) mod cells;
 pub(crate) mod check;
 pub(crate) mod columns;
 mod draft;
-pub(crate) mod duplicates;
+pub mod duplicates;
 pub(crate) mod output;
 pub mod rows;
 pub(crate) mod store;
@@ -17,7 +17,7 @@ use crate::io::read::Inventory;
 use anyhow::Result;
 use calculate::{process_range, process_range_with};
 use columns::Columns;
-use duplicates::duplicate_errors;
+use duplicates::Duplicates;
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
 use rows::{RowOptions, RowResult, Status};
@@ -75,7 +75,7 @@ impl Counts {
         }
     }
 
-    fn merge(&mut self, o: Counts) {
+    pub(crate) fn merge(&mut self, o: Counts) {
         self.rows += o.rows;
         self.invalid += o.invalid;
         self.not_applicable += o.not_applicable;
@@ -110,11 +110,21 @@ pub fn process(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Processed> {
     let mut results = None;
-    let (aggregation, counts) =
-        process_parts(inv, opts, jobs, progress, usize::MAX, &mut |_, df| {
+    let cols = Columns::of(&inv.frame)?;
+    let dups = Duplicates::of(inv, &cols);
+    drop(cols);
+    let (aggregation, counts) = process_parts(
+        inv,
+        &dups,
+        opts,
+        jobs,
+        progress,
+        usize::MAX,
+        &mut |_, df| {
             results = Some(df);
             Ok(())
-        })?;
+        },
+    )?;
     Ok(Processed {
         results: results.unwrap_or_default(),
         aggregation,
@@ -128,6 +138,7 @@ pub fn process(
 /// in memory at once). Returns the per-row values the summary aggregates, and the counts.
 pub fn process_parts(
     inv: &Inventory,
+    dups: &Duplicates,
     opts: &RowOptions,
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
@@ -135,14 +146,7 @@ pub fn process_parts(
     sink: &mut dyn FnMut(usize, DataFrame) -> Result<()>,
 ) -> Result<(DataFrame, Counts)> {
     let cols = Columns::of(&inv.frame)?;
-    let dups = duplicate_errors(inv, &cols);
-    let extra = |i: usize| {
-        if dups.is_empty() {
-            Vec::new()
-        } else {
-            dups.get(&i).cloned().unwrap_or_default()
-        }
-    };
+    let extra = |i: usize| dups.get(inv.position(i));
     let n = cols.height;
     let part_rows = part_rows.max(CHUNK_ROWS);
     let parts: Vec<std::ops::Range<usize>> = if n == 0 {
@@ -197,7 +201,7 @@ pub fn process_parts(
 /// results. Used by `validate`.
 pub fn validate_rows(inv: &Inventory, opts: &RowOptions) -> Result<Vec<RowResult>> {
     let cols = Columns::of(&inv.frame)?;
-    let dups = duplicate_errors(inv, &cols);
-    let extra = |i: usize| dups.get(&i).cloned().unwrap_or_default();
+    let dups = Duplicates::of(inv, &cols);
+    let extra = |i: usize| dups.get(inv.position(i));
     Ok(process_range(&cols, 0..cols.height, &extra, opts, false))
 }

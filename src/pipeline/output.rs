@@ -40,11 +40,6 @@ pub(crate) fn passthrough_names(names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Adds the passed-through input columns to the result frame.
-pub(crate) fn append_passthrough(inv: &Inventory, df: &mut DataFrame) -> PolarsResult<()> {
-    append_passthrough_rows(inv, df, 0)
-}
-
 /// Adds the passed-through input columns to a part of the result frame whose first row is
 /// input row `start`.
 pub(crate) fn append_passthrough_rows(

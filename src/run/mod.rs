@@ -2,6 +2,7 @@
 //! the results → aggregate and write the summary → persist (PostgreSQL) → warm (Redis) →
 //! report. The command line only builds a [`Config`] and maps the [`Report`] to an exit code.
 
+mod scan;
 mod stages;
 mod tracker;
 
@@ -85,6 +86,8 @@ pub struct Config {
     pub verbose: u8,
     /// Only the facilities of this shard (`--shard I/N`).
     pub shard: Option<crate::core::shard::Shard>,
+    /// Rows per chunk read, computed and written at a time (bounds the run's memory).
+    pub chunk_rows: usize,
 }
 
 impl Config {
@@ -104,6 +107,7 @@ impl Config {
             progress: false,
             verbose: 0,
             shard: None,
+            chunk_rows: crate::io::inputs::CHUNK_ROWS,
         }
     }
 }

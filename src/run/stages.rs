@@ -1,29 +1,26 @@
 //! The stages of a run, each a function.
 
+use super::scan::{chunk, scan, Scan};
 use super::tracker::Tracker;
 use super::{Config, Output, Report};
 use crate::cache::RunStatus;
-use crate::contract::{history as H, run_status as RS, summary as S};
-use crate::core::aggregation::summarize;
+use crate::contract::{history as H, run_status as RS};
+use crate::core::aggregation::Summary;
 use crate::core::algorithms::MethodId;
-use crate::core::shard::Shard;
-use crate::io::read::{read_inputs, Inventory};
+use crate::io::inputs::Inputs;
+use crate::io::read::{Inventory, Source};
 use crate::io::stdout::{is_stdout_closed, write_stdout};
-use crate::io::write::{
-    write_file_atomic, write_frame, write_parquet_parts, write_to_path, Format, RunMetadata,
-};
-use crate::pipeline::output::{append_passthrough, append_passthrough_rows};
-use crate::pipeline::{process, process_parts, Counts, PART_ROWS};
+use crate::io::write::{write_file_atomic, write_parts, write_to_path, RunMetadata};
+use crate::pipeline::output::append_passthrough_rows;
+use crate::pipeline::{process_parts, Counts, PART_ROWS};
 use anyhow::{Context, Result};
 use chrono::SecondsFormat;
 use polars::prelude::DataFrame;
 
 /// What the calculation stages hand on.
 struct Computed {
-    /// The result frame (empty when it was streamed to its file).
+    /// The result frame, when a later stage needs it (PostgreSQL, Redis); empty otherwise.
     results: DataFrame,
-    /// Per-row values of the summary.
-    aggregation: DataFrame,
     counts: Counts,
     /// The summary file's frame (with the portfolio row when asked).
     summary: Option<DataFrame>,
@@ -42,29 +39,28 @@ pub fn execute(cfg: &Config) -> Result<Report> {
 
 fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.status(RunStatus::Reading, &[])?;
-    let mut inv = read_inputs(&cfg.inputs)?;
-    if let Some(shard) = cfg.shard {
-        keep_shard(&mut inv, shard)?;
-    }
+    let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows)?;
+    let first = scan(&inputs, cfg.shard)?;
     t.lap("read");
     if cfg.verbose > 0 {
         eprintln!(
-            "voltmetrics: run {run_id}, {} rows from {} file(s), as of {}, {} thread(s)",
-            inv.frame.height(),
-            inv.sources.len(),
+            "voltmetrics: run {run_id}, {} rows from {} file(s) in {} chunk(s), as of {}, {} thread(s)",
+            first.rows,
+            first.sources.len(),
+            inputs.chunks().len(),
             cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
             cfg.jobs
         );
     }
-    let rows = inv.frame.height().to_string();
+    let rows = first.rows.to_string();
     t.status(RunStatus::Calculating, &[(RS::ROWS.name, rows)])?;
-    let meta = metadata(&run_id.to_string(), cfg, &inv);
-    let c = compute(cfg, &inv, &meta, t)?;
+    let meta = metadata(&run_id.to_string(), cfg, &first.sources);
+    let c = compute(cfg, &inputs, &first, &meta, t)?;
     if let (Some((path, format)), Some(mut summary)) = (&cfg.summary, c.summary.clone()) {
         write_file_atomic(path, &mut summary, *format, &meta)?;
     }
     t.lap("summary");
-    persist(cfg, run_id, &inv, &c, t)?;
+    persist(cfg, run_id, &first.sources, &c, t)?;
     warm(cfg, &c, t)?;
     finish(cfg, run_id, &c, t)?;
     Ok(Report {
@@ -77,22 +73,8 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     })
 }
 
-/// Keeps the rows of the facilities of `shard` (see [`crate::core::shard`]).
-fn keep_shard(inv: &mut Inventory, shard: Shard) -> Result<()> {
-    let ids = inv
-        .frame
-        .column(crate::contract::input::FACILITY_ID.name)?
-        .cast(&polars::prelude::DataType::String)?;
-    let keep: polars::prelude::BooleanChunked = ids
-        .str()?
-        .iter()
-        .map(|id| Some(shard.contains(id.unwrap_or_default())))
-        .collect();
-    inv.retain(&keep)
-}
-
 /// The run's metadata (Parquet key-value metadata).
-fn metadata(run_id: &str, cfg: &Config, inv: &Inventory) -> RunMetadata {
+fn metadata(run_id: &str, cfg: &Config, sources: &[Source]) -> RunMetadata {
     let methods: Vec<&str> = MethodId::all().map(MethodId::id).collect();
     let mut meta = RunMetadata {
         pairs: vec![
@@ -107,7 +89,10 @@ fn metadata(run_id: &str, cfg: &Config, inv: &Inventory) -> RunMetadata {
                 "voltmetrics.as_of".into(),
                 cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
             ),
-            ("voltmetrics.inputs".into(), inputs_json(inv).to_string()),
+            (
+                "voltmetrics.inputs".into(),
+                inputs_json(sources).to_string(),
+            ),
         ],
     };
     if let Some(shard) = cfg.shard {
@@ -118,8 +103,8 @@ fn metadata(run_id: &str, cfg: &Config, inv: &Inventory) -> RunMetadata {
 }
 
 /// The input files with their rows and content hashes.
-fn inputs_json(inv: &Inventory) -> serde_json::Value {
-    inv.sources
+fn inputs_json(sources: &[Source]) -> serde_json::Value {
+    sources
         .iter()
         .map(|s| serde_json::json!({"path": s.path, RS::ROWS.name: s.rows, "fnv1a64": s.content_hash}))
         .collect()
@@ -141,94 +126,69 @@ fn progress_bar(show: bool, total: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Check, calculate, comply and write the results: streamed part by part to a Parquet file
-/// when nothing needs the whole result set afterwards, in one piece otherwise.
-fn compute(cfg: &Config, inv: &Inventory, meta: &RunMetadata, t: &mut Tracker) -> Result<Computed> {
-    let bar = progress_bar(cfg.progress, inv.frame.height());
+/// Check, calculate, comply and write the results chunk by chunk: a reader thread reads the
+/// next chunk while this one is computed, a writer thread writes each part while the next is
+/// computed, and the summary is aggregated as the parts come — so memory is bounded by a few
+/// chunks, whatever the input size. The whole result frame is kept only for PostgreSQL and
+/// Redis.
+fn compute(
+    cfg: &Config,
+    inputs: &Inputs,
+    first: &Scan,
+    meta: &RunMetadata,
+    t: &mut Tracker,
+) -> Result<Computed> {
+    let bar = progress_bar(cfg.progress, first.rows);
     let on_progress = |done: usize| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
     };
     let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
-    let c = match (&cfg.output, cfg.format) {
-        (Output::File(path), Format::Parquet) if !persisting => {
-            let c = compute_streamed(cfg, inv, meta, path, &on_progress)?;
-            t.lap("check+calculate+write");
-            c
+    let mut summary = Summary::new(cfg.summary.is_some() || persisting);
+    let (counts, kept, output_closed) = std::thread::scope(|s| -> Result<_> {
+        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Inventory>>(1);
+        s.spawn(move || read_chunks(inputs, first, cfg, &chunks_tx));
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
+        let writer = s.spawn(move || write_output(cfg, meta, &rx));
+        let stopped = std::cell::Cell::new(false);
+        let computed = compute_chunks(
+            cfg,
+            first,
+            chunks_rx,
+            &tx,
+            &stopped,
+            &mut summary,
+            &on_progress,
+        );
+        t.lap("check+calculate");
+        if computed.is_ok() {
+            // Only a complete run ends the output; otherwise the writer discards a file.
+            let _ = tx.send(None);
         }
-        _ => compute_whole(cfg, inv, meta, &on_progress, t)?,
-    };
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the results writer panicked")));
+        // Report the cause: the writer's error when it stopped first (the failed send is its
+        // consequence), otherwise the processing error.
+        match (computed, written) {
+            (Ok((counts, kept)), Ok(closed)) => Ok((counts, kept, closed)),
+            (Ok(_), Err(w)) => Err(w),
+            (Err(_), Err(w)) if stopped.get() => Err(w),
+            (Err(e), _) => Err(e),
+        }
+    })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    Ok(c)
-}
-
-/// The summary file's frame, the facility summary and the number of facilities. Summaries are
-/// only computed when a summary file or persistence needs them.
-fn summaries(
-    agg: &DataFrame,
-    cfg: &Config,
-) -> Result<(Option<DataFrame>, Option<DataFrame>, usize)> {
-    let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
-    let portfolio = cfg.portfolio && cfg.summary.is_some();
-    let summary = (cfg.summary.is_some() || persisting)
-        .then(|| summarize(agg, portfolio))
-        .transpose()?;
-    // The portfolio row comes last; without it the file's summary is the facility summary.
-    let facility_summary = match &summary {
-        Some(sm) if portfolio => Some(sm.slice(0, sm.height().saturating_sub(1))),
-        other => other.clone(),
-    };
-    let facilities = match &facility_summary {
-        Some(fs) => fs.height(),
-        None => agg.column(S::FACILITY_ID.name)?.n_unique()?,
-    };
-    Ok((summary, facility_summary, facilities))
-}
-
-/// All rows at once; the results written (file or stdout) while the summary is computed.
-fn compute_whole(
-    cfg: &Config,
-    inv: &Inventory,
-    meta: &RunMetadata,
-    on_progress: &(dyn Fn(usize) + Sync),
-    t: &mut Tracker,
-) -> Result<Computed> {
-    let processed = process(inv, &cfg.rows, cfg.jobs, on_progress)?;
-    t.lap("check+calculate");
-    let mut results = processed.results;
-    append_passthrough(inv, &mut results)?;
-    let agg = processed.aggregation;
-    // The facility summary is computed on its own thread while the results are written (the
-    // writer leaves a core idle part of the time).
-    let (written, sums) = std::thread::scope(|s| {
-        let sums = s.spawn(|| summaries(&agg, cfg));
-        let written = match &cfg.output {
-            Output::File(path) => write_file_atomic(path, &mut results, cfg.format, meta),
-            Output::Stdout => write_stdout(|w| write_frame(&mut results, cfg.format, meta, w)),
-        };
-        let sums = sums
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the summary thread panicked")));
-        (written, sums)
-    });
-    // A closed stdout (`| head`) ends the output quietly; the other stages still run and
-    // decide the exit code.
-    let output_closed = match written {
-        Err(e) if is_stdout_closed(&e) => true,
-        other => {
-            other?;
-            false
-        }
-    };
     t.lap("write results");
-    let (summary, facility_summary, facilities) = sums?;
+    let facilities = summary.facilities();
+    let (summary, facility_summary) = finish_summary(summary, cfg, persisting)?;
+    let results = join_parts(kept)?;
     Ok(Computed {
         results,
-        aggregation: agg,
-        counts: processed.counts,
+        counts,
         summary,
         facility_summary,
         facilities,
@@ -236,57 +196,133 @@ fn compute_whole(
     })
 }
 
-/// Parts of [`PART_ROWS`] rows go to a writer thread (one row group each) while the next part
-/// is computed; the file is kept only when every part arrived.
-fn compute_streamed(
+/// The summary file's frame (with the portfolio row when asked) and the facility summary,
+/// when a summary file or persistence needs them.
+fn finish_summary(
+    summary: Summary,
     cfg: &Config,
-    inv: &Inventory,
+    persisting: bool,
+) -> Result<(Option<DataFrame>, Option<DataFrame>)> {
+    if cfg.summary.is_none() && !persisting {
+        return Ok((None, None));
+    }
+    let portfolio = cfg.portfolio && cfg.summary.is_some();
+    let sm = summary.finish(portfolio)?;
+    // The portfolio row comes last; without it the file's summary is the facility summary.
+    let fs = sm.slice(0, sm.height() - usize::from(portfolio));
+    Ok((Some(sm), Some(fs)))
+}
+
+/// The result parts kept for the database stages, as one frame (empty when none were kept).
+fn join_parts(kept: Kept) -> Result<DataFrame> {
+    let Some(mut parts) = kept.filter(|p| !p.is_empty()) else {
+        return Ok(DataFrame::empty());
+    };
+    let mut all = parts.remove(0);
+    for p in parts {
+        all.vstack_mut_owned(p)?;
+    }
+    all.rechunk_mut();
+    Ok(all)
+}
+
+/// The reader thread: every chunk of the run in order (an empty one for an empty input), until
+/// the end, an error (sent on) or the receiver going away.
+fn read_chunks(
+    inputs: &Inputs,
+    first: &Scan,
+    cfg: &Config,
+    tx: &std::sync::mpsc::SyncSender<Result<Inventory>>,
+) {
+    if inputs.chunks().is_empty() {
+        let _ = tx.send(Ok(Inventory {
+            frame: inputs.empty_frame(),
+            sources: first.sources.clone(),
+            kept: Some(Vec::new()),
+        }));
+    }
+    for k in 0..inputs.chunks().len() {
+        let inv = chunk(inputs, first, k, cfg.shard);
+        let failed = inv.is_err();
+        if tx.send(inv).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// The writer thread: the parts received, to the output; `Ok(true)` when standard output's
+/// reader went away (`| head`): the rest is received and dropped, so the run goes on and its
+/// other stages decide the exit code.
+fn write_output(
+    cfg: &Config,
     meta: &RunMetadata,
-    path: &str,
+    rx: &std::sync::mpsc::Receiver<Option<DataFrame>>,
+) -> Result<bool> {
+    let written = match &cfg.output {
+        Output::File(path) => write_to_path(path, |w| write_parts(w, cfg.format, meta, rx)),
+        Output::Stdout => write_stdout(|w| write_parts(w, cfg.format, meta, rx)),
+    };
+    match written {
+        Err(e) if is_stdout_closed(&e) => {
+            while let Ok(Some(_)) = rx.recv() {}
+            Ok(true)
+        }
+        Err(e) => Err(e),
+        Ok(()) => Ok(false),
+    }
+}
+
+/// Result parts kept for the database stages.
+type Kept = Option<Vec<DataFrame>>;
+
+/// Processes the chunks received, sending each result part to the writer.
+fn compute_chunks(
+    cfg: &Config,
+    first: &Scan,
+    chunks: std::sync::mpsc::Receiver<Result<Inventory>>,
+    tx: &std::sync::mpsc::SyncSender<Option<DataFrame>>,
+    stopped: &std::cell::Cell<bool>,
+    summary: &mut Summary,
     on_progress: &(dyn Fn(usize) + Sync),
-) -> Result<Computed> {
-    std::thread::scope(|s| -> Result<Computed> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
-        let done = tx.clone();
-        let writer = s.spawn(move || write_to_path(path, |w| write_parquet_parts(w, meta, rx)));
-        let writer_stopped = std::cell::Cell::new(false);
+) -> Result<(Counts, Kept)> {
+    let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
+    let mut kept: Kept = persisting.then(Vec::new);
+    let mut counts = Counts::default();
+    let mut done = 0usize;
+    let mut sent = false;
+    for inv in chunks {
+        let inv = inv?;
+        let progress = |d: usize| on_progress(done + d);
         let mut sink = |start: usize, mut df: DataFrame| -> Result<()> {
-            append_passthrough_rows(inv, &mut df, start)?;
+            // Empty parts (a chunk without rows of the shard) are not written, except as the
+            // only part of an empty run (its header or schema).
+            if df.height() == 0 && sent {
+                return Ok(());
+            }
+            append_passthrough_rows(&inv, &mut df, start)?;
+            if let Some(k) = kept.as_mut() {
+                k.push(df.clone());
+            }
+            sent = true;
             tx.send(Some(df)).map_err(|_| {
-                writer_stopped.set(true);
-                anyhow::anyhow!("{path}: the results writer stopped")
+                stopped.set(true);
+                anyhow::anyhow!("the results writer stopped")
             })
         };
-        let processed = process_parts(inv, &cfg.rows, cfg.jobs, on_progress, PART_ROWS, &mut sink);
-        if processed.is_ok() {
-            // Only a complete run ends the file; otherwise the writer discards it.
-            let _ = done.send(None);
-        }
-        drop(done);
-        // The summary is computed while the writer finishes the last part.
-        let sums = processed.as_ref().ok().map(|(agg, _)| summaries(agg, cfg));
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the results writer panicked")));
-        // Report the cause: the writer's error when it stopped first (the failed send is its
-        // consequence), otherwise the processing error.
-        let (aggregation, counts) = match (processed, written) {
-            (Ok(p), Ok(())) => p,
-            (Ok(_), Err(w)) => return Err(w),
-            (Err(_), Err(w)) if writer_stopped.get() => return Err(w),
-            (Err(e), _) => return Err(e),
-        };
-        let (summary, facility_summary, facilities) = sums.unwrap_or(Ok((None, None, 0)))?;
-        Ok(Computed {
-            results: DataFrame::empty(),
-            aggregation,
-            counts,
-            summary,
-            facility_summary,
-            facilities,
-            output_closed: false,
-        })
-    })
+        let (agg, c) = process_parts(
+            &inv,
+            &first.dups,
+            &cfg.rows,
+            cfg.jobs,
+            &progress,
+            PART_ROWS,
+            &mut sink,
+        )?;
+        summary.add(&agg)?;
+        counts.merge(c);
+        done += inv.frame.height();
+    }
+    Ok((counts, kept))
 }
 
 /// The counts as status fields.
@@ -299,19 +335,18 @@ fn count_fields(c: &Computed) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The facility summary of the run, computed now if no stage needed it before.
+/// The facility summary of the run (computed for every run that persists).
 fn facility_summary(c: &Computed) -> Result<DataFrame> {
-    match &c.facility_summary {
-        Some(fs) => Ok(fs.clone()),
-        None => Ok(summarize(&c.aggregation, false)?),
-    }
+    c.facility_summary
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("the facility summary was not computed"))
 }
 
 /// PostgreSQL: the results, the facility summaries and the run record in one transaction.
 fn persist(
     cfg: &Config,
     run_id: uuid::Uuid,
-    inv: &Inventory,
+    sources: &[Source],
     c: &Computed,
     t: &mut Tracker,
 ) -> Result<()> {
@@ -334,7 +369,7 @@ fn persist(
         run_id,
         started_at: t.started_at(),
         as_of: cfg.as_of,
-        inputs: inputs_json(inv),
+        inputs: inputs_json(sources),
         results: &c.results,
         summary: &summary,
         counts: (

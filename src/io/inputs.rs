@@ -1,0 +1,692 @@
+//! Inventories read in chunks of at most a fixed number of rows, whatever their size: CSV by
+//! byte ranges between record boundaries ([`super::records`]), Parquet by row slices. Opening
+//! the inputs reads only what is needed to plan the chunks (headers, Parquet metadata, the
+//! record boundaries of CSV) and checks what the decoders trust; standard input and gzip are
+//! first copied (decompressed) to a temporary file, so they are read in chunks too.
+//!
+//! Every chunk has the columns of all inputs together (the union of the files' columns by
+//! normalised name, a column missing from a file null there, a column whose type differs
+//! between files read as text everywhere), so chunks of different files stack.
+
+use super::read::{check_header_names, csv_header, fnv_hex, require_names, without_panicking};
+use crate::contract::input;
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Cursor, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Rows per chunk unless told otherwise: large enough to keep both cores busy, small enough
+/// that a chunk's input, results and output buffers stay well under 100 MiB.
+pub const CHUNK_ROWS: usize = 1 << 17;
+
+/// Bytes read at a time when a file is scanned or hashed.
+const BLOCK: usize = 8 << 20;
+
+/// The most rows a Parquet file may claim per byte of file: polars reserves memory for the
+/// claimed rows before decoding, so a forged count would abort the process. No inventory
+/// compresses to anywhere near 8 rows per byte.
+const MAX_ROWS_PER_BYTE: usize = 8;
+
+/// A temporary copy (of standard input, or a decompressed gzip file), removed when dropped.
+struct Spool(PathBuf);
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Where a file's bytes are.
+enum Data {
+    /// A file on disk (possibly a temporary copy).
+    File(File, #[allow(dead_code)] Option<Spool>),
+    /// Bytes in memory.
+    Memory(Vec<u8>),
+}
+
+impl Data {
+    fn len(&self) -> Result<u64> {
+        Ok(match self {
+            Data::File(f, _) => f.metadata()?.len(),
+            Data::Memory(b) => b.len() as u64,
+        })
+    }
+
+    fn range(&self, r: std::ops::Range<u64>) -> Result<Cow<'_, [u8]>> {
+        Ok(match self {
+            Data::File(f, _) => {
+                let mut buf = vec![0; usize::try_from(r.end - r.start)?];
+                f.read_exact_at(&mut buf, r.start)?;
+                Cow::Owned(buf)
+            }
+            Data::Memory(b) => Cow::Borrowed(&b[r.start as usize..r.end as usize]),
+        })
+    }
+
+    /// Calls `f` with each consecutive block of the bytes from `start` until it returns false.
+    fn blocks(&self, start: u64, f: &mut dyn FnMut(u64, &[u8]) -> bool) -> Result<()> {
+        let len = self.len()?;
+        let mut at = start;
+        while at < len {
+            let end = (at + BLOCK as u64).min(len);
+            if !f(at, &self.range(at..end)?) {
+                break;
+            }
+            at = end;
+        }
+        Ok(())
+    }
+}
+
+/// A file's content hash: computed on its own thread while the file is read.
+enum Hash {
+    Done(String),
+    Pending(std::thread::JoinHandle<std::io::Result<String>>),
+}
+
+enum Kind {
+    /// CSV: data byte ranges of about `chunk_rows` records each.
+    Csv(Vec<std::ops::Range<u64>>),
+    /// Parquet: the file's metadata.
+    Parquet(polars::io::parquet::metadata::FileMetadataRef),
+}
+
+struct InputFile {
+    path: String,
+    data: Data,
+    kind: Kind,
+    /// Column names as written, normalised, and their types as read.
+    raw: Vec<String>,
+    names: Vec<String>,
+    dtypes: Vec<DataType>,
+    hash: Mutex<Option<Hash>>,
+}
+
+/// One chunk: rows of one file.
+#[derive(Clone, Debug)]
+pub struct ChunkSpec {
+    /// Index of the file (in the order given).
+    pub file: usize,
+    part: Part,
+}
+
+#[derive(Clone, Debug)]
+enum Part {
+    Csv(std::ops::Range<u64>),
+    Parquet { offset: usize, len: usize },
+}
+
+/// The inputs of a run, opened and planned in chunks.
+pub struct Inputs {
+    files: Vec<InputFile>,
+    schema: Vec<(PlSmallStr, DataType)>,
+    chunks: Vec<ChunkSpec>,
+}
+
+fn fnv_update(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Hashes a file on another thread.
+fn hash_later(file: &File) -> Result<Hash> {
+    let f = file.try_clone()?;
+    Ok(Hash::Pending(std::thread::spawn(move || {
+        let mut h = FNV_START;
+        let mut buf = vec![0; BLOCK];
+        let mut at = 0u64;
+        loop {
+            let n = f.read_at(&mut buf, at)?;
+            if n == 0 {
+                return Ok(format!("{h:016x}"));
+            }
+            h = fnv_update(h, &buf[..n]);
+            at += n as u64;
+        }
+    })))
+}
+
+/// A new temporary file for a copy of `path`.
+fn spool_file() -> Result<(File, Spool)> {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!("voltmetrics-{}-{n}.spool", std::process::id()));
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&p)
+        .with_context(|| format!("cannot create the temporary file {}", p.display()))?;
+    Ok((f, Spool(p)))
+}
+
+/// Copies `from` into a temporary file, hashing what was read.
+fn spool(from: &mut dyn Read) -> std::io::Result<Result<(Data, String)>> {
+    let (mut f, guard) = match spool_file() {
+        Ok(x) => x,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut h = FNV_START;
+    let mut buf = vec![0; 1 << 20];
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h = fnv_update(h, &buf[..n]);
+        f.write_all(&buf[..n])?;
+    }
+    Ok(Ok((Data::File(f, Some(guard)), format!("{h:016x}"))))
+}
+
+/// A gzip file's content, decompressed into a temporary file.
+fn gunzip(path: &str, data: &Data) -> Result<Data> {
+    let inner: Box<dyn Read + '_> = match data {
+        Data::File(f, _) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+        Data::Memory(b) => Box::new(&b[..]),
+    };
+    let mut gz = flate2::read::MultiGzDecoder::new(inner);
+    let (out, _) = spool(&mut gz)
+        .with_context(|| format!("{path}: not a readable gzip file"))?
+        .with_context(|| format!("{path}: cannot decompress"))?;
+    Ok(out)
+}
+
+/// The bytes of `path` (`-`: standard input, copied to a temporary file) and their hash.
+fn open_data(path: &str) -> Result<(Data, Hash)> {
+    if path == "-" {
+        let mut stdin = std::io::stdin().lock();
+        let (data, h) = spool(&mut stdin).context("-: cannot read standard input")??;
+        return Ok((data, Hash::Done(h)));
+    }
+    let f = File::open(path).with_context(|| format!("{path}: cannot read the file"))?;
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        bail!("{path}: cannot read the file: it is a directory");
+    }
+    let hash = hash_later(&f)?;
+    Ok((Data::File(f, None), hash))
+}
+
+impl Inputs {
+    /// Opens every input and plans its chunks of at most `chunk_rows` rows. File-level
+    /// problems are errors naming the file.
+    pub fn open(paths: &[String], chunk_rows: usize) -> Result<Inputs> {
+        if paths.iter().filter(|p| *p == "-").count() > 1 {
+            bail!("-: standard input can be read only once");
+        }
+        let mut files = Vec::with_capacity(paths.len());
+        for path in paths {
+            let (data, hash) = open_data(path)?;
+            files.push(InputFile::open(path, data, hash, chunk_rows)?);
+        }
+        Ok(Inputs::plan(files, chunk_rows))
+    }
+
+    /// One input held in memory, named `name` (the fuzz targets' entry point).
+    pub fn from_bytes(name: &str, raw: Vec<u8>, chunk_rows: usize) -> Result<Inputs> {
+        let hash = Hash::Done(fnv_hex(&raw));
+        let file = InputFile::open(name, Data::Memory(raw), hash, chunk_rows)?;
+        Ok(Inputs::plan(vec![file], chunk_rows))
+    }
+
+    fn plan(files: Vec<InputFile>, chunk_rows: usize) -> Inputs {
+        let mut chunks = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            match &f.kind {
+                Kind::Csv(ranges) => chunks.extend(ranges.iter().map(|r| ChunkSpec {
+                    file: i,
+                    part: Part::Csv(r.clone()),
+                })),
+                Kind::Parquet(meta) => {
+                    let n = meta.num_rows;
+                    chunks.extend((0..n).step_by(chunk_rows.max(1)).map(|offset| ChunkSpec {
+                        file: i,
+                        part: Part::Parquet {
+                            offset,
+                            len: chunk_rows.min(n - offset),
+                        },
+                    }))
+                }
+            }
+        }
+        let schema = unify(&files);
+        Inputs {
+            files,
+            schema,
+            chunks,
+        }
+    }
+
+    /// The chunks, in input order.
+    pub fn chunks(&self) -> &[ChunkSpec] {
+        &self.chunks
+    }
+
+    /// The paths, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    /// The content hash of each file (FNV-1a 64 of its bytes as given, hex).
+    pub fn content_hashes(&self) -> Result<Vec<String>> {
+        self.files
+            .iter()
+            .map(|f| {
+                let mut slot = f.hash.lock().map_err(|_| anyhow::anyhow!("hash lock"))?;
+                let h = match slot.take() {
+                    Some(Hash::Done(h)) => h,
+                    Some(Hash::Pending(t)) => t
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("{}: hashing the file failed", f.path))?
+                        .with_context(|| format!("{}: cannot read the file", f.path))?,
+                    None => bail!("{}: the hash was taken before", f.path),
+                };
+                *slot = Some(Hash::Done(h.clone()));
+                Ok(h)
+            })
+            .collect()
+    }
+
+    /// An empty frame with the columns of all inputs.
+    pub fn empty_frame(&self) -> DataFrame {
+        let cols = self
+            .schema
+            .iter()
+            .map(|(n, dt)| Column::full_null(n.clone(), 0, dt))
+            .collect();
+        DataFrame::new(0, cols).unwrap_or_default()
+    }
+
+    /// Reads chunk `spec`: every column of all inputs, or only the (normalised) names of
+    /// `only` that the file has.
+    pub fn read(&self, spec: &ChunkSpec, only: Option<&[&str]>) -> Result<DataFrame> {
+        let f = &self.files[spec.file];
+        let df = match &spec.part {
+            Part::Csv(r) => f.read_csv(r.clone(), only)?,
+            Part::Parquet { offset, len } => f.read_parquet(*offset, *len, only)?,
+        };
+        self.align(df, only)
+    }
+
+    /// `df` with the unified columns and types (only those of `only`, when given).
+    fn align(&self, df: DataFrame, only: Option<&[&str]>) -> Result<DataFrame> {
+        let h = df.height();
+        let cols = self
+            .schema
+            .iter()
+            .filter(|(n, _)| only.is_none_or(|o| o.contains(&n.as_str())))
+            .map(|(n, dt)| match df.column(n.as_str()) {
+                Ok(c) if c.dtype() == dt => Ok(c.clone()),
+                Ok(c) => c.cast(dt),
+                Err(_) => Ok(Column::full_null(n.clone(), h, dt)),
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        Ok(DataFrame::new(h, cols)?)
+    }
+}
+
+/// The union of the files' columns: names in order of first appearance; a column whose type
+/// differs between files is text.
+fn unify(files: &[InputFile]) -> Vec<(PlSmallStr, DataType)> {
+    let mut out: Vec<(PlSmallStr, DataType)> = Vec::new();
+    for f in files {
+        for (n, dt) in f.names.iter().zip(&f.dtypes) {
+            match out.iter().position(|(m, _)| m.as_str() == n) {
+                None => out.push((n.as_str().into(), dt.clone())),
+                Some(k) if &out[k].1 != dt => out[k].1 = DataType::String,
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+impl InputFile {
+    fn open(path: &str, data: Data, hash: Hash, chunk_rows: usize) -> Result<InputFile> {
+        let mut head = [0u8; 4];
+        let n = match &data {
+            Data::File(f, _) => f.read_at(&mut head, 0).unwrap_or(0),
+            Data::Memory(b) => {
+                let n = b.len().min(4);
+                head[..n].copy_from_slice(&b[..n]);
+                n
+            }
+        };
+        let data = if n >= 2 && head[..2] == [0x1f, 0x8b] {
+            gunzip(path, &data)?
+        } else {
+            data
+        };
+        let mut file = if data.range(0..data.len()?.min(4))?.as_ref() == b"PAR1" {
+            InputFile::open_parquet(path, data)?
+        } else {
+            InputFile::open_csv(path, data, chunk_rows)?
+        };
+        file.hash = Mutex::new(Some(hash));
+        require_names(path, &file.names)?;
+        Ok(file)
+    }
+
+    fn open_csv(path: &str, data: Data, chunk_rows: usize) -> Result<InputFile> {
+        let len = data.len()?;
+        let first = data.range(0..len.min(1 << 16))?;
+        if first.iter().all(|b| b.is_ascii_whitespace()) && is_blank(&data)? {
+            bail!("{path}: the file is empty; expected a CSV header row (or a Parquet file)");
+        }
+        if let Err(e) = std::str::from_utf8(&first) {
+            if e.error_len().is_some() {
+                bail!("{path}: not a CSV file (not UTF-8 text) and not a Parquet file");
+            }
+        }
+        let (header_end, ranges) = record_ranges(&data, len, chunk_rows)?;
+        let raw = csv_header(&data.range(0..header_end)?);
+        let names = check_header_names(path, &raw)?;
+        Ok(InputFile {
+            path: path.to_string(),
+            dtypes: vec![DataType::String; names.len()],
+            data,
+            kind: Kind::Csv(ranges),
+            raw,
+            names,
+            hash: Mutex::new(None),
+        })
+    }
+
+    fn read_csv(&self, r: std::ops::Range<u64>, only: Option<&[&str]>) -> Result<DataFrame> {
+        let bytes = self.data.range(r)?;
+        let schema: Schema = self
+            .names
+            .iter()
+            .map(|n| Field::new(n.as_str().into(), DataType::String))
+            .collect();
+        let columns = only.map(|o| {
+            self.names
+                .iter()
+                .filter(|n| o.contains(&n.as_str()))
+                .map(|n| PlSmallStr::from(n.as_str()))
+                .collect::<Arc<[PlSmallStr]>>()
+        });
+        CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(Arc::new(schema)))
+            .with_columns(columns)
+            .into_reader_with_file_handle(Cursor::new(bytes.as_ref()))
+            .finish()
+            .map_err(|e| anyhow::anyhow!("{}: not a readable CSV file: {e}", self.path))
+    }
+
+    fn open_parquet(path: &str, data: Data) -> Result<InputFile> {
+        let opened = match without_panicking(|| parquet_layout(&data)) {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => bail!("{path}: not a readable Parquet file: {e}"),
+            Err(why) => {
+                bail!("{path}: not a readable Parquet file: the Parquet decoder failed ({why})")
+            }
+        };
+        let (meta, raw, mut dtypes) = opened;
+        let names = check_header_names(path, &raw)?;
+        // A byte-array column without the UTF-8 annotation reads as Binary; an input column of
+        // the contract is read as text (checked to be UTF-8 when read), others pass through.
+        for (n, dt) in names.iter().zip(dtypes.iter_mut()) {
+            if *dt == DataType::Binary && input::by_name(n).is_some() {
+                *dt = DataType::String;
+            }
+        }
+        Ok(InputFile {
+            path: path.to_string(),
+            data,
+            kind: Kind::Parquet(meta),
+            raw,
+            names,
+            dtypes,
+            hash: Mutex::new(None),
+        })
+    }
+
+    fn read_parquet(&self, offset: usize, len: usize, only: Option<&[&str]>) -> Result<DataFrame> {
+        let Kind::Parquet(meta) = &self.kind else {
+            bail!("{}: not a Parquet file", self.path);
+        };
+        let columns: Option<Vec<String>> = only.map(|o| {
+            self.names
+                .iter()
+                .zip(&self.raw)
+                .filter(|(n, _)| o.contains(&n.as_str()))
+                .map(|(_, r)| r.clone())
+                .collect()
+        });
+        let slice = Some((offset, len));
+        let df = match without_panicking(|| parquet_frame(&self.data, meta, slice, columns)) {
+            Ok(Ok(df)) => df,
+            Ok(Err(e)) => bail!("{}: not a readable Parquet file: {e}", self.path),
+            Err(why) => bail!(
+                "{}: not a readable Parquet file: the Parquet decoder failed ({why})",
+                self.path
+            ),
+        };
+        self.normalised(df)
+    }
+
+    /// A Parquet frame with normalised names, its contract columns as text checked to be UTF-8.
+    fn normalised(&self, mut df: DataFrame) -> Result<DataFrame> {
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .collect();
+        df.set_column_names(&names.iter().map(String::as_str).collect::<Vec<_>>())?;
+        for name in names.iter().filter(|n| input::by_name(n).is_some()) {
+            if df.column(name)?.dtype() == &DataType::Binary {
+                let text = df.column(name)?.cast(&DataType::String).map_err(|_| {
+                    anyhow::anyhow!(
+                        "{}: not a readable Parquet file: column '{name}' holds bytes that are not UTF-8 text",
+                        self.path
+                    )
+                })?;
+                df.replace(name, text)?;
+            }
+        }
+        // A malformed file can give columns of different lengths (polars checks it only in
+        // debug builds; found by cargo fuzz).
+        let height = df.height();
+        if let Some(c) = df.columns().iter().find(|c| c.len() != height) {
+            bail!(
+                "{}: not a readable Parquet file: column '{}' has {} values where the file has {height} rows",
+                self.path,
+                c.name(),
+                c.len()
+            );
+        }
+        Ok(df)
+    }
+}
+
+/// Whether the bytes are all whitespace.
+fn is_blank(data: &Data) -> Result<bool> {
+    let mut blank = true;
+    data.blocks(0, &mut |_, b| {
+        blank = b.iter().all(|c| c.is_ascii_whitespace());
+        blank
+    })?;
+    Ok(blank)
+}
+
+/// The end of the header row, and the data's byte ranges of `chunk_rows` records each.
+fn record_ranges(
+    data: &Data,
+    len: u64,
+    chunk_rows: usize,
+) -> Result<(u64, Vec<std::ops::Range<u64>>)> {
+    let mut scanner = super::records::RecordEnds::new(b',');
+    let mut ends: Vec<u64> = Vec::new();
+    let mut header_end: Option<u64> = None;
+    let mut records = 0usize;
+    data.blocks(0, &mut |at, block| {
+        scanner.feed(block, &mut |p| {
+            let end = at + p as u64;
+            if header_end.is_none() {
+                header_end = Some(end);
+            } else {
+                records += 1;
+                if records % chunk_rows.max(1) == 0 {
+                    ends.push(end);
+                }
+            }
+            true
+        });
+        true
+    })?;
+    let header_end = header_end.unwrap_or(len);
+    let mut ranges = Vec::new();
+    let mut start = header_end;
+    for end in ends.into_iter().chain(std::iter::once(len)) {
+        if end > start {
+            ranges.push(start..end);
+        }
+        start = end;
+    }
+    Ok((header_end, ranges))
+}
+
+type Layout = (
+    polars::io::parquet::metadata::FileMetadataRef,
+    Vec<String>,
+    Vec<DataType>,
+);
+
+/// A Parquet file's metadata, column names and types, after checking what polars trusts
+/// before decoding: the row counts (row groups adding up to the file's, every flat column
+/// holding one value per row, at most [`MAX_ROWS_PER_BYTE`]) and every page header (see
+/// [`super::parquet_pages`]).
+fn parquet_layout(data: &Data) -> Result<Layout> {
+    let len = data.len()?;
+    let meta = match data {
+        Data::File(f, _) => ParquetReader::new(f.try_clone()?).get_metadata()?.clone(),
+        Data::Memory(b) => ParquetReader::new(Cursor::new(&b[..]))
+            .get_metadata()?
+            .clone(),
+    };
+    let rows: usize = meta.row_groups.iter().map(|g| g.num_rows()).sum();
+    if rows != meta.num_rows || rows > MAX_ROWS_PER_BYTE * (len as usize).max(1) {
+        bail!(
+            "the file says {} rows and its row groups {rows}, in {len} bytes",
+            meta.num_rows
+        );
+    }
+    for (g, group) in meta.row_groups.iter().enumerate() {
+        for column in group.parquet_columns() {
+            let name = || column.descriptor().path_in_schema.join(".");
+            let flat = column.descriptor().descriptor.max_rep_level == 0;
+            if flat && column.num_values() != group.num_rows() as i64 {
+                bail!(
+                    "row group {g}, column '{}': {} values for {} rows",
+                    name(),
+                    column.num_values(),
+                    group.num_rows()
+                );
+            }
+            check_pages(data, len, column.byte_range(), column.num_values())
+                .map_err(|e| anyhow::anyhow!("row group {g}, column '{}': {e}", name()))?;
+        }
+    }
+    let empty = parquet_frame(data, &meta, Some((0, 0)), None)?;
+    let raw = empty
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let dtypes = empty.dtypes();
+    Ok((meta, raw, dtypes))
+}
+
+/// The page headers of one column chunk (read on its own, so the file is never in memory).
+fn check_pages(
+    data: &Data,
+    len: u64,
+    range: std::ops::Range<u64>,
+    values: i64,
+) -> std::result::Result<(), String> {
+    if range.start > range.end || range.end > len {
+        return Err(format!(
+            "a column chunk (bytes {}..{}) lies outside the file of {len} bytes",
+            range.start, range.end
+        ));
+    }
+    let (base, n) = (range.start, range.end - range.start);
+    let bytes = data.range(range).map_err(|e| e.to_string())?;
+    super::parquet_pages::check_chunk_at(&bytes, 0..n, values, base)
+}
+
+/// Rows `slice` of a Parquet file (the columns `columns` as written, or all).
+fn parquet_frame(
+    data: &Data,
+    meta: &polars::io::parquet::metadata::FileMetadataRef,
+    slice: Option<(usize, usize)>,
+    columns: Option<Vec<String>>,
+) -> Result<DataFrame> {
+    fn read<R: polars::io::mmap::MmapBytesReader>(
+        r: R,
+        meta: &polars::io::parquet::metadata::FileMetadataRef,
+        slice: Option<(usize, usize)>,
+        columns: Option<Vec<String>>,
+    ) -> PolarsResult<DataFrame> {
+        let mut reader = ParquetReader::new(r)
+            .with_slice(slice)
+            .with_columns(columns);
+        reader.set_metadata(meta.clone());
+        reader.finish()
+    }
+    Ok(match data {
+        Data::File(f, _) => read(f.try_clone()?, meta, slice, columns)?,
+        Data::Memory(b) => read(Cursor::new(&b[..]), meta, slice, columns)?,
+    })
+}
+
+impl Inputs {
+    /// Every row of every input in one frame.
+    pub fn read_all(&self) -> Result<super::read::Inventory> {
+        let mut rows = vec![0usize; self.files.len()];
+        let mut frame: Option<DataFrame> = None;
+        for spec in &self.chunks {
+            let df = self.read(spec, None)?;
+            rows[spec.file] += df.height();
+            match frame.as_mut() {
+                None => frame = Some(df),
+                Some(acc) => {
+                    acc.vstack_mut_owned(df)?;
+                }
+            }
+        }
+        let mut frame = frame.unwrap_or_else(|| self.empty_frame());
+        frame.rechunk_mut();
+        Ok(super::read::Inventory {
+            frame,
+            sources: self.sources(&rows)?,
+            kept: None,
+        })
+    }
+
+    /// The sources, given the rows of each file.
+    pub fn sources(&self, rows: &[usize]) -> Result<Vec<super::read::Source>> {
+        Ok(self
+            .paths()
+            .into_iter()
+            .zip(rows)
+            .zip(self.content_hashes()?)
+            .map(|((path, &rows), content_hash)| super::read::Source {
+                path: path.to_string(),
+                rows,
+                content_hash,
+            })
+            .collect())
+    }
+}

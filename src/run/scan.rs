@@ -1,0 +1,156 @@
+//! The first pass of a run: the id columns of every chunk, for the row counts and positions,
+//! the shard's rows and the duplicate `(facility_id, equipment_id)` pairs — exact across the
+//! whole input while only 16 bytes a row are held (see [`PairKeys`]); rows whose hashes meet
+//! are compared by their text in a second pass over just those rows.
+
+use crate::contract::input as I;
+use crate::core::shard::Shard;
+use crate::io::inputs::Inputs;
+use crate::io::read::{locate, Inventory, Source};
+use crate::pipeline::columns::Columns;
+use crate::pipeline::duplicates::{Duplicates, PairKeys};
+use anyhow::{bail, Result};
+use polars::prelude::*;
+use std::collections::HashMap;
+
+/// What the first pass found.
+pub(super) struct Scan {
+    /// The files with their rows and hashes.
+    pub(super) sources: Vec<Source>,
+    /// The position of each chunk's first row in the concatenated files.
+    pub(super) starts: Vec<usize>,
+    /// Rows of the run (of the shard, with `--shard`).
+    pub(super) rows: usize,
+    /// Errors of duplicate pairs by position.
+    pub(super) dups: Duplicates,
+}
+
+const IDS: [&str; 2] = [I::FACILITY_ID.name, I::EQUIPMENT_ID.name];
+
+/// The rows of `df` (whose first row is at `start`) in `shard`: the filter (none without a
+/// shard) and the kept rows' positions.
+pub(super) fn keep(
+    df: &DataFrame,
+    start: usize,
+    shard: Option<Shard>,
+) -> Result<(Option<BooleanChunked>, Vec<u32>)> {
+    let Some(shard) = shard else {
+        return Ok((
+            None,
+            (start..start + df.height()).map(|p| p as u32).collect(),
+        ));
+    };
+    let ids = df.column(I::FACILITY_ID.name)?.cast(&DataType::String)?;
+    let mask: BooleanChunked = ids
+        .str()?
+        .iter()
+        .map(|id| Some(shard.contains(id.unwrap_or_default())))
+        .collect();
+    let positions = mask
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| *k == Some(true))
+        .map(|(i, _)| (start + i) as u32)
+        .collect();
+    Ok((Some(mask), positions))
+}
+
+/// The rows of chunk `k` of the run (positions from the first pass), with every column.
+pub(super) fn chunk(
+    inputs: &Inputs,
+    scan: &Scan,
+    k: usize,
+    shard: Option<Shard>,
+) -> Result<Inventory> {
+    let mut frame = inputs.read(&inputs.chunks()[k], None)?;
+    let (mask, positions) = keep(&frame, scan.starts[k], shard)?;
+    if let Some(m) = mask {
+        frame = frame.filter(&m)?;
+    }
+    Ok(Inventory {
+        frame,
+        sources: scan.sources.clone(),
+        kept: Some(positions),
+    })
+}
+
+/// Reads the ids of every chunk: counts, positions, duplicates.
+pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>) -> Result<Scan> {
+    let mut keys = PairKeys::default();
+    let mut starts = Vec::with_capacity(inputs.chunks().len());
+    let mut file_rows = vec![0usize; inputs.paths().len()];
+    let (mut at, mut rows) = (0usize, 0usize);
+    for spec in inputs.chunks() {
+        let df = inputs.read(spec, Some(&IDS))?;
+        starts.push(at);
+        let (mask, positions) = keep(&df, at, shard)?;
+        let kept = match mask {
+            Some(m) => df.filter(&m)?,
+            None => df.clone(),
+        };
+        keys.add(&Columns::of(&kept)?, &|i| positions[i] as usize);
+        rows += kept.height();
+        at += df.height();
+        file_rows[spec.file] += df.height();
+    }
+    if at > u32::MAX as usize {
+        bail!(
+            "{at} rows: at most {} rows can be read in one run; split the inventory with --shard",
+            u32::MAX
+        );
+    }
+    let runs = keys.runs();
+    let texts = if runs.is_empty() {
+        HashMap::new()
+    } else {
+        texts_of(inputs, &runs, &starts)?
+    };
+    let sources = inputs.sources(&file_rows)?;
+    let text = |p: u32| texts.get(&p).cloned().unwrap_or_default();
+    let place = |p: u32| {
+        let (file, row) = locate(&sources, p as usize);
+        (file.to_string(), row)
+    };
+    let dups = Duplicates::resolve(runs, &text, &place, &|p| p as usize, sources.len() > 1);
+    Ok(Scan {
+        sources,
+        starts,
+        rows,
+        dups,
+    })
+}
+
+/// The ids (as text) of the rows at the positions of `runs`, read again.
+fn texts_of(
+    inputs: &Inputs,
+    runs: &[Vec<u32>],
+    starts: &[usize],
+) -> Result<HashMap<u32, (String, String)>> {
+    let mut wanted: Vec<u32> = runs.iter().flatten().copied().collect();
+    wanted.sort_unstable();
+    let mut out = HashMap::with_capacity(wanted.len());
+    for (k, spec) in inputs.chunks().iter().enumerate() {
+        let (lo, hi) = (
+            starts[k] as u32,
+            starts.get(k + 1).map_or(u32::MAX, |&s| s as u32),
+        );
+        let from = wanted.partition_point(|&p| p < lo);
+        let to = wanted.partition_point(|&p| p < hi);
+        if from == to {
+            continue;
+        }
+        let df = inputs.read(spec, Some(&IDS))?;
+        let cols = Columns::of(&df)?;
+        for &p in &wanted[from..to] {
+            let i = (p - lo) as usize;
+            let mut f = Vec::new();
+            let mut e = Vec::new();
+            cols.get(&I::FACILITY_ID).text_values(i..i + 1, &mut f);
+            cols.get(&I::EQUIPMENT_ID).text_values(i..i + 1, &mut e);
+            let text =
+                |v: &[Option<&str>]| v.first().copied().flatten().unwrap_or_default().to_string();
+            out.insert(p, (text(&f), text(&e)));
+        }
+    }
+    Ok(out)
+}
