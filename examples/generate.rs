@@ -15,7 +15,7 @@
 //! times come from the devices. The other columns are the same with or without these flags.
 
 use polars::prelude::*;
-use voltmetrics::io::write::{write_file_atomic, Format, RunMetadata};
+use voltmetrics::io::write::{write_parts, write_to_path, Format, RunMetadata};
 
 struct Rng(u64);
 impl Rng {
@@ -154,29 +154,6 @@ fn main() -> anyhow::Result<()> {
     let library = arg(&args, "--devices");
     let durations = !args.iter().any(|a| a == "--no-durations");
     let (relays, lv_devices) = (120usize, 240usize);
-    let mut device: Vec<Option<String>> = Vec::with_capacity(rows);
-
-    let mut fac = Vec::with_capacity(rows);
-    let mut eq = Vec::with_capacity(rows);
-    let mut class: Vec<Option<&str>> = Vec::with_capacity(rows);
-    let mut volts = Vec::with_capacity(rows);
-    let mut ibf = Vec::with_capacity(rows);
-    let mut config: Vec<Option<&str>> = Vec::with_capacity(rows);
-    let mut gap: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut wd: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut h: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut w: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut d: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut t: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut tr: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut label_ie: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut label_afb: Vec<Option<f64>> = Vec::with_capacity(rows);
-    let mut label_ppe: Vec<Option<i32>> = Vec::with_capacity(rows);
-    let mut label_date: Vec<Option<String>> = Vec::with_capacity(rows);
-    let mut study_date: Vec<Option<String>> = Vec::with_capacity(rows);
-    let mut maint_date: Vec<Option<String>> = Vec::with_capacity(rows);
-    let mut cond: Vec<Option<&str>> = Vec::with_capacity(rows);
-    let mut location = Vec::with_capacity(rows);
     let classes = [
         "switchgear",
         "switchboard",
@@ -195,137 +172,183 @@ fn main() -> anyhow::Result<()> {
             1 + rng.below(28)
         )
     };
-    for i in 0..rows {
-        let f = i % facilities;
-        fac.push(format!("SITE-{f:05}"));
-        eq.push(format!("EQ-{:07}", i / facilities));
-        let lv = rng.next() < 0.55;
-        let v = if lv {
-            rng.pick(&[208.0, 240.0, 480.0, 600.0])
-        } else {
-            rng.pick(&[2400.0, 4160.0, 6900.0, 13800.0])
-        };
-        volts.push(v);
-        ibf.push(round(
-            if lv {
-                2.0 + rng.next() * 60.0
-            } else {
-                2.0 + rng.next() * 38.0
-            },
-            3,
-        ));
-        // Half the rows give a class and let defaults fill geometry; half give it all.
-        if rng.next() < 0.5 {
-            let c = if lv {
-                rng.pick(&classes[..5])
-            } else {
-                rng.pick(&["switchgear", "mcc"])
-            };
-            class.push(Some(c));
-            config.push(None);
-            gap.push(None);
-            wd.push(None);
-            h.push(None);
-            w.push(None);
-            d.push(None);
-        } else {
-            let cfg = rng.pick(&configs);
-            class.push(Some(if cfg.ends_with("OA") {
-                "open_air"
-            } else {
-                "other"
-            }));
-            config.push(Some(cfg));
-            let (g, dist, box_) = if lv {
-                (
-                    rng.pick(&[13.0, 25.0, 32.0]),
-                    rng.pick(&[457.2, 609.6]),
-                    rng.pick(&[
-                        (508.0, 508.0, 508.0),
-                        (355.6, 304.8, 100.0),
-                        (610.0, 610.0, 254.0),
-                    ]),
-                )
-            } else {
-                (
-                    rng.pick(&[104.0, 152.0]),
-                    914.4,
-                    rng.pick(&[
-                        (1143.0, 762.0, 762.0),
-                        (914.4, 914.4, 914.4),
-                        (660.4, 660.4, 660.4),
-                    ]),
-                )
-            };
-            gap.push(Some(g));
-            wd.push(Some(dist));
-            h.push(Some(box_.0));
-            w.push(Some(box_.1));
-            d.push(Some(box_.2));
+    // Written in blocks (one Parquet row group each) on another thread, so an inventory of
+    // any size is generated in bounded memory; the rows do not depend on the block size.
+    const BLOCK: usize = 1 << 20;
+    let meta = RunMetadata {
+        pairs: vec![("generator.seed".into(), seed.to_string())],
+    };
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
+    let writer = std::thread::scope(|s| {
+        let (out, meta) = (&out, &meta);
+        let w = s.spawn(move || write_to_path(out, |w| write_parts(w, format, meta, &rx)));
+        let generated = (|| -> anyhow::Result<()> {
+            for start in (0..rows.max(1)).step_by(BLOCK) {
+                let end = (start + BLOCK).min(rows);
+                let mut device: Vec<Option<String>> = Vec::with_capacity(end - start);
+
+                let mut fac = Vec::with_capacity(end - start);
+                let mut eq = Vec::with_capacity(end - start);
+                let mut class: Vec<Option<&str>> = Vec::with_capacity(end - start);
+                let mut volts = Vec::with_capacity(end - start);
+                let mut ibf = Vec::with_capacity(end - start);
+                let mut config: Vec<Option<&str>> = Vec::with_capacity(end - start);
+                let mut gap: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut wd: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut h: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut w: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut d: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut t: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut tr: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut label_ie: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut label_afb: Vec<Option<f64>> = Vec::with_capacity(end - start);
+                let mut label_ppe: Vec<Option<i32>> = Vec::with_capacity(end - start);
+                let mut label_date: Vec<Option<String>> = Vec::with_capacity(end - start);
+                let mut study_date: Vec<Option<String>> = Vec::with_capacity(end - start);
+                let mut maint_date: Vec<Option<String>> = Vec::with_capacity(end - start);
+                let mut cond: Vec<Option<&str>> = Vec::with_capacity(end - start);
+                let mut location = Vec::with_capacity(end - start);
+                for i in start..end {
+                    let f = i % facilities;
+                    fac.push(format!("SITE-{f:05}"));
+                    eq.push(format!("EQ-{:07}", i / facilities));
+                    let lv = rng.next() < 0.55;
+                    let v = if lv {
+                        rng.pick(&[208.0, 240.0, 480.0, 600.0])
+                    } else {
+                        rng.pick(&[2400.0, 4160.0, 6900.0, 13800.0])
+                    };
+                    volts.push(v);
+                    ibf.push(round(
+                        if lv {
+                            2.0 + rng.next() * 60.0
+                        } else {
+                            2.0 + rng.next() * 38.0
+                        },
+                        3,
+                    ));
+                    // Half the rows give a class and let defaults fill geometry; half give it all.
+                    if rng.next() < 0.5 {
+                        let c = if lv {
+                            rng.pick(&classes[..5])
+                        } else {
+                            rng.pick(&["switchgear", "mcc"])
+                        };
+                        class.push(Some(c));
+                        config.push(None);
+                        gap.push(None);
+                        wd.push(None);
+                        h.push(None);
+                        w.push(None);
+                        d.push(None);
+                    } else {
+                        let cfg = rng.pick(&configs);
+                        class.push(Some(if cfg.ends_with("OA") {
+                            "open_air"
+                        } else {
+                            "other"
+                        }));
+                        config.push(Some(cfg));
+                        let (g, dist, box_) = if lv {
+                            (
+                                rng.pick(&[13.0, 25.0, 32.0]),
+                                rng.pick(&[457.2, 609.6]),
+                                rng.pick(&[
+                                    (508.0, 508.0, 508.0),
+                                    (355.6, 304.8, 100.0),
+                                    (610.0, 610.0, 254.0),
+                                ]),
+                            )
+                        } else {
+                            (
+                                rng.pick(&[104.0, 152.0]),
+                                914.4,
+                                rng.pick(&[
+                                    (1143.0, 762.0, 762.0),
+                                    (914.4, 914.4, 914.4),
+                                    (660.4, 660.4, 660.4),
+                                ]),
+                            )
+                        };
+                        gap.push(Some(g));
+                        wd.push(Some(dist));
+                        h.push(Some(box_.0));
+                        w.push(Some(box_.1));
+                        d.push(Some(box_.2));
+                    }
+                    let ti = round(20.0 + rng.next() * 480.0, 1);
+                    let tri = (rng.next() < 0.5).then(|| round(ti * (1.0 + rng.next()), 1));
+                    t.push(durations.then_some(ti));
+                    tr.push(tri.filter(|_| durations));
+                    if library.is_some() {
+                        device.push(Some(if lv {
+                            format!("LV-{:03}", drng.below(lv_devices))
+                        } else {
+                            format!("MV-{:03}", drng.below(relays))
+                        }));
+                    }
+                    let labelled = rng.next() < 0.9;
+                    label_ie.push(labelled.then(|| round(rng.next() * 30.0, 1)));
+                    label_afb.push(labelled.then(|| round(300.0 + rng.next() * 3000.0, 0)));
+                    label_ppe.push(labelled.then(|| rng.below(5) as i32));
+                    label_date.push(labelled.then(|| date(&mut rng, 2019, 2025)));
+                    study_date.push((rng.next() < 0.95).then(|| date(&mut rng, 2019, 2025)));
+                    maint_date.push((rng.next() < 0.9).then(|| date(&mut rng, 2019, 2026)));
+                    cond.push(Some(rng.pick(&["1", "2", "3", "good", "fair"])));
+                    location.push(format!("Building {}", 1 + rng.below(40)));
+                    // 0.1 % invalid cells.
+                    if rng.next() < 0.001 {
+                        ibf[i - start] = -ibf[i - start];
+                    }
+                }
+                let n = end - start;
+                let mut columns = vec![
+                    Column::new("facility_id".into(), fac),
+                    Column::new("equipment_id".into(), eq),
+                    Column::new("equipment_class".into(), class),
+                    Column::new("nominal_voltage_v".into(), volts),
+                    Column::new("bolted_fault_current_ka".into(), ibf),
+                    Column::new("electrode_config".into(), config),
+                    Column::new("gap_mm".into(), gap),
+                    Column::new("working_distance_mm".into(), wd),
+                    Column::new("enclosure_height_mm".into(), h),
+                    Column::new("enclosure_width_mm".into(), w),
+                    Column::new("enclosure_depth_mm".into(), d),
+                    Column::new("arc_duration_ms".into(), t),
+                    Column::new("arc_duration_reduced_ms".into(), tr),
+                    Column::new("label_incident_energy_cal_cm2".into(), label_ie),
+                    Column::new("label_arc_flash_boundary_mm".into(), label_afb),
+                    Column::new("label_ppe_category".into(), label_ppe),
+                    Column::new("label_date".into(), label_date),
+                    Column::new("study_date".into(), study_date),
+                    Column::new("last_maintenance_date".into(), maint_date),
+                    Column::new("maintenance_condition".into(), cond),
+                    Column::new("location".into(), location),
+                ];
+                if let Some(lib) = &library {
+                    columns.push(Column::new("protective_device_id".into(), device));
+                    if end == rows {
+                        std::fs::write(lib, device_library(&mut drng, relays, lv_devices))?;
+                        eprintln!("generate: {} devices -> {lib}", relays + lv_devices);
+                    }
+                }
+                let df = DataFrame::new(n, columns)?;
+                if tx.send(Some(df)).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        })();
+        if generated.is_ok() {
+            let _ = tx.send(None);
         }
-        let ti = round(20.0 + rng.next() * 480.0, 1);
-        let tri = (rng.next() < 0.5).then(|| round(ti * (1.0 + rng.next()), 1));
-        t.push(durations.then_some(ti));
-        tr.push(tri.filter(|_| durations));
-        if library.is_some() {
-            device.push(Some(if lv {
-                format!("LV-{:03}", drng.below(lv_devices))
-            } else {
-                format!("MV-{:03}", drng.below(relays))
-            }));
-        }
-        let labelled = rng.next() < 0.9;
-        label_ie.push(labelled.then(|| round(rng.next() * 30.0, 1)));
-        label_afb.push(labelled.then(|| round(300.0 + rng.next() * 3000.0, 0)));
-        label_ppe.push(labelled.then(|| rng.below(5) as i32));
-        label_date.push(labelled.then(|| date(&mut rng, 2019, 2025)));
-        study_date.push((rng.next() < 0.95).then(|| date(&mut rng, 2019, 2025)));
-        maint_date.push((rng.next() < 0.9).then(|| date(&mut rng, 2019, 2026)));
-        cond.push(Some(rng.pick(&["1", "2", "3", "good", "fair"])));
-        location.push(format!("Building {}", 1 + rng.below(40)));
-        // 0.1 % invalid cells.
-        if rng.next() < 0.001 {
-            ibf[i] = -ibf[i];
-        }
-    }
-    let n = rows;
-    let mut columns = vec![
-        Column::new("facility_id".into(), fac),
-        Column::new("equipment_id".into(), eq),
-        Column::new("equipment_class".into(), class),
-        Column::new("nominal_voltage_v".into(), volts),
-        Column::new("bolted_fault_current_ka".into(), ibf),
-        Column::new("electrode_config".into(), config),
-        Column::new("gap_mm".into(), gap),
-        Column::new("working_distance_mm".into(), wd),
-        Column::new("enclosure_height_mm".into(), h),
-        Column::new("enclosure_width_mm".into(), w),
-        Column::new("enclosure_depth_mm".into(), d),
-        Column::new("arc_duration_ms".into(), t),
-        Column::new("arc_duration_reduced_ms".into(), tr),
-        Column::new("label_incident_energy_cal_cm2".into(), label_ie),
-        Column::new("label_arc_flash_boundary_mm".into(), label_afb),
-        Column::new("label_ppe_category".into(), label_ppe),
-        Column::new("label_date".into(), label_date),
-        Column::new("study_date".into(), study_date),
-        Column::new("last_maintenance_date".into(), maint_date),
-        Column::new("maintenance_condition".into(), cond),
-        Column::new("location".into(), location),
-    ];
-    if let Some(lib) = &library {
-        columns.push(Column::new("protective_device_id".into(), device));
-        std::fs::write(lib, device_library(&mut drng, relays, lv_devices))?;
-        eprintln!("generate: {} devices -> {lib}", relays + lv_devices);
-    }
-    let mut df = DataFrame::new(n, columns)?;
-    write_file_atomic(
-        &out,
-        &mut df,
-        format,
-        &RunMetadata {
-            pairs: vec![("generator.seed".into(), seed.to_string())],
-        },
-    )?;
-    eprintln!("generate: {n} rows over {facilities} facilities -> {out}");
+        drop(tx);
+        let written = w
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the writer panicked")));
+        generated.and(written)
+    });
+    writer?;
+    eprintln!("generate: {rows} rows over {facilities} facilities -> {out}");
     Ok(())
 }
