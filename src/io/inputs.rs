@@ -191,7 +191,13 @@ fn spool(from: &mut dyn Read) -> std::io::Result<Result<(Data, String)>> {
 /// A gzip file's content, decompressed into a temporary file.
 fn gunzip(path: &str, data: &Data) -> Result<Data> {
     let inner: Box<dyn Read + '_> = match data {
-        Data::File(f, _) => Box::new(std::io::BufReader::with_capacity(1 << 20, f)),
+        Data::File(f, _) => {
+            // A spooled standard input was just written: its cursor is at the end (everything
+            // else reads at explicit offsets).
+            std::io::Seek::seek(&mut &*f, std::io::SeekFrom::Start(0))
+                .with_context(|| format!("{path}: cannot read the file"))?;
+            Box::new(std::io::BufReader::with_capacity(1 << 20, f))
+        }
         Data::Memory(b) => Box::new(&b[..]),
     };
     let mut gz = flate2::read::MultiGzDecoder::new(inner);

@@ -27,7 +27,8 @@ pub struct Inventory {
     pub frame: DataFrame,
     /// The files, in order.
     pub sources: Vec<Source>,
-    /// After [`Inventory::retain`]: each kept row's position in the concatenated files.
+    /// Each row's position in the concatenated files, when the frame holds only some of their
+    /// rows (a chunk, a shard); `None`: all rows, in order.
     pub kept: Option<Vec<u32>>,
 }
 
@@ -40,20 +41,6 @@ impl Inventory {
     /// The file and 1-based data row of frame row `i`.
     pub fn locate(&self, i: usize) -> (&str, usize) {
         locate(&self.sources, self.position(i))
-    }
-
-    /// Keeps the rows whose `keep` is true (in order); [`Inventory::locate`] still names each
-    /// kept row's file and row.
-    pub fn retain(&mut self, keep: &BooleanChunked) -> Result<()> {
-        let positions: Vec<u32> = keep
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| *k == Some(true))
-            .map(|(i, _)| self.kept.as_ref().map_or(i as u32, |k| k[i]))
-            .collect();
-        self.frame = self.frame.filter(keep)?;
-        self.kept = Some(positions);
-        Ok(())
     }
 
     /// Columns of the frame that are not input columns of the contract (passed through).

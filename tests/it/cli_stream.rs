@@ -130,7 +130,7 @@ fn a_shard_in_small_chunks_is_the_shard_in_one() {
 #[test]
 fn standard_input_is_read_in_chunks_too() {
     let input = std::fs::read(fixture("inventory.csv")).unwrap();
-    let run = |rows: &str| {
+    let run = |rows: &str, stdin: &[u8]| {
         voltmetrics()
             .args([
                 "run",
@@ -141,12 +141,18 @@ fn standard_input_is_read_in_chunks_too() {
                 "--chunk-rows",
                 rows,
             ])
-            .write_stdin(input.clone())
+            .write_stdin(stdin.to_vec())
             .output()
             .unwrap()
             .stdout
     };
     let file = crate::common::run_fixture(&[]);
-    assert_eq!(run("5"), file);
-    assert_eq!(run("100000"), file);
+    assert_eq!(run("5", &input), file);
+    assert_eq!(run("100000", &input), file);
+    // Compressed on standard input: copied, then decompressed, then read in chunks.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &input).unwrap();
+    let gz = gz.finish().unwrap();
+    assert_eq!(run("5", &gz), file);
+    assert_eq!(run("100000", &gz), file);
 }
