@@ -127,7 +127,8 @@ pub struct Inputs {
     chunks: Vec<ChunkSpec>,
 }
 
-fn fnv_update(mut h: u64, bytes: &[u8]) -> u64 {
+/// FNV-1a 64 of `bytes`, continued from `h` (the files' content hashes).
+pub(super) fn fnv_update(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
@@ -135,7 +136,8 @@ fn fnv_update(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+/// The FNV-1a 64 offset basis.
+pub(super) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Hashes a file on another thread.
 fn hash_later(file: &File) -> Result<Hash> {

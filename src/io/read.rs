@@ -66,12 +66,10 @@ pub fn locate(sources: &[Source], mut i: usize) -> (&str, usize) {
 }
 
 pub(super) fn fnv_hex(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!(
+        "{:016x}",
+        super::inputs::fnv_update(super::inputs::FNV_START, bytes)
+    )
 }
 
 /// Decoders running under [`without_panicking`], in the whole process.
