@@ -4,6 +4,7 @@ pub mod columns;
 pub mod devices;
 pub mod inputs;
 mod parquet_pages;
+mod parquet_write;
 pub mod read;
 mod records;
 pub(crate) mod stdout;
