@@ -59,12 +59,15 @@ always\t'Always draw it (on stderr)'
 never\t'Never'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres -d 'PostgreSQL URL: upsert results, summaries and the run record (history)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l shard -d 'Compute only the facilities of shard I of N (0 <= I < N): FNV-1a 64 of facility_id mod N. The union of the N shard runs is the whole run' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l samples -d 'Samples per row with --uncertainty' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l seed -d 'Seed of --uncertainty: each row\'s samples come from it and the row\'s ids, so the same seed gives the same results for any --jobs or --shard' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l chunk-rows -d 'Rows read, computed and written at a time (memory is bounded by a few chunks). A testing knob: the results do not depend on it' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l migrate -d 'Apply pending database migrations before writing (otherwise a schema behind the binary is an error)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l uncertainty -d 'Sample each computed row\'s uncertain inputs (fault current, clearing time, working distance, gap; tolerances from the *_tolerance_pct columns) and add the incident energy\'s P50/P95/P99 and the probabilities of exceeding the label, the PPE category and the danger threshold (model mc@1)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prune -d 'Delete the Redis keys of facilities that are not in this run [default: keep them, for runs over one site at a time]'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'

@@ -88,6 +88,19 @@ pub(crate) struct RunArgs {
     /// mod N. The union of the N shard runs is the whole run.
     #[arg(long, value_name = "I/N", value_parser = crate::core::shard::Shard::parse)]
     pub(crate) shard: Option<crate::core::shard::Shard>,
+    /// Sample each computed row's uncertain inputs (fault current, clearing time, working
+    /// distance, gap; tolerances from the *_tolerance_pct columns) and add the incident
+    /// energy's P50/P95/P99 and the probabilities of exceeding the label, the PPE category and
+    /// the danger threshold (model mc@1).
+    #[arg(long)]
+    pub(crate) uncertainty: bool,
+    /// Samples per row with --uncertainty.
+    #[arg(long, value_name = "N", requires = "uncertainty", default_value_t = crate::core::uncertainty::DEFAULT_SAMPLES, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..=1_000_000), |v| v as usize))]
+    pub(crate) samples: usize,
+    /// Seed of --uncertainty: each row's samples come from it and the row's ids, so the same
+    /// seed gives the same results for any --jobs or --shard.
+    #[arg(long, value_name = "S", requires = "uncertainty", default_value_t = 0)]
+    pub(crate) seed: u64,
     /// Rows read, computed and written at a time (memory is bounded by a few chunks). A
     /// testing knob: the results do not depend on it.
     #[arg(long, value_name = "ROWS", default_value_t = crate::io::inputs::CHUNK_ROWS, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..), |v| v as usize), hide = true)]
@@ -175,7 +188,15 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         as_of,
         jobs: args.engine.jobs(),
         // The device library is read and validated before any row.
-        rows: args.engine.row_options(as_of)?,
+        rows: crate::pipeline::rows::RowOptions {
+            uncertainty: args
+                .uncertainty
+                .then_some(crate::core::uncertainty::Settings {
+                    samples: args.samples,
+                    seed: args.seed,
+                }),
+            ..args.engine.row_options(as_of)?
+        },
         postgres: args.postgres.clone().map(|url| Postgres {
             url,
             migrate: args.migrate,

@@ -158,6 +158,10 @@ pub mod input {
         METHOD: "method", Text, "", true, "The calculation method of this row: auto or a method id such as lee@1 (empty: the run's --method).";
         GROUNDING: "grounding", Enum(v::GROUNDING), "", true, "System grounding, used by ieee1584-2002@1 (default grounded).";
         DEVICE_CURRENT_FACTOR: "device_current_factor", Number, "", true, "The current through the protective device as a multiple of the equipment's arcing current (default 1; a transformer primary device sees V_secondary / V_primary of it).";
+        FAULT_CURRENT_TOLERANCE_PCT: "fault_current_tolerance_pct", Number, "%", true, "--uncertainty: the bolted fault current's ± tolerance at 2 sigma of a normal (default 10; 0: exact).";
+        ARC_DURATION_TOLERANCE_PCT: "arc_duration_tolerance_pct", Number, "%", true, "--uncertainty: given clearing times vary uniformly by ± this (default 10; 0: exact; device times are re-evaluated instead).";
+        WORKING_DISTANCE_TOLERANCE_PCT: "working_distance_tolerance_pct", Number, "%", true, "--uncertainty: the working distance varies uniformly by ± this (default: uniform over 0.8-1 times it; 0: exact).";
+        GAP_TOLERANCE_PCT: "gap_tolerance_pct", Number, "%", true, "--uncertainty: the gap varies uniformly by ± this (default 10; 0: exact).";
     }
 
     /// The columns a file must have (some as one of two).
@@ -225,6 +229,12 @@ pub mod results {
         TRIP_ELEMENT_FULL: "trip_element_full", Enum(v::TRIP_ELEMENT), "", true, "The device element that clears the full-current arc.";
         TRIP_ELEMENT_REDUCED: "trip_element_reduced", Enum(v::TRIP_ELEMENT), "", true, "The device element that clears the reduced-current arc.";
         ARC_DURATION_CAPPED: "arc_duration_capped", Boolean, "", true, "A device-derived clearing time was capped at --max-arc-duration (or the device does not trip).";
+        INCIDENT_ENERGY_P50_CAL_CM2: "incident_energy_p50_cal_cm2", Number, "cal/cm2", true, "--uncertainty: median of the sampled incident energies (empty without --uncertainty).";
+        INCIDENT_ENERGY_P95_CAL_CM2: "incident_energy_p95_cal_cm2", Number, "cal/cm2", true, "--uncertainty: 95th percentile of the sampled incident energies.";
+        INCIDENT_ENERGY_P99_CAL_CM2: "incident_energy_p99_cal_cm2", Number, "cal/cm2", true, "--uncertainty: 99th percentile of the sampled incident energies.";
+        PROB_EXCEEDS_LABEL: "prob_exceeds_label", Number, "", true, "--uncertainty: share of samples above label_incident_energy_cal_cm2 (empty without a label).";
+        PROB_EXCEEDS_PPE: "prob_exceeds_ppe", Number, "", true, "--uncertainty: share of samples that need a higher PPE category than ppe_category, or none (empty when ppe_category is).";
+        PROB_DANGER: "prob_danger", Number, "", true, "--uncertainty: share of samples above the danger threshold.";
     }
 
     /// The fields of the Redis hash of an equipment's latest result.

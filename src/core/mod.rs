@@ -15,3 +15,4 @@ pub mod hash;
 pub mod nfpa70e;
 pub mod protection;
 pub mod shard;
+pub mod uncertainty;

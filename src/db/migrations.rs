@@ -82,7 +82,7 @@ impl Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 6] = [
+pub const MIGRATIONS: [Migration; 7] = [
     Migration {
         version: 1,
         name: "core",
@@ -138,6 +138,14 @@ pub const MIGRATIONS: [Migration; 6] = [
         name: "run_shard",
         up: include_str!("migrations/0006_run_shard.up.sql"),
         down: include_str!("migrations/0006_run_shard.down.sql"),
+        timescale: None,
+        legacy_checksums: &[],
+    },
+    Migration {
+        version: 7,
+        name: "uncertainty",
+        up: include_str!("migrations/0007_uncertainty.up.sql"),
+        down: include_str!("migrations/0007_uncertainty.down.sql"),
         timescale: None,
         legacy_checksums: &[],
     },

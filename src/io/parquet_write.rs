@@ -177,7 +177,8 @@ impl ViewTable {
                 return Some(id);
             }
         }
-        let h = ((v as u64) ^ ((v >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h =
+            ((v as u64) ^ ((v >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let mask = (1usize << Self::BITS) - 1;
         let mut at = (h >> (64 - Self::BITS)) as usize;
         loop {
@@ -219,8 +220,8 @@ mod tests {
         // Long strings (over 12 bytes) in separate copies are different views of equal text:
         // they are merged, as polars' hashing dictionary would merge them.
         let long = "ieee1584-2018@1";
-        let (keys, texts) = dict_of(&[Some("ok"), Some(long), None, Some("ok"), Some(long)])
-            .expect("a dictionary");
+        let (keys, texts) =
+            dict_of(&[Some("ok"), Some(long), None, Some("ok"), Some(long)]).expect("a dictionary");
         assert_eq!(texts, vec!["ok".to_string(), long.to_string()]);
         assert_eq!(keys, vec![Some(0), Some(1), None, Some(0), Some(1)]);
     }
@@ -246,7 +247,9 @@ mod tests {
             })
             .collect();
         let ids: Vec<String> = (0..n).map(|i| format!("equipment-{i}")).collect();
-        let energy: Vec<Option<f64>> = (0..n).map(|i| (i % 5 != 0).then_some(i as f64 / 7.0)).collect();
+        let energy: Vec<Option<f64>> = (0..n)
+            .map(|i| (i % 5 != 0).then_some(i as f64 / 7.0))
+            .collect();
         let mut df = df!("status" => status, "equipment_id" => ids, "energy" => energy).unwrap();
         let mut buf: Vec<u8> = Vec::new();
         {
@@ -256,7 +259,9 @@ mod tests {
             write_row_group(&mut b, &df.slice(1000, 2000), options).unwrap();
             b.finish().unwrap();
         }
-        let back = ParquetReader::new(std::io::Cursor::new(buf)).finish().unwrap();
+        let back = ParquetReader::new(std::io::Cursor::new(buf))
+            .finish()
+            .unwrap();
         df.rechunk_mut();
         assert!(back.equals_missing(&df), "{back:?}");
     }

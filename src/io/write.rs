@@ -146,10 +146,8 @@ fn write_parquet_parts(
             batched = Some(parquet_writer(&mut *w, meta).batched(df.schema())?);
         }
         if let Some(b) = batched.as_mut() {
-            let options = super::parquet_write::write_options(
-                parquet_compression(),
-                parquet_statistics(),
-            );
+            let options =
+                super::parquet_write::write_options(parquet_compression(), parquet_statistics());
             super::parquet_write::write_row_group(b, &df, options)?;
         }
     }

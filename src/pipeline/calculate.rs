@@ -5,6 +5,7 @@ use super::cells::Block;
 use super::columns::Columns;
 use super::draft::{draft, Draft};
 use super::rows::{RowError, RowOptions, RowResult, Status};
+use super::sampling::{sample_row, Buffers, Deterministic};
 use super::timing::{device_times, DurationSource, Timing};
 use crate::core::algorithms::{
     arcing_currents, calculate_batch, Case, InputErrorKind, MethodId, Outcome,
@@ -15,7 +16,11 @@ use std::ops::Range;
 
 /// What the kernels give a computed draft: its outcome, and how its clearing times were found
 /// (`Err`: a device that does not trip and no cap — the row is not applicable).
-type Computed = (Outcome, Result<Timing, RowError>);
+type Computed = (
+    Outcome,
+    Result<Timing, RowError>,
+    Option<crate::core::uncertainty::Uncertainty>,
+);
 
 /// Completes a computed draft in place (no copy of the row) and returns its result.
 fn finish<'d>(
@@ -33,7 +38,7 @@ fn finish<'d>(
             ..
         } => (row, compliance, *method, *case),
     };
-    let Some((outcome, timing)) = computed else {
+    let Some((outcome, timing, uncertainty)) = computed else {
         return row;
     };
     let timing = match timing {
@@ -72,6 +77,7 @@ fn finish<'d>(
             row.assessment = Some(a);
             row.warnings = *warnings;
             row.timing = timing;
+            row.uncertainty = uncertainty.map(Box::new);
             if timing.source == Some(DurationSource::Device) {
                 let reduced = method.method().reduced_case;
                 row.durations = [
@@ -174,6 +180,41 @@ fn device_pass(
 /// The outcome of every draft that is computed (by position in `drafts`): the cases of each
 /// method go through its batch kernel together, device rows with the clearing times their
 /// device gives at their arcing currents.
+/// `--uncertainty`: the sampled statistics of a computed row (`None` without the flag, or
+/// when the deterministic calculation gave no result).
+fn sample(
+    draft: &Draft,
+    outcome: &Outcome,
+    timing: &Result<Timing, RowError>,
+    opts: &RowOptions,
+    buffers: &mut Buffers,
+) -> Option<crate::core::uncertainty::Uncertainty> {
+    let settings = opts.uncertainty?;
+    let Draft::Compute {
+        method,
+        case,
+        device,
+        compliance,
+        sampling: Some(s),
+        ..
+    } = draft
+    else {
+        return None;
+    };
+    let (Ok((results, _)), Ok(_)) = (outcome, timing) else {
+        return None;
+    };
+    let e = crate::core::nfpa70e::j_to_cal(results.incident_energy_j_cm2());
+    let det = Deterministic {
+        incident_energy_cal_cm2: e,
+        label_cal_cm2: compliance.label_incident_energy_cal_cm2,
+        ppe_category: crate::core::nfpa70e::ppe_category(e),
+    };
+    Some(sample_row(
+        *method, case, *device, s, &det, settings, opts, buffers,
+    ))
+}
+
 fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
     let mut computed: Vec<Option<Computed>> = vec![None; drafts.len()];
     let mut present = 0u64;
@@ -182,6 +223,7 @@ fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
             present |= 1 << method.index();
         }
     }
+    let mut buffers = Buffers::default();
     let (mut slots, mut cases) = (
         Vec::with_capacity(drafts.len()),
         Vec::with_capacity(drafts.len()),
@@ -192,7 +234,8 @@ fn compute(drafts: &mut [Draft], opts: &RowOptions) -> Vec<Option<Computed>> {
         let mut out: Vec<Outcome> = vec![Ok(Default::default()); cases.len()];
         calculate_batch(m, &cases, &mut out);
         for ((&k, o), t) in slots.iter().zip(out).zip(timings) {
-            computed[k] = Some((o, t));
+            let u = sample(&drafts[k], &o, &t, opts, &mut buffers);
+            computed[k] = Some((o, t, u));
         }
     }
     computed

@@ -13,6 +13,7 @@ use crate::core::compliance::ComplianceInputs;
 use crate::core::defaults::{EquipmentClass, Geometry};
 use crate::core::hash::{input_hash as hash_values, Value as HashValue};
 use crate::core::nfpa70e::SystemType;
+use crate::core::uncertainty::Tolerances;
 use chrono::NaiveDate;
 
 /// The parsed values of one row, before defaults.
@@ -29,6 +30,7 @@ pub(super) struct Parsed<'a> {
     pub(crate) method: Option<Choice>,
     pub(crate) grounding: Grounding,
     pub(crate) compliance: ComplianceInputs,
+    pub(crate) tolerances: Tolerances,
 }
 
 /// A positive finite number, or an error naming the column and value.
@@ -53,6 +55,33 @@ fn positive(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> 
         format!("value '{raw}' {what}, expected a positive number in {unit}"),
     ));
     None
+}
+
+/// A tolerance in % (`--uncertainty`): a finite number, 0 or more.
+fn tolerance(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> {
+    let raw = match cells.number(c) {
+        Ok(None) => return None,
+        Ok(Some(v)) if v.is_finite() && v >= 0.0 => return Some(v),
+        Ok(Some(v)) => cells.display(c).unwrap_or_else(|| v.to_string()),
+        Err(raw) => raw,
+    };
+    let raw = raw.trim().to_string();
+    errs.push(err(
+        c.name,
+        Some(&raw),
+        format!("value '{raw}' is not a tolerance, expected a number of % that is 0 or more"),
+    ));
+    None
+}
+
+/// The four tolerances of `--uncertainty`.
+fn tolerances(cells: &Cells, errs: &mut Vec<RowError>) -> Tolerances {
+    Tolerances {
+        fault_current_pct: tolerance(cells, &I::FAULT_CURRENT_TOLERANCE_PCT, errs),
+        arc_duration_pct: tolerance(cells, &I::ARC_DURATION_TOLERANCE_PCT, errs),
+        working_distance_pct: tolerance(cells, &I::WORKING_DISTANCE_TOLERANCE_PCT, errs),
+        gap_pct: tolerance(cells, &I::GAP_TOLERANCE_PCT, errs),
+    }
 }
 
 /// A required positive number: as [`positive`], and "missing, {what} is required" when empty.
@@ -257,6 +286,7 @@ pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Pars
         errs,
     )
     .unwrap_or_default();
+    let tolerances = tolerances(cells, errs);
     Parsed {
         class,
         system,
@@ -270,6 +300,7 @@ pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Pars
         method,
         grounding,
         compliance,
+        tolerances,
     }
 }
 

@@ -4,6 +4,7 @@
 use super::cells::{Block, Cells};
 use super::check::{input_hash, parse_row, Parsed};
 use super::rows::{err, RowError, RowOptions, RowResult, Status};
+use super::sampling::Sampling;
 use super::timing::{DeviceRef, PLACEHOLDER_MS};
 use crate::contract::input::{self as I};
 use crate::contract::Column;
@@ -16,6 +17,9 @@ use crate::core::defaults::{
 use crate::core::nfpa70e::{shock_boundaries, SystemType};
 
 /// A row after checks and defaults: finished, or waiting for its method's kernel.
+// Drafts live for one block of rows (1,024) and most of them compute: boxing the larger
+// variant would allocate once per row for nothing.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Draft {
     /// Invalid or not applicable.
     Done(RowResult),
@@ -31,6 +35,8 @@ pub(super) enum Draft {
         device: Option<DeviceRef>,
         /// The compliance inputs (the computed values are added after the kernel).
         compliance: ComplianceInputs,
+        /// `--uncertainty`: what its samples need (boxed: most runs have none).
+        sampling: Option<Box<Sampling>>,
     },
 }
 
@@ -58,6 +64,7 @@ fn new_row(p: &Parsed, input_hash: u64) -> RowResult {
         warnings: RangeWarnings::default(),
         input_hash,
         timing: Default::default(),
+        uncertainty: None,
     }
 }
 
@@ -324,12 +331,16 @@ pub(super) fn draft(
         return Draft::Done(row);
     }
     let case = case_of(&p, &g, voltage_v, t_full, t_reduced);
+    let sampling = opts
+        .uncertainty
+        .map(|_| Box::new(Sampling::of(&cells, p.tolerances)));
     Draft::Compute {
         row,
         method,
         case,
         device,
         compliance: p.compliance,
+        sampling,
     }
 }
 

@@ -9,6 +9,7 @@ mod draft;
 pub mod duplicates;
 pub(crate) mod output;
 pub mod rows;
+mod sampling;
 pub(crate) mod store;
 pub mod timing;
 

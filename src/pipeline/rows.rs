@@ -29,6 +29,8 @@ pub struct RowOptions {
     pub devices: Option<std::sync::Arc<crate::core::protection::Library>>,
     /// The cap of device-derived clearing times, ms (`--max-arc-duration`; `None`: no cap).
     pub max_arc_duration_ms: Option<f64>,
+    /// `--uncertainty`: samples per row and the seed (`None`: deterministic only).
+    pub uncertainty: Option<crate::core::uncertainty::Settings>,
 }
 
 /// The default cap of device-derived clearing times (IEEE 1584: 2 s), ms.
@@ -45,6 +47,7 @@ impl RowOptions {
             method: Choice::default(),
             devices: None,
             max_arc_duration_ms: Some(DEFAULT_MAX_ARC_DURATION_MS),
+            uncertainty: None,
         }
     }
 }
@@ -131,6 +134,8 @@ pub struct RowResult {
     pub input_hash: u64,
     /// Where the clearing times come from (computed rows).
     pub timing: super::timing::Timing,
+    /// `--uncertainty`: what the samples say (computed rows; boxed: most runs have none).
+    pub uncertainty: Option<Box<crate::core::uncertainty::Uncertainty>>,
 }
 
 impl RowResult {

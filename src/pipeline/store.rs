@@ -166,6 +166,30 @@ const BUILDERS: [(Contract, Builder); R::COUNT] = [
     (R::TRIP_ELEMENT_FULL, Builder::Coded(Code::TripFull)),
     (R::TRIP_ELEMENT_REDUCED, Builder::Coded(Code::TripReduced)),
     (R::ARC_DURATION_CAPPED, Builder::Coded(Code::Capped)),
+    (
+        R::INCIDENT_ENERGY_P50_CAL_CM2,
+        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p50_cal_cm2)),
+    ),
+    (
+        R::INCIDENT_ENERGY_P95_CAL_CM2,
+        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p95_cal_cm2)),
+    ),
+    (
+        R::INCIDENT_ENERGY_P99_CAL_CM2,
+        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p99_cal_cm2)),
+    ),
+    (
+        R::PROB_EXCEEDS_LABEL,
+        Builder::Number(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_label)),
+    ),
+    (
+        R::PROB_EXCEEDS_PPE,
+        Builder::Number(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_ppe)),
+    ),
+    (
+        R::PROB_DANGER,
+        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.prob_danger)),
+    ),
 ];
 
 /// The codes of a row.

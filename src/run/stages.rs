@@ -99,6 +99,17 @@ fn metadata(run_id: &str, cfg: &Config, sources: &[Source]) -> RunMetadata {
         meta.pairs
             .push(("voltmetrics.shard".into(), shard.to_string()));
     }
+    if let Some(u) = cfg.rows.uncertainty {
+        meta.pairs.push((
+            "voltmetrics.uncertainty".into(),
+            format!(
+                "{} samples={} seed={}",
+                crate::core::uncertainty::MODEL,
+                u.samples,
+                u.seed
+            ),
+        ));
+    }
     meta
 }
 

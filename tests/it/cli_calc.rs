@@ -75,6 +75,12 @@ fn json_keys_are_the_output_columns() {
         "trip_element_full",
         "trip_element_reduced",
         "arc_duration_capped",
+        "incident_energy_p50_cal_cm2",
+        "incident_energy_p95_cal_cm2",
+        "incident_energy_p99_cal_cm2",
+        "prob_exceeds_label",
+        "prob_exceeds_ppe",
+        "prob_danger",
         "intermediate",
     ];
     assert_eq!(keys, spec);

@@ -86,14 +86,16 @@ pub fn csv_header(text: &[u8]) -> Vec<String> {
 
 /// Runs `voltmetrics run` on the fixture with the fixture's as-of date and returns stdout (CSV).
 pub fn run_fixture(extra: &[&str]) -> Vec<u8> {
+    let input = fixture("inventory.csv");
+    run_ok(&input, &[&["--as-of", FIXTURE_AS_OF][..], extra].concat())
+}
+
+/// Runs `voltmetrics run INPUT -q EXTRA…`, asserting success; returns stdout.
+pub fn run_ok(input: &std::path::Path, extra: &[&str]) -> Vec<u8> {
     let out = voltmetrics()
-        .args([
-            "run",
-            fixture("inventory.csv").to_str().unwrap(),
-            "--as-of",
-            FIXTURE_AS_OF,
-            "-q",
-        ])
+        .arg("run")
+        .arg(input)
+        .arg("-q")
         .args(extra)
         .output()
         .unwrap();

@@ -14,6 +14,7 @@ mod cli_run;
 mod cli_shard;
 mod cli_stream;
 mod cli_summary;
+mod cli_uncertainty;
 mod cli_validate_schema;
 mod common;
 mod generated_docs;

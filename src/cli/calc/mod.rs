@@ -365,6 +365,7 @@ pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Re
         warnings,
         input_hash: calc_input_hash(args),
         timing,
+        uncertainty: None,
     };
     Ok(CalcOutcome {
         method,
