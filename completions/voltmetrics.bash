@@ -642,7 +642,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__labels)
-            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --quiet --help --version"
+            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +708,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --risk-matrix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -730,7 +734,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__report)
-            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --quiet --help --version"
+            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -780,6 +784,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --risk-matrix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -788,7 +796,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -842,6 +850,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --risk-matrix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "invalid noncompliant danger" -- "${cur}"))
                     return 0
@@ -890,7 +902,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__schema)
-            opts="-h -V --help --version input output summary devices"
+            opts="-h -V --help --version input output summary devices risk"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

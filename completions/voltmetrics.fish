@@ -51,6 +51,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
@@ -135,6 +136,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l devic
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
@@ -147,6 +149,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l devic
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'

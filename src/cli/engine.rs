@@ -4,6 +4,7 @@
 use crate::core::algorithms::{Choice, MethodId};
 use crate::core::compliance::MaintenanceIntervals;
 use crate::core::nfpa70e::DEFAULT_DANGER_THRESHOLD_CAL_CM2;
+use crate::core::risk::Matrix;
 use crate::io::devices::read_library;
 use crate::pipeline::rows::RowOptions;
 use anyhow::Result;
@@ -61,6 +62,10 @@ pub(crate) struct EngineArgs {
         value_parser = intervals_flag
     )]
     pub(crate) maintenance_intervals: MaintenanceIntervals,
+    /// Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics
+    /// schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level.
+    #[arg(long = "risk-matrix", value_name = "FILE")]
+    pub(crate) risk_matrix: Option<String>,
 }
 
 impl EngineArgs {
@@ -80,7 +85,17 @@ impl EngineArgs {
     /// here, before any row).
     pub(crate) fn row_options(&self, as_of: DateTime<Utc>) -> Result<RowOptions> {
         let devices = self.devices.as_deref().map(read_library).transpose()?;
+        let risk = match self.risk_matrix.as_deref() {
+            None => Matrix::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("{path}: cannot read the risk matrix: {e}"))?;
+                Matrix::from_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("{path}: not a valid risk matrix: {e}"))?
+            }
+        };
         Ok(RowOptions {
+            risk,
             danger_threshold_cal_cm2: self.danger_threshold,
             intervals: self.maintenance_intervals,
             method: self.method,

@@ -1,6 +1,7 @@
-//! `voltmetrics schema input|output|summary|devices`: JSON Schema (draft 2020-12) of one row of
+//! `voltmetrics schema input|output|summary|devices|risk`: JSON Schema (draft 2020-12) of one row of
 //! each table, generated from the column contract ([`crate::contract`]), and of the
-//! protective-device library (`--devices`, TOML read as the JSON data model).
+//! protective-device library (`--devices`, TOML read as the JSON data model); `risk` prints the
+//! default likelihood × severity matrix (`--risk-matrix`) as TOML.
 
 use super::write_stdout;
 use crate::contract::{input, results, summary, Column, Type};
@@ -21,6 +22,8 @@ pub(crate) enum Table {
     Summary,
     /// The protective-device library of `--devices`.
     Devices,
+    /// The default likelihood × severity matrix of `--risk-matrix` (TOML, to copy and edit).
+    Risk,
 }
 
 /// Arguments of `schema`.
@@ -213,12 +216,16 @@ pub(crate) fn schema(table: Table) -> Value {
             table,
         ),
         Table::Devices => devices_schema(),
+        Table::Risk => Value::String(crate::core::risk::Matrix::defaults_toml()),
     }
 }
 
 /// `voltmetrics schema`.
 pub(crate) fn run(args: &SchemaArgs) -> Result<Exit> {
-    let text = serde_json::to_string_pretty(&schema(args.table))?;
+    let text = match schema(args.table) {
+        Value::String(toml) => toml.trim_end().to_string(),
+        json => serde_json::to_string_pretty(&json)?,
+    };
     write_stdout(|w| Ok(writeln!(w, "{text}")?))?;
     Ok(Exit::Success)
 }

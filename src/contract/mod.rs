@@ -162,6 +162,7 @@ pub mod input {
         ARC_DURATION_TOLERANCE_PCT: "arc_duration_tolerance_pct", Number, "%", true, "--uncertainty: given clearing times vary uniformly by ± this (default 10; 0: exact; device times are re-evaluated instead).";
         WORKING_DISTANCE_TOLERANCE_PCT: "working_distance_tolerance_pct", Number, "%", true, "--uncertainty: the working distance varies uniformly by ± this (default: uniform over 0.8-1 times it; 0: exact).";
         GAP_TOLERANCE_PCT: "gap_tolerance_pct", Number, "%", true, "--uncertainty: the gap varies uniformly by ± this (default 10; 0: exact).";
+        ENERGIZED_TASKS_PER_YEAR: "energized_tasks_per_year", Number, "", true, "How often a year the equipment is worked on energized: raises or lowers risk_likelihood (risk@1).";
     }
 
     /// The columns a file must have (some as one of two).
@@ -235,6 +236,10 @@ pub mod results {
         PROB_EXCEEDS_LABEL: "prob_exceeds_label", Number, "", true, "--uncertainty: share of samples above label_incident_energy_cal_cm2 (empty without a label).";
         PROB_EXCEEDS_PPE: "prob_exceeds_ppe", Number, "", true, "--uncertainty: share of samples that need a higher PPE category than ppe_category, or none (empty when ppe_category is).";
         PROB_DANGER: "prob_danger", Number, "", true, "--uncertainty: share of samples above the danger threshold.";
+        RISK_SEVERITY: "risk_severity", Integer(1, 5), "", true, "risk@1: severity 1-5 from the incident-energy band and the shock exposure (ok rows).";
+        RISK_LIKELIHOOD: "risk_likelihood", Integer(1, 5), "", true, "risk@1: likelihood 1-5 from the equipment class, maintenance condition, overdue maintenance or study, energized_tasks_per_year.";
+        RISK_SCORE: "risk_score", Integer(1, 25), "", true, "risk@1: risk_severity x risk_likelihood.";
+        RISK_LEVEL: "risk_level", Enum(v::RISK_LEVEL), "", true, "risk@1: low, medium, high or extreme (by the score; --risk-matrix).";
     }
 
     /// The fields of the Redis hash of an equipment's latest result.
@@ -289,6 +294,12 @@ pub mod summary {
         LABEL_UNDERSTATED_COUNT: "label_understated_count", Count, "", false, "Rows whose label understates the incident energy, boundary or PPE category.";
         ARC_DURATION_CAPPED_COUNT: "arc_duration_capped_count", Count, "", false, "Rows whose device-derived clearing time was capped.";
         DEVICE_NO_TRIP_COUNT: "device_no_trip_count", Count, "", false, "Rows whose protective device does not trip at the arcing current.";
+        RISK_LOW_COUNT: "risk_low_count", Count, "", false, "Rows of risk_level low.";
+        RISK_MEDIUM_COUNT: "risk_medium_count", Count, "", false, "Rows of risk_level medium.";
+        RISK_HIGH_COUNT: "risk_high_count", Count, "", false, "Rows of risk_level high.";
+        RISK_EXTREME_COUNT: "risk_extreme_count", Count, "", false, "Rows of risk_level extreme.";
+        RISK_INDEX: "risk_index", Number, "", true, "100 x the mean risk_score of the ok rows / 25 (0-100; empty without ok rows).";
+        EXPECTED_LABEL_EXCEEDANCES: "expected_label_exceedances", Number, "", true, "--uncertainty: the sum of prob_exceeds_label, the expected number of labels the energy exceeds (empty without --uncertainty).";
     }
 }
 

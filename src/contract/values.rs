@@ -23,6 +23,8 @@ pub const GROUNDING: &[&str] = &["grounded", "ungrounded", "high_resistance"];
 pub const STATUS: &[&str] = &["ok", "invalid", "not_applicable"];
 /// `governing_case`.
 pub const GOVERNING_CASE: &[&str] = &["full", "reduced"];
+/// `risk_level` (risk@1).
+pub const RISK_LEVEL: &[&str] = &["low", "medium", "high", "extreme"];
 /// `compliance_status`.
 pub const COMPLIANCE_STATUS: &[&str] = &["pass", "warn", "fail"];
 /// The run status in Redis.

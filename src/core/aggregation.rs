@@ -47,11 +47,22 @@ pub mod per_row {
     pub const DURATION_CAPPED: &str = "is_duration_capped";
     /// DEVICE_NO_TRIP.
     pub const DEVICE_NO_TRIP: &str = "is_device_no_trip";
+    /// risk_level low, medium, high, extreme.
+    pub const RISK_LEVEL: [&str; 4] = [
+        "is_risk_low",
+        "is_risk_medium",
+        "is_risk_high",
+        "is_risk_extreme",
+    ];
+    /// risk_score (null unless ok).
+    pub const RISK_SCORE: &str = "row_risk_score";
+    /// prob_exceeds_label (null without --uncertainty or a label).
+    pub const PROB_EXCEEDS_LABEL: &str = "row_prob_exceeds_label";
 }
 
 /// The counted conditions: the per-row flag and the summary column that counts it, in the
 /// summary's column order.
-const COUNTS: [(&str, Column); 17] = [
+const COUNTS: [(&str, Column); 21] = [
     (per_row::OK, S::OK_COUNT),
     (per_row::INVALID, S::INVALID_COUNT),
     (per_row::NOT_APPLICABLE, S::NOT_APPLICABLE_COUNT),
@@ -69,6 +80,10 @@ const COUNTS: [(&str, Column); 17] = [
     (per_row::LABEL_UNDERSTATED, S::LABEL_UNDERSTATED_COUNT),
     (per_row::DURATION_CAPPED, S::ARC_DURATION_CAPPED_COUNT),
     (per_row::DEVICE_NO_TRIP, S::DEVICE_NO_TRIP_COUNT),
+    (per_row::RISK_LEVEL[0], S::RISK_LOW_COUNT),
+    (per_row::RISK_LEVEL[1], S::RISK_MEDIUM_COUNT),
+    (per_row::RISK_LEVEL[2], S::RISK_HIGH_COUNT),
+    (per_row::RISK_LEVEL[3], S::RISK_EXTREME_COUNT),
 ];
 
 /// A Kahan-compensated sum, added to in order (the compensation as polars' `KahanSum`).
@@ -95,12 +110,16 @@ impl Kahan {
 struct Group {
     id: Option<String>,
     rows: u32,
-    counts: [u32; 17],
+    counts: [u32; COUNTS.len()],
     max: Option<(f64, Option<String>)>,
     sum: Kahan,
     ok_values: u32,
     /// Incident energies (for the percentile).
     values: Vec<f64>,
+    /// Sum and number of the risk scores.
+    risk: (u64, u32),
+    /// Sum of prob_exceeds_label (in input order) and how many rows have one.
+    exceed: (Kahan, u32),
 }
 
 impl Group {
@@ -187,6 +206,20 @@ impl Summary {
                 }
             }
         }
+        let score = part.column(per_row::RISK_SCORE)?.f64()?.clone();
+        let exceed = part.column(per_row::PROB_EXCEEDS_LABEL)?.f64()?.clone();
+        for ((g, s), p) in groups.iter().zip(score.iter()).zip(exceed.iter()) {
+            for group in [&mut self.groups[*g as usize], &mut self.all] {
+                if let Some(s) = s {
+                    group.risk.0 += s as u64;
+                    group.risk.1 += 1;
+                }
+                if let Some(p) = p {
+                    group.exceed.0.add(p);
+                    group.exceed.1 += 1;
+                }
+            }
+        }
         let ie = part.column(per_row::IE)?.f64()?.clone();
         let equipment = part.column(R::EQUIPMENT_ID.name)?.str()?.clone();
         for ((g, v), e) in groups.iter().zip(ie.iter()).zip(equipment.iter()) {
@@ -250,12 +283,14 @@ fn p95(values: &mut [f64], nulls: usize) -> Option<f64> {
 struct Row {
     id: Option<String>,
     rows: u32,
-    counts: [u32; 17],
+    counts: [u32; COUNTS.len()],
     max: Option<f64>,
     max_id: Option<String>,
     mean: Option<f64>,
     p95: Option<f64>,
     rate: Option<f64>,
+    risk_index: Option<f64>,
+    exceedances: Option<f64>,
 }
 
 impl Row {
@@ -279,6 +314,9 @@ impl Row {
             mean: (g.ok_values > 0).then(|| g.sum.sum / f64::from(g.ok_values)),
             p95,
             rate: (assessed > 0.0).then(|| f64::from(count(S::COMPLIANCE_PASS_COUNT)) / assessed),
+            // 100 × mean score / 25 = 4 × sum / n: one rounding, the same in any order.
+            risk_index: (g.risk.1 > 0).then(|| (g.risk.0 as f64 * 4.0) / f64::from(g.risk.1)),
+            exceedances: (g.exceed.1 > 0).then_some(g.exceed.0.sum),
         })
     }
 
@@ -303,6 +341,8 @@ impl Row {
             number(S::MEAN_INCIDENT_ENERGY_CAL_CM2, &|r| r.mean),
             number(S::P95_INCIDENT_ENERGY_CAL_CM2, &|r| r.p95),
             number(S::COMPLIANCE_RATE, &|r| r.rate),
+            number(S::RISK_INDEX, &|r| r.risk_index),
+            number(S::EXPECTED_LABEL_EXCEEDANCES, &|r| r.exceedances),
         ];
         for (k, (_, out)) in COUNTS.iter().enumerate() {
             cols.push(polars::prelude::Column::new(
@@ -346,6 +386,19 @@ mod tests {
                 per_row::IE.into(),
                 rows.iter().map(|r| r.1).collect::<Vec<_>>(),
             ),
+            // A score (1–25) on the rows with an energy; a probability on two thirds of them.
+            polars::prelude::Column::new(
+                per_row::RISK_SCORE.into(),
+                rows.iter()
+                    .map(|r| r.1.map(|e| f64::from(1 + (e as u32) % 25)))
+                    .collect::<Vec<_>>(),
+            ),
+            polars::prelude::Column::new(
+                per_row::PROB_EXCEEDS_LABEL.into(),
+                rows.iter()
+                    .map(|r| r.1.filter(|e| (*e as u32) % 3 != 0).map(|e| e.fract()))
+                    .collect::<Vec<_>>(),
+            ),
         ];
         for (k, (flag, _)) in COUNTS.iter().enumerate() {
             cols.push(polars::prelude::Column::new(
@@ -367,7 +420,7 @@ mod tests {
             rows in proptest::collection::vec(
                 (proptest::option::weighted(0.95, 0u8..5),
                  proptest::option::weighted(0.8, 0.0f64..200.0),
-                 0u32..(1 << 17)),
+                 0u32..(1 << 21)),
                 0..400),
             part in 1usize..97,
             portfolio in any::<bool>(),
@@ -380,6 +433,17 @@ mod tests {
             }
             let got = s.finish(portfolio).unwrap();
             prop_assert_eq!(got.dtypes(), want.dtypes());
+            // Expected exceedances: a Kahan sum in input order; polars' sum may differ in the
+            // last bits.
+            let e = S::EXPECTED_LABEL_EXCEEDANCES.name;
+            let (ge, we) = (got.column(e).unwrap().f64().unwrap().clone(), want.column(e).unwrap().f64().unwrap().clone());
+            for (g, w) in ge.iter().zip(we.iter()) {
+                prop_assert_eq!(g.is_some(), w.is_some());
+                if let (Some(g), Some(w)) = (g, w) {
+                    prop_assert!((g - w).abs() <= 1e-12 * w.abs().max(1.0), "exceedances {g} != {w}");
+                }
+            }
+            let (got, want) = (got.drop(e).unwrap(), want.drop(e).unwrap());
             // The portfolio mean is a Kahan sum in input order like every facility's; polars
             // sums a whole column pairwise, which can differ in the last bits.
             let (got, want, mean) = if portfolio {

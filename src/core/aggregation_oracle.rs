@@ -41,6 +41,14 @@ fn aggregations() -> Vec<Expr> {
         count_true(per_row::LABEL_UNDERSTATED, S::LABEL_UNDERSTATED_COUNT),
         count_true(per_row::DURATION_CAPPED, S::ARC_DURATION_CAPPED_COUNT),
         count_true(per_row::DEVICE_NO_TRIP, S::DEVICE_NO_TRIP_COUNT),
+        count_true(per_row::RISK_LEVEL[0], S::RISK_LOW_COUNT),
+        count_true(per_row::RISK_LEVEL[1], S::RISK_MEDIUM_COUNT),
+        count_true(per_row::RISK_LEVEL[2], S::RISK_HIGH_COUNT),
+        count_true(per_row::RISK_LEVEL[3], S::RISK_EXTREME_COUNT),
+        col(per_row::RISK_SCORE).sum().alias("risk_sum"),
+        col(per_row::RISK_SCORE).count().alias("risk_n"),
+        col(per_row::PROB_EXCEEDS_LABEL).sum().alias("exceed_sum"),
+        col(per_row::PROB_EXCEEDS_LABEL).count().alias("exceed_n"),
     ]);
     a
 }
@@ -53,12 +61,21 @@ fn finish(lf: LazyFrame) -> LazyFrame {
     let assessed = count(S::COMPLIANCE_PASS_COUNT)
         + count(S::COMPLIANCE_WARN_COUNT)
         + count(S::COMPLIANCE_FAIL_COUNT);
-    lf.with_column(
+    let n = |c: &str| col(c).cast(DataType::Float64);
+    lf.with_columns([
         when(assessed.clone().gt(lit(0.0)))
             .then(count(S::COMPLIANCE_PASS_COUNT) / assessed)
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias(S::COMPLIANCE_RATE.name),
-    )
+        when(n("risk_n").gt(lit(0.0)))
+            .then((col("risk_sum") * lit(4.0)) / n("risk_n"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(S::RISK_INDEX.name),
+        when(n("exceed_n").gt(lit(0.0)))
+            .then(col("exceed_sum"))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(S::EXPECTED_LABEL_EXCEEDANCES.name),
+    ])
     .select(S::names().map(col).collect::<Vec<_>>())
 }
 

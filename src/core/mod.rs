@@ -14,5 +14,6 @@ pub mod defaults;
 pub mod hash;
 pub mod nfpa70e;
 pub mod protection;
+pub mod risk;
 pub mod shard;
 pub mod uncertainty;

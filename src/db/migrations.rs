@@ -82,7 +82,7 @@ impl Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: [Migration; 7] = [
+pub const MIGRATIONS: [Migration; 8] = [
     Migration {
         version: 1,
         name: "core",
@@ -146,6 +146,14 @@ pub const MIGRATIONS: [Migration; 7] = [
         name: "uncertainty",
         up: include_str!("migrations/0007_uncertainty.up.sql"),
         down: include_str!("migrations/0007_uncertainty.down.sql"),
+        timescale: None,
+        legacy_checksums: &[],
+    },
+    Migration {
+        version: 8,
+        name: "risk",
+        up: include_str!("migrations/0008_risk.up.sql"),
+        down: include_str!("migrations/0008_risk.down.sql"),
         timescale: None,
         legacy_checksums: &[],
     },

@@ -11,7 +11,8 @@ use crate::core::algorithms::{
     arcing_currents, calculate_batch, Case, InputErrorKind, MethodId, Outcome,
 };
 use crate::core::assessment::assess;
-use crate::core::compliance;
+use crate::core::compliance::{self, bit};
+use crate::core::risk;
 use std::ops::Range;
 
 /// What the kernels give a computed draft: its outcome, and how its clearing times were found
@@ -28,15 +29,16 @@ fn finish<'d>(
     computed: Option<&Computed>,
     opts: &RowOptions,
 ) -> &'d RowResult {
-    let (row, ci, method, case) = match draft {
+    let (row, ci, method, case, tasks_per_year) = match draft {
         Draft::Done(row) => return row,
         Draft::Compute {
             row,
             compliance,
             method,
             case,
+            tasks_per_year,
             ..
-        } => (row, compliance, *method, *case),
+        } => (row, compliance, *method, *case, *tasks_per_year),
     };
     let Some((outcome, timing, uncertainty)) = computed else {
         return row;
@@ -85,7 +87,17 @@ fn finish<'d>(
                     reduced.then_some(case.arc_duration_reduced_ms),
                 ];
             }
-            row.findings = Some(compliance::evaluate(ci, opts.as_of, opts.intervals));
+            let findings = compliance::evaluate(ci, opts.as_of, opts.intervals);
+            row.findings = Some(findings);
+            row.risk = Some(opts.risk.assess(&risk::Inputs {
+                incident_energy_cal_cm2: a.incident_energy_cal_cm2,
+                voltage_v: case.voltage_v,
+                class: case.class,
+                condition: ci.maintenance_condition,
+                maintenance_overdue: findings.0 & bit::MAINTENANCE_OVERDUE != 0,
+                study_overdue: findings.0 & bit::STUDY_OVERDUE != 0,
+                tasks_per_year,
+            }));
         }
         Err(e) => method_error(row, ci, method, e, opts),
     }

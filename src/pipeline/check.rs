@@ -31,6 +31,7 @@ pub(super) struct Parsed<'a> {
     pub(crate) grounding: Grounding,
     pub(crate) compliance: ComplianceInputs,
     pub(crate) tolerances: Tolerances,
+    pub(crate) tasks_per_year: Option<f64>,
 }
 
 /// A positive finite number, or an error naming the column and value.
@@ -57,8 +58,8 @@ fn positive(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> 
     None
 }
 
-/// A tolerance in % (`--uncertainty`): a finite number, 0 or more.
-fn tolerance(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> {
+/// A finite number, 0 or more (`what` says what it is, in the error).
+fn non_negative(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
     let raw = match cells.number(c) {
         Ok(None) => return None,
         Ok(Some(v)) if v.is_finite() && v >= 0.0 => return Some(v),
@@ -69,19 +70,30 @@ fn tolerance(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64>
     errs.push(err(
         c.name,
         Some(&raw),
-        format!("value '{raw}' is not a tolerance, expected a number of % that is 0 or more"),
+        format!("value '{raw}' is not {what} that is 0 or more"),
     ));
     None
 }
 
 /// The four tolerances of `--uncertainty`.
 fn tolerances(cells: &Cells, errs: &mut Vec<RowError>) -> Tolerances {
+    let tolerance = |c: &Column, errs: &mut Vec<RowError>| {
+        non_negative(cells, c, "a tolerance, expected a number of %", errs)
+    };
     Tolerances {
-        fault_current_pct: tolerance(cells, &I::FAULT_CURRENT_TOLERANCE_PCT, errs),
-        arc_duration_pct: tolerance(cells, &I::ARC_DURATION_TOLERANCE_PCT, errs),
-        working_distance_pct: tolerance(cells, &I::WORKING_DISTANCE_TOLERANCE_PCT, errs),
-        gap_pct: tolerance(cells, &I::GAP_TOLERANCE_PCT, errs),
+        fault_current_pct: tolerance(&I::FAULT_CURRENT_TOLERANCE_PCT, errs),
+        arc_duration_pct: tolerance(&I::ARC_DURATION_TOLERANCE_PCT, errs),
+        working_distance_pct: tolerance(&I::WORKING_DISTANCE_TOLERANCE_PCT, errs),
+        gap_pct: tolerance(&I::GAP_TOLERANCE_PCT, errs),
     }
+}
+
+/// The tolerances of `--uncertainty` and `energized_tasks_per_year` (risk likelihood).
+fn uncertainty_and_risk(cells: &Cells, errs: &mut Vec<RowError>) -> (Tolerances, Option<f64>) {
+    let tolerances = tolerances(cells, errs);
+    let what = "a number of tasks, expected a number";
+    let tasks = non_negative(cells, &I::ENERGIZED_TASKS_PER_YEAR, what, errs);
+    (tolerances, tasks)
 }
 
 /// A required positive number: as [`positive`], and "missing, {what} is required" when empty.
@@ -286,7 +298,7 @@ pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Pars
         errs,
     )
     .unwrap_or_default();
-    let tolerances = tolerances(cells, errs);
+    let (tolerances, tasks_per_year) = uncertainty_and_risk(cells, errs);
     Parsed {
         class,
         system,
@@ -301,6 +313,7 @@ pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Pars
         grounding,
         compliance,
         tolerances,
+        tasks_per_year,
     }
 }
 

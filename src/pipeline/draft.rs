@@ -37,6 +37,8 @@ pub(super) enum Draft {
         compliance: ComplianceInputs,
         /// `--uncertainty`: what its samples need (boxed: most runs have none).
         sampling: Option<Box<Sampling>>,
+        /// `energized_tasks_per_year` (risk likelihood).
+        tasks_per_year: Option<f64>,
     },
 }
 
@@ -65,6 +67,7 @@ fn new_row(p: &Parsed, input_hash: u64) -> RowResult {
         input_hash,
         timing: Default::default(),
         uncertainty: None,
+        risk: None,
     }
 }
 
@@ -341,6 +344,7 @@ pub(super) fn draft(
         device,
         compliance: p.compliance,
         sampling,
+        tasks_per_year: p.tasks_per_year,
     }
 }
 

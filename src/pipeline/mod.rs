@@ -165,7 +165,7 @@ pub fn process_parts(
     let mut counts = Counts::default();
     let mut aggregation: Option<DataFrame> = None;
     for part in parts {
-        let mut store = store::Store::new(part.start, part.len());
+        let mut store = store::Store::new(part.start, part.len(), opts.uncertainty.is_some());
         let blocks = store.blocks(CHUNK_ROWS);
         let done_blocks: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
             blocks

@@ -31,6 +31,8 @@ pub struct RowOptions {
     pub max_arc_duration_ms: Option<f64>,
     /// `--uncertainty`: samples per row and the seed (`None`: deterministic only).
     pub uncertainty: Option<crate::core::uncertainty::Settings>,
+    /// The likelihood × severity matrix (`--risk-matrix`).
+    pub risk: crate::core::risk::Matrix,
 }
 
 /// The default cap of device-derived clearing times (IEEE 1584: 2 s), ms.
@@ -48,6 +50,7 @@ impl RowOptions {
             devices: None,
             max_arc_duration_ms: Some(DEFAULT_MAX_ARC_DURATION_MS),
             uncertainty: None,
+            risk: crate::core::risk::Matrix::default(),
         }
     }
 }
@@ -136,6 +139,8 @@ pub struct RowResult {
     pub timing: super::timing::Timing,
     /// `--uncertainty`: what the samples say (computed rows; boxed: most runs have none).
     pub uncertainty: Option<Box<crate::core::uncertainty::Uncertainty>>,
+    /// risk@1 (computed rows).
+    pub risk: Option<crate::core::risk::Risk>,
 }
 
 impl RowResult {

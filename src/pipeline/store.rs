@@ -41,8 +41,12 @@ enum Code {
     TripFull,
     TripReduced,
     Capped,
+    RiskSeverity,
+    RiskLikelihood,
+    RiskScore,
+    RiskLevel,
 }
-const CODES: usize = 12;
+const CODES: usize = 16;
 
 /// A number of a row (`None` = missing).
 type Getter = fn(&RowResult) -> Option<f64>;
@@ -54,6 +58,8 @@ enum Builder {
     Id(Contract),
     /// A number of each row.
     Number(Getter),
+    /// A number only `--uncertainty` gives (all missing without it: nothing stored per row).
+    Sampled(Getter),
     /// A small code rendered through a dictionary.
     Coded(Code),
     /// The errors text.
@@ -168,28 +174,32 @@ const BUILDERS: [(Contract, Builder); R::COUNT] = [
     (R::ARC_DURATION_CAPPED, Builder::Coded(Code::Capped)),
     (
         R::INCIDENT_ENERGY_P50_CAL_CM2,
-        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p50_cal_cm2)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().map(|u| u.p50_cal_cm2)),
     ),
     (
         R::INCIDENT_ENERGY_P95_CAL_CM2,
-        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p95_cal_cm2)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().map(|u| u.p95_cal_cm2)),
     ),
     (
         R::INCIDENT_ENERGY_P99_CAL_CM2,
-        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.p99_cal_cm2)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().map(|u| u.p99_cal_cm2)),
     ),
     (
         R::PROB_EXCEEDS_LABEL,
-        Builder::Number(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_label)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_label)),
     ),
     (
         R::PROB_EXCEEDS_PPE,
-        Builder::Number(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_ppe)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().and_then(|u| u.prob_exceeds_ppe)),
     ),
     (
         R::PROB_DANGER,
-        Builder::Number(|r| r.uncertainty.as_ref().map(|u| u.prob_danger)),
+        Builder::Sampled(|r| r.uncertainty.as_ref().map(|u| u.prob_danger)),
     ),
+    (R::RISK_SEVERITY, Builder::Coded(Code::RiskSeverity)),
+    (R::RISK_LIKELIHOOD, Builder::Coded(Code::RiskLikelihood)),
+    (R::RISK_SCORE, Builder::Coded(Code::RiskScore)),
+    (R::RISK_LEVEL, Builder::Coded(Code::RiskLevel)),
 ];
 
 /// The codes of a row.
@@ -209,6 +219,12 @@ fn codes(r: &RowResult) -> [u8; CODES] {
     c[Code::TripFull as usize] = t.elements[0].map_or(NONE, |e| e as u8);
     c[Code::TripReduced as usize] = t.elements[1].map_or(NONE, |e| e as u8);
     c[Code::Capped as usize] = t.source.map_or(NONE, |_| u8::from(t.capped));
+    if let Some(k) = r.risk {
+        c[Code::RiskSeverity as usize] = k.severity;
+        c[Code::RiskLikelihood as usize] = k.likelihood;
+        c[Code::RiskScore as usize] = k.score;
+        c[Code::RiskLevel as usize] = k.level as u8;
+    }
     c
 }
 
@@ -223,6 +239,8 @@ pub(crate) struct Store {
     hash: Vec<u64>,
     /// Error texts by row (only rows that have errors).
     errors: Vec<(u32, String)>,
+    /// Whether the `--uncertainty` columns are stored.
+    sampled: bool,
 }
 
 /// The rows of one block in a [`Store`].
@@ -276,8 +294,9 @@ fn split<T>(v: &mut [T], size: usize) -> std::slice::ChunksMut<'_, T> {
 
 impl Store {
     /// Room for `n` rows. Zeroed memory (every row is written by its block), so the pages are
-    /// first touched by the parallel tasks that fill them.
-    pub(crate) fn new(start: usize, n: usize) -> Store {
+    /// first touched by the parallel tasks that fill them. `sampled`: the run has
+    /// `--uncertainty` (otherwise its columns are all missing and nothing is stored for them).
+    pub(crate) fn new(start: usize, n: usize, sampled: bool) -> Store {
         Store {
             start,
             n,
@@ -285,6 +304,7 @@ impl Store {
                 .iter()
                 .map(|(_, b)| match b {
                     Builder::Number(_) => vec![0.0; n],
+                    Builder::Sampled(_) if sampled => vec![0.0; n],
                     _ => Vec::new(),
                 })
                 .collect(),
@@ -292,6 +312,7 @@ impl Store {
             findings: vec![0; n],
             hash: vec![0; n],
             errors: Vec::new(),
+            sampled,
         }
     }
 
@@ -311,6 +332,9 @@ impl Store {
                     .zip(BUILDERS.iter())
                     .filter_map(|(c, (_, b))| match b {
                         Builder::Number(get) => Some((*get, c.next().unwrap_or_default())),
+                        Builder::Sampled(get) if self.sampled => {
+                            Some((*get, c.next().unwrap_or_default()))
+                        }
                         _ => None,
                     })
                     .collect(),
@@ -375,6 +399,10 @@ impl Store {
         match b {
             Builder::Id(input) => Ok(self.id_column(cols, &input, name)),
             Builder::Number(_) => Ok(f64_column(name, numbers)),
+            Builder::Sampled(_) if numbers.is_empty() => {
+                Ok(Column::full_null(name.into(), self.n, &DataType::Float64))
+            }
+            Builder::Sampled(_) => Ok(f64_column(name, numbers)),
             Builder::Coded(c) => self.coded(name, c),
             Builder::Errors => {
                 // Sparse: most rows have no errors.
@@ -422,7 +450,8 @@ impl Store {
                     non_empty(RangeWarnings(k as u8).joined())
                 })
             }
-            Code::Ppe => {
+            Code::RiskLevel => dictionary(values::RISK_LEVEL.iter().copied()),
+            Code::Ppe | Code::RiskSeverity | Code::RiskLikelihood | Code::RiskScore => {
                 let values: Vec<Option<i32>> = v
                     .iter()
                     .map(|&p| (p != NONE).then_some(i32::from(p)))
@@ -498,6 +527,19 @@ impl Store {
             flag(A::DURATION_CAPPED, bit::ARC_DURATION_CAPPED),
             flag(A::DEVICE_NO_TRIP, bit::DEVICE_NO_TRIP),
         ]);
+        for (k, name) in A::RISK_LEVEL.iter().enumerate() {
+            columns.push(is(name, Code::RiskLevel, k as u8));
+        }
+        let score: Vec<Option<f64>> = self.codes[Code::RiskScore as usize]
+            .iter()
+            .map(|&s| (s != NONE).then_some(f64::from(s)))
+            .collect();
+        columns.push(Column::new(A::RISK_SCORE.into(), score));
+        columns.push(
+            built[R::PROB_EXCEEDS_LABEL.position]
+                .clone()
+                .with_name(A::PROB_EXCEEDS_LABEL.into()),
+        );
         DataFrame::new(self.n, columns)
     }
 }
@@ -523,7 +565,8 @@ fn code_json(c: Code, v: u8) -> serde_json::Value {
         Code::Governing => json!(values::GOVERNING_CASE[usize::from(v)]),
         Code::Defaults => text(DefaultsApplied(v).joined()),
         Code::Warnings => text(RangeWarnings(v).joined()),
-        Code::Ppe => json!(v),
+        Code::Ppe | Code::RiskSeverity | Code::RiskLikelihood | Code::RiskScore => json!(v),
+        Code::RiskLevel => json!(values::RISK_LEVEL[usize::from(v)]),
         Code::Danger | Code::Capped => json!(v == 1),
         Code::Source => json!(values::ARC_DURATION_SOURCE[usize::from(v)]),
         Code::TripFull | Code::TripReduced => json!(values::TRIP_ELEMENT[usize::from(v)]),
@@ -541,7 +584,9 @@ pub(crate) fn json_row(r: &RowResult) -> serde_json::Map<String, serde_json::Val
         .map(|(col, b)| {
             let v = match b {
                 Builder::Id(_) => Value::Null,
-                Builder::Number(get) => get(r).map_or(Value::Null, |x| json!(x)),
+                Builder::Number(get) | Builder::Sampled(get) => {
+                    get(r).map_or(Value::Null, |x| json!(x))
+                }
                 Builder::Coded(code) => code_json(*code, c[*code as usize]),
                 Builder::Errors => non_empty(r.errors_text()).map_or(Value::Null, |e| json!(e)),
                 Builder::Compliance => findings.map_or(Value::Null, |f| json!(f.status().as_str())),

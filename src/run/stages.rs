@@ -99,6 +99,8 @@ fn metadata(run_id: &str, cfg: &Config, sources: &[Source]) -> RunMetadata {
         meta.pairs
             .push(("voltmetrics.shard".into(), shard.to_string()));
     }
+    meta.pairs
+        .push(("voltmetrics.risk".into(), crate::core::risk::MODEL.into()));
     if let Some(u) = cfg.rows.uncertainty {
         meta.pairs.push((
             "voltmetrics.uncertainty".into(),

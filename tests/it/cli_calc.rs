@@ -81,6 +81,10 @@ fn json_keys_are_the_output_columns() {
         "prob_exceeds_label",
         "prob_exceeds_ppe",
         "prob_danger",
+        "risk_severity",
+        "risk_likelihood",
+        "risk_score",
+        "risk_level",
         "intermediate",
     ];
     assert_eq!(keys, spec);

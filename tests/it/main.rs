@@ -10,6 +10,7 @@ mod cli_labels;
 mod cli_methods;
 mod cli_reliability;
 mod cli_report;
+mod cli_risk;
 mod cli_run;
 mod cli_shard;
 mod cli_stream;

@@ -1214,3 +1214,26 @@ fn three_concurrent_shards_store_exactly_the_whole_run() {
         assert_eq!(whole_shard, None);
     }
 }
+
+#[test]
+fn history_returns_the_risk_index_over_time() {
+    each_server("risk", |s| {
+        run_pg(&s.url, "2026-06-30", &["--migrate"]).success();
+        // A later run under a matrix that makes every class likelier: a higher index.
+        let dir = tempfile::tempdir().unwrap();
+        let matrix = dir.path().join("m.toml");
+        std::fs::write(&matrix, "[likelihood.class]\nswitchgear = 5\nswitchboard = 5\nmcc = 5\npanelboard = 5\ncable_junction_box = 5\nopen_air = 5\nother = 5\nunknown = 5\n").unwrap();
+        run_pg(
+            &s.url,
+            "2026-07-30",
+            &["--risk-matrix", matrix.to_str().unwrap()],
+        )
+        .success();
+        let rows = history(&s.url, &["--facility", "PLANT-A"]);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        let index: Vec<f64> = rows.iter().map(|r| common::num(r, "risk_index")).collect();
+        assert!(index[0] > 0.0 && index[1] > index[0], "{index:?}");
+        assert_eq!(rows[0]["risk_extreme_count"], "0");
+        assert_ne!(rows[1]["risk_extreme_count"], "0");
+    });
+}

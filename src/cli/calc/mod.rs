@@ -366,6 +366,7 @@ pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Re
         input_hash: calc_input_hash(args),
         timing,
         uncertainty: None,
+        risk: None,
     };
     Ok(CalcOutcome {
         method,
