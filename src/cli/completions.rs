@@ -23,11 +23,30 @@ pub fn completion_script(shell: Shell) -> Vec<u8> {
     buf
 }
 
-/// The man page (roff).
+/// The man page of `voltmetrics` (roff): [`man_pages`]' first.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(super::command()).render(&mut buf)?;
-    Ok(buf)
+    Ok(man_pages()?.swap_remove(0).1)
+}
+
+/// Every man page, as (file name, roff): `voltmetrics.1`, then one page per subcommand —
+/// `voltmetrics-run.1`, … and `voltmetrics-db-migrate.1` for nested ones — each citing the
+/// pages of its subcommands (as ripgrep and fd ship them). The `help` subcommand has no page.
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    fn pages(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+        let man = clap_mangen::Man::new(cmd.clone());
+        let mut buf = Vec::new();
+        man.render(&mut buf)?;
+        out.push((man.get_filename(), buf));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            pages(sub, out)?;
+        }
+        Ok(())
+    }
+    let mut cmd = super::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut out = Vec::new();
+    pages(&cmd, &mut out)?;
+    Ok(out)
 }
 
 /// `voltmetrics completions SHELL`.

@@ -49,7 +49,8 @@ pub(crate) enum Command {
     Labels(labels::LabelsArgs),
     /// One self-contained HTML report: portfolio, facilities, charts, rows needing attention.
     Report(report::ReportArgs),
-    /// Print the JSON Schema of an input, output or summary row.
+    /// Print the JSON Schema of a row (input, output, summary) or of the device library, or the
+    /// default risk matrix.
     Schema(schema::SchemaArgs),
     /// Manage the PostgreSQL schema: migrate, rollback, status.
     Db(db::DbArgs),
