@@ -43,6 +43,7 @@ parquet\t''
 json\t''
 ndjson\t''
 table\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l select -d 'Write only these result columns, in this order: names, 1-based numbers, ranges (A-B, -B, A-) and !exclusions, comma-separated (as xsv select), e.g. equipment_id,status,incident_energy_cal_cm2 or !errors,!input_hash. Every format; the summary and the databases keep every column' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary -d 'Also write the facility summary here (format from the extension)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r

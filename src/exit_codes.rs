@@ -2,6 +2,11 @@
 
 use std::process::ExitCode;
 
+/// A usage error found after parsing (exit 2). The message names the flag and what is accepted.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// The process exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Exit {

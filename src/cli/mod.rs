@@ -63,10 +63,7 @@ pub(crate) enum Command {
     Man,
 }
 
-/// A usage error found after parsing (exit 2). The message names the flag and what is accepted.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct UsageError(pub(crate) String);
+pub(crate) use crate::exit_codes::UsageError;
 
 /// The clap definition (for the man page, completions and tests).
 pub fn command() -> clap::Command {

@@ -58,6 +58,12 @@ pub(crate) struct RunArgs {
     /// Results format [default: from the -o extension].
     #[arg(long, value_name = "F", value_parser = PossibleValuesParser::new(Format::NAMES))]
     pub(crate) format: Option<String>,
+    /// Write only these result columns, in this order: names, 1-based numbers, ranges (A-B,
+    /// -B, A-) and !exclusions, comma-separated (as xsv select), e.g.
+    /// equipment_id,status,incident_energy_cal_cm2 or !errors,!input_hash. Every format;
+    /// the summary and the databases keep every column.
+    #[arg(long, value_name = "COLS", value_parser = crate::io::select::Selection::parse)]
+    pub(crate) select: Option<crate::io::select::Selection>,
     /// Also write the facility summary here (format from the extension).
     #[arg(long, value_name = "PATH")]
     pub(crate) summary: Option<String>,
@@ -215,6 +221,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         verbose: args.verbose,
         shard: args.shard,
         chunk_rows: args.chunk_rows,
+        select: args.select.clone(),
     })
 }
 

@@ -7,5 +7,6 @@ mod parquet_pages;
 mod parquet_write;
 pub mod read;
 mod records;
+pub mod select;
 pub(crate) mod stdout;
 pub mod write;

@@ -88,6 +88,8 @@ pub struct Config {
     pub shard: Option<crate::core::shard::Shard>,
     /// Rows per chunk read, computed and written at a time (bounds the run's memory).
     pub chunk_rows: usize,
+    /// Only these result columns are written (`--select`); the databases get every column.
+    pub select: Option<crate::io::select::Selection>,
 }
 
 impl Config {
@@ -108,6 +110,7 @@ impl Config {
             verbose: 0,
             shard: None,
             chunk_rows: crate::io::inputs::CHUNK_ROWS,
+            select: None,
         }
     }
 }

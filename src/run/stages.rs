@@ -303,6 +303,8 @@ fn compute_chunks(
     let mut counts = Counts::default();
     let mut done = 0usize;
     let mut sent = false;
+    // `--select`, resolved against the first part's columns (every part has the same).
+    let mut selected: Option<Vec<String>> = None;
     for inv in chunks {
         let inv = inv?;
         let progress = |d: usize| on_progress(done + d);
@@ -317,6 +319,7 @@ fn compute_chunks(
                 k.push(df.clone());
             }
             sent = true;
+            let df = select_columns(cfg, &mut selected, df)?;
             tx.send(Some(df)).map_err(|_| {
                 stopped.set(true);
                 anyhow::anyhow!("the results writer stopped")
@@ -336,6 +339,25 @@ fn compute_chunks(
         done += inv.frame.height();
     }
     Ok((counts, kept))
+}
+
+/// The columns of `--select` of a result part (all without it); an unknown column is a usage
+/// error naming it.
+fn select_columns(
+    cfg: &Config,
+    selected: &mut Option<Vec<String>>,
+    df: DataFrame,
+) -> Result<DataFrame> {
+    let Some(sel) = &cfg.select else {
+        return Ok(df);
+    };
+    if selected.is_none() {
+        let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+        let positions = sel.resolve(&names).map_err(crate::exit_codes::UsageError)?;
+        *selected = Some(positions.iter().map(|&p| names[p].to_string()).collect());
+    }
+    let names = selected.as_deref().unwrap_or_default();
+    Ok(df.select(names.iter().map(|n| n.as_str()))?)
 }
 
 /// The counts as status fields.

@@ -12,6 +12,7 @@ mod cli_reliability;
 mod cli_report;
 mod cli_risk;
 mod cli_run;
+mod cli_select;
 mod cli_shard;
 mod cli_stream;
 mod cli_summary;
