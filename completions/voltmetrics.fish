@@ -44,6 +44,10 @@ json\t''
 ndjson\t''
 table\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l select -d 'Write only these result columns, in this order: names, 1-based numbers, ranges (A-B, -B, A-) and !exclusions, comma-separated (as xsv select), e.g. equipment_id,status,incident_energy_cal_cm2 or !errors,!input_hash. Every format; the summary and the databases keep every column' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l precision -d 'Round numbers to N decimals in CSV and the table (CSV keeps every digit without it)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l color -d 'Colour danger, failing and invalid cells of the table: auto (a terminal, NO_COLOR unset, TERM not dumb), always or never' -r -f -a "auto\t'When stdout is a terminal, NO_COLOR is unset or empty and TERM is not dumb'
+always\t'Always (even into a file or a pipe, and with NO_COLOR set)'
+never\t'Never'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary -d 'Also write the facility summary here (format from the extension)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
@@ -67,6 +71,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l chunk-ro
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l wide -d 'The table shows every column (by default it shows the compact view: ids, status, method, incident energy, boundary, PPE category, danger, compliance, findings)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l migrate -d 'Apply pending database migrations before writing (otherwise a schema behind the binary is an error)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l uncertainty -d 'Sample each computed row\'s uncertain inputs (fault current, clearing time, working distance, gap; tolerances from the *_tolerance_pct columns) and add the incident energy\'s P50/P95/P99 and the probabilities of exceeding the label, the PPE category and the danger threshold (model mc@1)'

@@ -181,7 +181,11 @@ fn main() -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
     let writer = std::thread::scope(|s| {
         let (out, meta) = (&out, &meta);
-        let w = s.spawn(move || write_to_path(out, |w| write_parts(w, format, meta, &rx)));
+        let w = s.spawn(move || {
+            write_to_path(out, |w| {
+                write_parts(w, format, meta, Default::default(), &rx)
+            })
+        });
         let generated = (|| -> anyhow::Result<()> {
             for start in (0..rows.max(1)).step_by(BLOCK) {
                 let end = (start + BLOCK).min(rows);

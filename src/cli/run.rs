@@ -32,6 +32,45 @@ impl From<FailOn> for Gate {
     }
 }
 
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorMode {
+    /// When stdout is a terminal, NO_COLOR is unset or empty and TERM is not dumb.
+    Auto,
+    /// Always (even into a file or a pipe, and with NO_COLOR set).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The columns of the table's compact view (`--wide` shows all).
+const COMPACT: &str = "facility_id,equipment_id,status,method,incident_energy_cal_cm2,arc_flash_boundary_mm,ppe_category,danger,compliance_status,findings";
+
+/// Whether the results table is coloured.
+fn colour(args: &RunArgs, output: &Output, format: Format) -> bool {
+    let env_allows = || {
+        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+    };
+    format == Format::Table
+        && match args.color {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => {
+                matches!(output, Output::Stdout) && std::io::stdout().is_terminal() && env_allows()
+            }
+        }
+}
+
+/// `--select`, or the compact view for a table without `--wide`.
+fn selection(args: &RunArgs, format: Format) -> Option<crate::io::select::Selection> {
+    match (&args.select, format) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Format::Table) if !args.wide => crate::io::select::Selection::parse(COMPACT).ok(),
+        (None, _) => None,
+    }
+}
+
 /// `--progress`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ProgressMode {
@@ -64,6 +103,17 @@ pub(crate) struct RunArgs {
     /// the summary and the databases keep every column.
     #[arg(long, value_name = "COLS", value_parser = crate::io::select::Selection::parse)]
     pub(crate) select: Option<crate::io::select::Selection>,
+    /// The table shows every column (by default it shows the compact view: ids, status,
+    /// method, incident energy, boundary, PPE category, danger, compliance, findings).
+    #[arg(long)]
+    pub(crate) wide: bool,
+    /// Round numbers to N decimals in CSV and the table (CSV keeps every digit without it).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=17))]
+    pub(crate) precision: Option<u8>,
+    /// Colour danger, failing and invalid cells of the table: auto (a terminal, NO_COLOR
+    /// unset, TERM not dumb), always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorMode::Auto)]
+    pub(crate) color: ColorMode,
     /// Also write the facility summary here (format from the extension).
     #[arg(long, value_name = "PATH")]
     pub(crate) summary: Option<String>,
@@ -184,6 +234,11 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         Some(p) => Output::File(p.to_string()),
     };
     let format = output_format(args, &output)?;
+    let style = crate::io::write::Style {
+        precision: args.precision.map(usize::from),
+        color: colour(args, &output, format),
+        compact: format == Format::Table && args.select.is_none() && !args.wide,
+    };
     let as_of = args.engine.as_of();
     Ok(run::Config {
         inputs: args.inputs.clone(),
@@ -221,7 +276,8 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         verbose: args.verbose,
         shard: args.shard,
         chunk_rows: args.chunk_rows,
-        select: args.select.clone(),
+        select: selection(args, format),
+        style,
     })
 }
 

@@ -54,6 +54,36 @@ pub struct RunMetadata {
     pub pairs: Vec<(String, String)>,
 }
 
+/// How numbers and the table look: `precision` rounds numbers to that many decimals (CSV and
+/// the table; CSV keeps every digit without it), `color` marks danger, failing and invalid
+/// rows' cells in the table with ANSI colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// Decimals of numbers (`--precision`).
+    pub precision: Option<usize>,
+    /// Colour the table (a terminal that supports it, `NO_COLOR` unset, or `--color always`).
+    pub color: bool,
+    /// The table's compact view: short column labels (see [`label`]).
+    pub compact: bool,
+}
+
+/// The short label of a result column in the compact table (the column's name otherwise).
+pub fn label(name: &str) -> &str {
+    use crate::contract::results as R;
+    let short = [
+        (R::FACILITY_ID, "facility"),
+        (R::EQUIPMENT_ID, "equipment"),
+        (R::INCIDENT_ENERGY_CAL_CM2, "energy_cal_cm2"),
+        (R::ARC_FLASH_BOUNDARY_MM, "boundary_mm"),
+        (R::PPE_CATEGORY, "ppe"),
+        (R::COMPLIANCE_STATUS, "compliance"),
+    ];
+    short
+        .iter()
+        .find(|(c, _)| c.name == name)
+        .map_or(name, |(_, l)| l)
+}
+
 /// Writes `df` in `format` to `w`.
 pub fn write_frame(
     df: &mut DataFrame,
@@ -61,8 +91,22 @@ pub fn write_frame(
     meta: &RunMetadata,
     w: &mut dyn Write,
 ) -> Result<()> {
+    write_styled(df, format, meta, Style::default(), w)
+}
+
+/// [`write_frame`] in a [`Style`].
+pub fn write_styled(
+    df: &mut DataFrame,
+    format: Format,
+    meta: &RunMetadata,
+    style: Style,
+    w: &mut dyn Write,
+) -> Result<()> {
     match format {
-        Format::Csv => CsvWriter::new(&mut *w).include_header(true).finish(df)?,
+        Format::Csv => CsvWriter::new(&mut *w)
+            .include_header(true)
+            .with_float_precision(style.precision)
+            .finish(df)?,
         Format::Parquet => {
             parquet_writer(w, meta).finish(df)?;
         }
@@ -72,7 +116,7 @@ pub fn write_frame(
         Format::Ndjson => JsonWriter::new(&mut *w)
             .with_json_format(JsonFormat::JsonLines)
             .finish(df)?,
-        Format::Table => write_table(df, w)?,
+        Format::Table => write_table_styled(df, style, w)?,
     }
     Ok(())
 }
@@ -97,6 +141,7 @@ pub fn write_parts(
     w: &mut dyn Write,
     format: Format,
     meta: &RunMetadata,
+    style: Style,
     parts: &std::sync::mpsc::Receiver<Option<DataFrame>>,
 ) -> Result<()> {
     let next = || match parts.recv() {
@@ -114,6 +159,7 @@ pub fn write_parts(
         match format {
             Format::Csv => CsvWriter::new(&mut *w)
                 .include_header(first)
+                .with_float_precision(style.precision)
                 .finish(&mut df)?,
             Format::Json | Format::Table => match whole.as_mut() {
                 None => whole = Some(df),
@@ -121,13 +167,13 @@ pub fn write_parts(
                     acc.vstack_mut_owned(df)?;
                 }
             },
-            _ => write_frame(&mut df, format, meta, w)?,
+            _ => write_styled(&mut df, format, meta, style, w)?,
         }
         first = false;
     }
     if let Some(mut df) = whole {
         df.rechunk_mut();
-        write_frame(&mut df, format, meta, w)?;
+        write_styled(&mut df, format, meta, style, w)?;
     }
     Ok(())
 }
@@ -296,11 +342,15 @@ fn process_exists(pid: u32) -> bool {
     }
 }
 
-fn cell(v: &AnyValue) -> String {
+fn cell(v: &AnyValue, precision: Option<usize>) -> String {
+    let float = |f: f64| match precision {
+        Some(p) => format!("{f:.p$}"),
+        None => format_float(f),
+    };
     match v {
         AnyValue::Null => String::new(),
-        AnyValue::Float64(f) => format_float(*f),
-        AnyValue::Float32(f) => format_float(f64::from(*f)),
+        AnyValue::Float64(f) => float(*f),
+        AnyValue::Float32(f) => float(f64::from(*f)),
         AnyValue::String(s) => (*s).to_string(),
         AnyValue::StringOwned(s) => s.to_string(),
         other => other.to_string(),
@@ -320,12 +370,40 @@ fn format_float(f: f64) -> String {
 /// A plain aligned table of every column (numbers rounded for reading; use CSV or Parquet for
 /// exact values).
 pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
+    write_table_styled(df, Style::default(), w)
+}
+
+/// The ANSI colour of a result cell, if it is one that warns: danger, a failing or warning
+/// compliance status, an invalid row.
+fn colour_of(column: &str, value: &str) -> Option<&'static str> {
+    use crate::contract::{results as R, values as V};
+    let is =
+        |c: crate::contract::Column, values: &[&str]| column == c.name && values.contains(&value);
+    let (warn, fail) = (&V::COMPLIANCE_STATUS[1..2], &V::COMPLIANCE_STATUS[2..]);
+    let (invalid, high_or_extreme) = (&V::STATUS[1..2], &V::RISK_LEVEL[2..]);
+    if is(R::DANGER, &["true"]) {
+        Some("\x1b[1;31m")
+    } else if is(R::COMPLIANCE_STATUS, fail)
+        || is(R::STATUS, invalid)
+        || is(R::RISK_LEVEL, high_or_extreme)
+    {
+        Some("\x1b[31m")
+    } else if is(R::COMPLIANCE_STATUS, warn) {
+        Some("\x1b[33m")
+    } else {
+        None
+    }
+}
+
+/// [`write_table`] in a [`Style`]: numbers to `precision` decimals, cells that warn coloured.
+pub fn write_table_styled(df: &DataFrame, style: Style, w: &mut dyn Write) -> Result<()> {
     let cols = df.columns();
-    let mut cells: Vec<Vec<String>> = cols.iter().map(|c| vec![c.name().to_string()]).collect();
+    let header = |n: &str| if style.compact { label(n) } else { n }.to_string();
+    let mut cells: Vec<Vec<String>> = cols.iter().map(|c| vec![header(c.name())]).collect();
     for (k, c) in cols.iter().enumerate() {
         let s = c.as_materialized_series();
         for i in 0..df.height() {
-            cells[k].push(cell(&s.get(i)?));
+            cells[k].push(cell(&s.get(i)?, style.precision));
         }
     }
     let widths: Vec<usize> = cells
@@ -339,7 +417,10 @@ pub fn write_table(df: &DataFrame, w: &mut dyn Write) -> Result<()> {
                 line.push_str("  ");
             }
             let s = &col[row];
-            line.push_str(s);
+            match colour_of(cols[k].name(), s).filter(|_| style.color && row > 0) {
+                Some(c) => line.push_str(&format!("{c}{s}\x1b[0m")),
+                None => line.push_str(s),
+            }
             if k + 1 < cells.len() {
                 line.extend(std::iter::repeat_n(' ', widths[k] - s.chars().count()));
             }

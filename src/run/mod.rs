@@ -90,6 +90,8 @@ pub struct Config {
     pub chunk_rows: usize,
     /// Only these result columns are written (`--select`); the databases get every column.
     pub select: Option<crate::io::select::Selection>,
+    /// Decimals and colour of the results (`--precision`, `--color`).
+    pub style: crate::io::write::Style,
 }
 
 impl Config {
@@ -111,6 +113,7 @@ impl Config {
             shard: None,
             chunk_rows: crate::io::inputs::CHUNK_ROWS,
             select: None,
+            style: crate::io::write::Style::default(),
         }
     }
 }

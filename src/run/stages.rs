@@ -272,8 +272,10 @@ fn write_output(
     rx: &std::sync::mpsc::Receiver<Option<DataFrame>>,
 ) -> Result<bool> {
     let written = match &cfg.output {
-        Output::File(path) => write_to_path(path, |w| write_parts(w, cfg.format, meta, rx)),
-        Output::Stdout => write_stdout(|w| write_parts(w, cfg.format, meta, rx)),
+        Output::File(path) => {
+            write_to_path(path, |w| write_parts(w, cfg.format, meta, cfg.style, rx))
+        }
+        Output::Stdout => write_stdout(|w| write_parts(w, cfg.format, meta, cfg.style, rx)),
     };
     match written {
         Err(e) if is_stdout_closed(&e) => {

@@ -577,6 +577,11 @@ fn output_formats_round_trip() {
     for name in ["r.csv", "r.parquet", "r.json", "r.ndjson", "r.txt"] {
         voltmetrics()
             .args(["run", f, "--as-of", FIXTURE_AS_OF, "-q", "-o", &path(name)])
+            .args(if name == "r.txt" {
+                &["--wide"][..]
+            } else {
+                &[]
+            })
             .assert()
             .success();
     }

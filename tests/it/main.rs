@@ -16,6 +16,7 @@ mod cli_select;
 mod cli_shard;
 mod cli_stream;
 mod cli_summary;
+mod cli_table;
 mod cli_uncertainty;
 mod cli_validate_schema;
 mod common;
