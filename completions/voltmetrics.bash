@@ -642,7 +642,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__labels)
-            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --quiet --help --version"
+            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +712,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sheet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -734,7 +738,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__report)
-            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --quiet --help --version"
+            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +792,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sheet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -796,7 +804,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +874,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sheet)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "invalid noncompliant danger" -- "${cur}"))
                     return 0
@@ -928,7 +940,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__validate)
-            opts="-h -V --method --devices --format --help --version"
+            opts="-h -V --method --devices --format --sheet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +956,10 @@ _voltmetrics() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

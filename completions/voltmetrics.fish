@@ -57,6 +57,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l max-arc-
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
@@ -84,6 +85,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l met
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l devices -d 'Protective-device library (TOML): checked first (a problem is exit 1), then the rows\' protective_device_id against it (an unknown id is an invalid row, exit 3)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l format -d 'Report format' -r -f -a "text\t''
 json\t''"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal voltage in volts (AC line-to-line; DC system voltage)' -r
@@ -143,6 +145,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l max-a
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
@@ -156,6 +159,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l max-a
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'

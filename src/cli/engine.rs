@@ -66,6 +66,10 @@ pub(crate) struct EngineArgs {
     /// schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level.
     #[arg(long = "risk-matrix", value_name = "FILE")]
     pub(crate) risk_matrix: Option<String>,
+    /// The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default:
+    /// the first].
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub(crate) sheet: Option<String>,
 }
 
 impl EngineArgs {

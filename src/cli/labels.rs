@@ -80,7 +80,8 @@ pub(crate) enum EnergyArg {
     after_help = "Examples:\n  voltmetrics labels fixtures/inventory.csv -o labels/ --as-of 2026-01-01\n  voltmetrics labels site.csv -o labels.pdf --size 4x4 --units imperial\n  voltmetrics labels site.csv -o png/ --format png --per enclosure"
 )]
 pub(crate) struct LabelsArgs {
-    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), workbooks (.xlsx, .xls,
+    /// .ods; --sheet), or - for CSV on stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
     /// A directory (created when missing) for {facility_id}/{equipment_id}.{ext}, or a .pdf
@@ -197,7 +198,7 @@ pub(crate) fn run(args: &LabelsArgs) -> Result<Exit> {
     let as_of = args.engine.as_of();
     let opts = args.engine.row_options(as_of)?;
     let jobs = args.engine.jobs();
-    let inv = crate::io::read::read_inputs(&args.inputs)?;
+    let inv = crate::io::read::read_inputs(&args.inputs, args.engine.sheet.as_deref())?;
     let per = match args.per {
         PerArg::Equipment => Per::Equipment,
         PerArg::Enclosure if labels::has_enclosures(&inv) => Per::Enclosure,

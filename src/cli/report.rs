@@ -15,7 +15,8 @@ use clap::Args;
     after_help = "Examples:\n  voltmetrics report fixtures/inventory.csv -o report.html --as-of 2026-01-01\n  voltmetrics report sites/*.parquet -o report.html --postgres postgres://localhost/safety"
 )]
 pub(crate) struct ReportArgs {
-    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), workbooks (.xlsx, .xls,
+    /// .ods; --sheet), or - for CSV on stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
     /// The HTML file (written atomically), or - for stdout.
@@ -51,7 +52,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
     let as_of = args.engine.as_of();
     let opts = args.engine.row_options(as_of)?;
-    let inv = crate::io::read::read_inputs(&args.inputs)?;
+    let inv = crate::io::read::read_inputs(&args.inputs, args.engine.sheet.as_deref())?;
     let processed = crate::pipeline::process(&inv, &opts, args.engine.jobs(), &|_| {})?;
     let summary = summarize(&processed.aggregation, true)?;
     let inputs: Vec<&str> = inv.sources.iter().map(|s| s.path.as_str()).collect();

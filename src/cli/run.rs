@@ -88,7 +88,8 @@ pub(crate) enum ProgressMode {
     after_help = "Examples:\n  voltmetrics run fixtures/inventory.csv -o results.parquet --summary summary.csv --portfolio\n  voltmetrics run site-*.csv --as-of 2026-01-01 --fail-on invalid --fail-on danger > results.csv\n  voltmetrics run legacy.csv --method ieee1584-2002@1 -o compare.csv\n  cat inventory.csv | voltmetrics run - | head"
 )]
 pub(crate) struct RunArgs {
-    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), workbooks (.xlsx, .xls,
+    /// .ods; --sheet), or - for CSV on stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
     /// Results file, or - for stdout [default: stdout; CSV, or a table on a terminal].
@@ -278,6 +279,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         chunk_rows: args.chunk_rows,
         select: selection(args, format),
         style,
+        sheet: args.engine.sheet.clone(),
     })
 }
 

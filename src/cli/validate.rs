@@ -16,7 +16,8 @@ use clap::Args;
 #[derive(Debug, Args)]
 #[command(after_help = "Example (a CI gate):\n  voltmetrics validate inventories/*.csv || exit 1")]
 pub(crate) struct ValidateArgs {
-    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), or - for CSV on stdin.
+    /// Inventory files: CSV (.csv, .csv.gz), Parquet (.parquet, .pq), workbooks (.xlsx, .xls,
+    /// .ods; --sheet), or - for CSV on stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
     /// The calculation method the rows are checked for (what it needs must be given).
@@ -29,12 +30,16 @@ pub(crate) struct ValidateArgs {
     /// Report format.
     #[arg(long, value_name = "F", default_value = "text", value_parser = PossibleValuesParser::new(["text", "json"]))]
     pub(crate) format: String,
+    /// The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default:
+    /// the first].
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub(crate) sheet: Option<String>,
 }
 
 /// `voltmetrics validate`.
 pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
     let devices = args.devices.as_deref().map(read_library).transpose()?;
-    let inv = read_inputs(&args.inputs)?;
+    let inv = read_inputs(&args.inputs, args.sheet.as_deref())?;
     let opts = RowOptions {
         method: args.method,
         devices,
@@ -48,7 +53,9 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
     for &i in &invalid {
         let (file, row) = inv.locate(i);
         for e in &rows[i].errors {
-            problems.push((file.to_string(), row, e));
+            // A workbook's row is named by its cell (`Sheet1!D17`), a CSV/Parquet row by number.
+            let at = inv.cell(i, e.column).unwrap_or_else(|| row.to_string());
+            problems.push((file.to_string(), row, at, e));
         }
     }
     let written = if args.format == "json" {
@@ -57,8 +64,8 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
             "valid": rows.len() - invalid.len(),
             RS::INVALID.name: invalid.len(),
             "files": inv.sources.iter().map(|s| serde_json::json!({"path": s.path, RS::ROWS.name: s.rows})).collect::<Vec<_>>(),
-            "problems": problems.iter().map(|(file, row, e)| serde_json::json!({
-                "file": file, "row": row, "column": e.column, "value": e.value, "reason": e.reason,
+            "problems": problems.iter().map(|(file, row, at, e)| serde_json::json!({
+                "file": file, "row": row, "at": at, "column": e.column, "value": e.value, "reason": e.reason,
             })).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&doc)?;
@@ -74,12 +81,12 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
                 invalid.len(),
                 problems.len()
             )?;
-            for (file, row, e) in &problems {
+            for (file, _, at, e) in &problems {
                 let value = e
                     .value
                     .as_deref()
                     .map_or("(missing)".to_string(), |v| format!("'{v}'"));
-                writeln!(w, "{file}:{row}: {}: {value}: {}", e.column, e.reason)?;
+                writeln!(w, "{file}:{at}: {}: {value}: {}", e.column, e.reason)?;
             }
             Ok(())
         })

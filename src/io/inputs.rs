@@ -9,6 +9,7 @@
 //! between files read as text everywhere), so chunks of different files stack.
 
 use super::read::{check_header_names, csv_header, fnv_hex, require_names, without_panicking};
+use super::workbook::{self, is_workbook, SheetMap};
 use crate::contract::input;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
@@ -17,7 +18,7 @@ use std::fs::File;
 use std::io::{Cursor, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Rows per chunk unless told otherwise: large enough to keep both cores busy, small enough
 /// that a chunk's input, results and output buffers stay well under 100 MiB.
@@ -104,6 +105,8 @@ struct InputFile {
     names: Vec<String>,
     dtypes: Vec<DataType>,
     hash: Mutex<Option<Hash>>,
+    /// A workbook's sheet: where its rows and columns are.
+    sheet: Option<Arc<SheetMap>>,
 }
 
 /// One chunk: rows of one file.
@@ -227,14 +230,15 @@ fn open_data(path: &str) -> Result<(Data, Hash)> {
 impl Inputs {
     /// Opens every input and plans its chunks of at most `chunk_rows` rows. File-level
     /// problems are errors naming the file.
-    pub fn open(paths: &[String], chunk_rows: usize) -> Result<Inputs> {
+    /// A workbook's sheet is the first or `sheet` (`--sheet NAME|INDEX`).
+    pub fn open(paths: &[String], chunk_rows: usize, sheet: Option<&str>) -> Result<Inputs> {
         if paths.iter().filter(|p| *p == "-").count() > 1 {
             bail!("-: standard input can be read only once");
         }
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let (data, hash) = open_data(path)?;
-            files.push(InputFile::open(path, data, hash, chunk_rows)?);
+            files.push(InputFile::open(path, data, hash, chunk_rows, sheet)?);
         }
         Ok(Inputs::plan(files, chunk_rows))
     }
@@ -242,7 +246,7 @@ impl Inputs {
     /// One input held in memory, named `name` (the fuzz targets' entry point).
     pub fn from_bytes(name: &str, raw: Vec<u8>, chunk_rows: usize) -> Result<Inputs> {
         let hash = Hash::Done(fnv_hex(&raw));
-        let file = InputFile::open(name, Data::Memory(raw), hash, chunk_rows)?;
+        let file = InputFile::open(name, Data::Memory(raw), hash, chunk_rows, None)?;
         Ok(Inputs::plan(vec![file], chunk_rows))
     }
 
@@ -359,7 +363,13 @@ fn unify(files: &[InputFile]) -> Vec<(PlSmallStr, DataType)> {
 }
 
 impl InputFile {
-    fn open(path: &str, data: Data, hash: Hash, chunk_rows: usize) -> Result<InputFile> {
+    fn open(
+        path: &str,
+        data: Data,
+        hash: Hash,
+        chunk_rows: usize,
+        sheet: Option<&str>,
+    ) -> Result<InputFile> {
         let mut head = [0u8; 4];
         let n = match &data {
             Data::File(f, _) => f.read_at(&mut head, 0).unwrap_or(0),
@@ -374,8 +384,17 @@ impl InputFile {
         } else {
             data
         };
-        let mut file = if data.range(0..data.len()?.min(4))?.as_ref() == b"PAR1" {
+        let head = data.range(0..data.len()?.min(4))?.to_vec();
+        let mut file = if head == b"PAR1" {
             InputFile::open_parquet(path, data)?
+        } else if is_workbook(&head) {
+            let bytes = data.range(0..data.len()?)?.to_vec();
+            // A malformed workbook must not take the process down with the reader.
+            let (csv, map) = without_panicking(|| workbook::to_csv(path, bytes, sheet))
+                .map_err(|p| anyhow::anyhow!("{path}: not a readable workbook ({p})"))??;
+            let mut f = InputFile::open_csv(path, Data::Memory(csv), chunk_rows)?;
+            f.sheet = Some(Arc::new(map));
+            f
         } else {
             InputFile::open_csv(path, data, chunk_rows)?
         };
@@ -406,6 +425,7 @@ impl InputFile {
             raw,
             names,
             hash: Mutex::new(None),
+            sheet: None,
         })
     }
 
@@ -457,6 +477,7 @@ impl InputFile {
             names,
             dtypes,
             hash: Mutex::new(None),
+            sheet: None,
         })
     }
 
@@ -690,10 +711,12 @@ impl Inputs {
             .into_iter()
             .zip(rows)
             .zip(self.content_hashes()?)
-            .map(|((path, &rows), content_hash)| super::read::Source {
+            .zip(&self.files)
+            .map(|(((path, &rows), content_hash), f)| super::read::Source {
                 path: path.to_string(),
                 rows,
                 content_hash,
+                sheet: f.sheet.clone(),
             })
             .collect())
     }

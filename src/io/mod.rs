@@ -9,4 +9,5 @@ pub mod read;
 mod records;
 pub mod select;
 pub(crate) mod stdout;
+pub mod workbook;
 pub mod write;

@@ -19,6 +19,8 @@ pub struct Source {
     pub rows: usize,
     /// FNV-1a 64 of the file's bytes, hex.
     pub content_hash: String,
+    /// A workbook's sheet: where its rows and columns are (cell addresses in messages).
+    pub sheet: Option<std::sync::Arc<super::workbook::SheetMap>>,
 }
 
 /// All inputs, concatenated.
@@ -41,6 +43,19 @@ impl Inventory {
     /// The file and 1-based data row of frame row `i`.
     pub fn locate(&self, i: usize) -> (&str, usize) {
         locate(&self.sources, self.position(i))
+    }
+
+    /// The cell of frame row `i` in `column` when the row comes from a workbook
+    /// (`Sheet1!D17`).
+    pub fn cell(&self, i: usize, column: &str) -> Option<String> {
+        let mut p = self.position(i);
+        for s in &self.sources {
+            if p < s.rows {
+                return s.sheet.as_ref().map(|m| m.cell(p, column));
+            }
+            p -= s.rows;
+        }
+        None
     }
 
     /// Columns of the frame that are not input columns of the contract (passed through).
@@ -194,6 +209,6 @@ pub fn read_bytes(name: &str, raw: &[u8]) -> Result<Inventory> {
 }
 
 /// Reads and concatenates every input. File-level problems are errors naming the file.
-pub fn read_inputs(paths: &[String]) -> Result<Inventory> {
-    Inputs::open(paths, CHUNK_ROWS)?.read_all()
+pub fn read_inputs(paths: &[String], sheet: Option<&str>) -> Result<Inventory> {
+    Inputs::open(paths, CHUNK_ROWS, sheet)?.read_all()
 }

@@ -19,6 +19,7 @@ mod cli_summary;
 mod cli_table;
 mod cli_uncertainty;
 mod cli_validate_schema;
+mod cli_workbook;
 mod common;
 mod generated_docs;
 mod method_properties;
