@@ -52,7 +52,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l summary 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l devices -d 'Protective-device library (TOML; voltmetrics-devices(5)): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
@@ -102,7 +102,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l width -
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l depth -d 'Enclosure inside depth in mm; unknown = typical (not shallow) box' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l duration -d 'Arc duration (clearing time) at the full arcing current, ms [required without --device; given, it wins over the device]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l duration-reduced -d 'Arc duration at the reduced arcing current, ms [default: --duration]' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l devices -d 'Protective-device library (TOML; see `voltmetrics schema devices`)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l devices -d 'Protective-device library (TOML; see voltmetrics-devices(5))' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l device -d 'The device of the library that clears the arc: the clearing times at the full and the reduced arcing current come from it' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l device-current-factor -d 'The current through the device as a multiple of the arcing current [default: 1]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l max-arc-duration -d 'Cap of device-derived clearing times in ms, or none [default: 2000, IEEE 1584]' -r
@@ -140,7 +140,7 @@ arc-rating\t'The minimum arc rating of clothing'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l devices -d 'Protective-device library (TOML; voltmetrics-devices(5)): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
@@ -154,7 +154,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l postg
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l as-of -d 'Evaluate compliance as of this date (YYYY-MM-DD, 00:00 UTC) or RFC 3339 time [default: now, UTC]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s j -l jobs -d 'Worker threads [default: all cores]. Results are identical for any value' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l method -d 'Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC: ieee1584-2018@1) or a method id; a row\'s own `method` column wins' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l devices -d 'Protective-device library (TOML; `voltmetrics schema devices`): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l devices -d 'Protective-device library (TOML; voltmetrics-devices(5)): rows without arc_duration_ms take both clearing times from their protective_device_id' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l max-arc-duration -d 'Cap of device-derived clearing times in ms (ARC_DURATION_CAPPED), or none; a device that does not trip gets the cap (DEVICE_NO_TRIP), or without one the row is not applicable' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r

@@ -46,7 +46,114 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     cmd.build();
     let mut out = Vec::new();
     pages(&cmd, &mut out)?;
+    out.push(("voltmetrics-devices.5".to_string(), devices_page()));
     Ok(out)
+}
+
+/// Text for roff: backslashes and dashes escaped, no line starting with a control character.
+fn roff_text(s: &str) -> String {
+    let t = s.replace('\\', "\\e").replace('-', "\\-");
+    if t.starts_with('.') || t.starts_with('\'') {
+        format!("\\&{t}")
+    } else {
+        t
+    }
+}
+
+/// The fields of one object of the device schema, `prefix` before each name.
+fn roff_fields(obj: &serde_json::Value, prefix: &str, out: &mut String) {
+    let required: Vec<&str> = obj["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let Some(props) = obj["properties"].as_object() else {
+        return;
+    };
+    for (name, p) in props {
+        let full = format!("{prefix}{name}");
+        let kind = p["type"].as_str().map_or_else(
+            || {
+                if p.get("enum").is_some() {
+                    "one of the names below".to_string()
+                } else {
+                    "value".to_string()
+                }
+            },
+            str::to_string,
+        );
+        let mut what = vec![kind];
+        if required.contains(&name.as_str()) {
+            what.push("required".into());
+        }
+        if let Some(d) = p.get("default") {
+            what.push(format!("default {d}"));
+        }
+        out.push_str(&format!(
+            ".TP\n\\fB{}\\fR ({})\n",
+            roff_text(&full),
+            roff_text(&what.join(", "))
+        ));
+        let mut desc = p["description"].as_str().unwrap_or_default().to_string();
+        if let Some(e) = p["enum"].as_array() {
+            let names: Vec<&str> = e.iter().filter_map(|v| v.as_str()).collect();
+            desc = format!("{desc} One of: {}.", names.join(", "));
+        }
+        if let Some(d) = p["description"].as_str().filter(|_| p["type"] == "object") {
+            desc = d.to_string();
+        }
+        out.push_str(&format!("{}\n", roff_text(desc.trim())));
+        if p["type"] == "object" {
+            roff_fields(p, &format!("{full}."), out);
+        }
+        if let Some(items) = p.get("items").filter(|i| i["type"] == "object") {
+            roff_fields(items, &format!("{full}[]."), out);
+        }
+    }
+}
+
+/// `voltmetrics-devices(5)`: the protective-device library file of `--devices`, generated
+/// from the schema `voltmetrics schema devices` prints (so it cannot drift from the parser's).
+pub fn devices_page() -> Vec<u8> {
+    let schema = super::schema::devices_schema();
+    let mut s = format!(
+        ".TH voltmetrics\\-devices 5 \"\" \"voltmetrics {}\"\n",
+        crate::VERSION
+    );
+    s.push_str(".SH NAME\nvoltmetrics\\-devices \\- the protective\\-device library of voltmetrics \\-\\-devices\n");
+    s.push_str(".SH DESCRIPTION\n");
+    s.push_str(&roff_text("A TOML file of [[relay]], [[breaker]] and [[fuse]] tables, one per device. A row of the inventory names its device in protective_device_id; rows without arc_duration_ms take both clearing times from it, at each arcing current (times device_current_factor). Unknown keys are errors; the library is checked before any row. voltmetrics schema devices prints the same as a JSON Schema."));
+    s.push('\n');
+    for kind in ["relay", "breaker", "fuse"] {
+        let items = &schema["properties"][kind]["items"];
+        s.push_str(&format!(".SH [[{kind}]]\n"));
+        s.push_str(&roff_text(
+            items["description"].as_str().unwrap_or_default(),
+        ));
+        s.push('\n');
+        roff_fields(items, "", &mut s);
+    }
+    s.push_str(".SH EXAMPLE\n.nf\n");
+    for line in [
+        "[[breaker]]",
+        "id = \"CB-MCC1\"",
+        "long_time = { pickup_a = 800.0, delay_s = 10.0 }",
+        "short_time = { pickup_a = 4000.0, delay_s = 0.2 }",
+        "instantaneous = { pickup_a = 7500.0 }",
+        "",
+        "[[relay]]",
+        "id = \"R-MAIN-51\"",
+        "curve = \"IEEE-VI\"",
+        "pickup_a = 600.0",
+        "time_dial = 2.0",
+        "breaker_opening_cycles = 5.0",
+    ] {
+        s.push_str(&roff_text(line));
+        s.push('\n');
+    }
+    s.push_str(
+        ".fi\n.SH SEE ALSO\nvoltmetrics\\-run(1), voltmetrics\\-calc(1), voltmetrics\\-schema(1)\n",
+    );
+    s.into_bytes()
 }
 
 /// `voltmetrics completions SHELL`.

@@ -42,7 +42,7 @@ pub(crate) struct EngineArgs {
     /// ieee1584-2018@1) or a method id; a row's own `method` column wins.
     #[arg(long, value_name = "ID", default_value = "auto", value_parser = method_flag)]
     pub(crate) method: Choice,
-    /// Protective-device library (TOML; `voltmetrics schema devices`): rows without
+    /// Protective-device library (TOML; voltmetrics-devices(5)): rows without
     /// arc_duration_ms take both clearing times from their protective_device_id.
     #[arg(long, value_name = "FILE")]
     pub(crate) devices: Option<String>,

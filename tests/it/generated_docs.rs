@@ -34,7 +34,7 @@ fn man_pages_are_current_and_none_is_stale() {
     }
 }
 
-/// Every `name(1)` a page cites is a page in `man/`, and every page renders with
+/// Every `name(N)` a page cites is a page in `man/`, and every page renders with
 /// `man --warnings -l` without a warning (skipped where `man` is not installed).
 #[test]
 fn every_cited_man_page_exists_and_renders_cleanly() {
@@ -42,13 +42,25 @@ fn every_cited_man_page_exists_and_renders_cleanly() {
     let pages = man_pages().unwrap();
     let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains(&"voltmetrics-run.1") && names.contains(&"voltmetrics-db-migrate.1"));
+    assert!(names.contains(&"voltmetrics-devices.5"));
+    let run = &pages
+        .iter()
+        .find(|(n, _)| n == "voltmetrics-run.1")
+        .unwrap()
+        .1;
+    let run = String::from_utf8_lossy(run).replace("\\-", "-");
+    assert!(
+        run.contains("voltmetrics-devices(5)"),
+        "run cites the device library's page"
+    );
     for (name, roff) in &pages {
         let text = String::from_utf8_lossy(roff).replace("\\-", "-");
-        for cited in text
-            .split_whitespace()
-            .filter(|w| w.starts_with("voltmetrics-") && w.ends_with("(1)"))
-        {
-            let file = format!("{}.1", cited.trim_end_matches("(1)"));
+        let words = text.split(|c: char| c.is_whitespace() || c == ',' || c == ';');
+        for cited in words.filter(|w| w.starts_with("voltmetrics-") && w.ends_with(')')) {
+            let Some((page, section)) = cited.trim_end_matches(')').split_once('(') else {
+                continue;
+            };
+            let file = format!("{page}.{section}");
             assert!(
                 names.contains(&file.as_str()),
                 "{name} cites {cited}, which does not exist"

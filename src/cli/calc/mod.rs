@@ -63,7 +63,7 @@ pub(crate) struct CalcArgs {
     /// Arc duration at the reduced arcing current, ms [default: --duration].
     #[arg(long = "duration-reduced", value_name = "MS", value_parser = number, requires = "duration")]
     pub(crate) duration_reduced: Option<f64>,
-    /// Protective-device library (TOML; see `voltmetrics schema devices`).
+    /// Protective-device library (TOML; see voltmetrics-devices(5)).
     #[arg(long, value_name = "FILE", requires = "device")]
     pub(crate) devices: Option<String>,
     /// The device of the library that clears the arc: the clearing times at the full and the
