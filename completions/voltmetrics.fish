@@ -32,6 +32,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "calc" -d 'C
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "schema" -d 'Print the JSON Schema of a row (input, output, summary) or of the device library, or the default risk matrix'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "mappings" -d 'The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -58,6 +59,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-t
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
@@ -86,6 +88,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l dev
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l format -d 'Report format' -r -f -a "text\t''
 json\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or etap, skm, easypower)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal voltage in volts (AC line-to-line; DC system voltage)' -r
@@ -146,6 +149,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l dange
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
@@ -160,11 +164,24 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l dange
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
@@ -206,17 +223,20 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "schema" -d 'Print the JSON Schema of a row (input, output, summary) or of the device library, or the default risk matrix'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "schema" -d 'Print the JSON Schema of a row (input, output, summary) or of the device library, or the default risk matrix'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "mappings" -d 'The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'

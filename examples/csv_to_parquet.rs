@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let [input, output] = args.as_slice() else {
         anyhow::bail!("usage: csv_to_parquet IN.csv OUT.parquet");
     };
-    let mut df = read_inputs(std::slice::from_ref(input), None)?.frame;
+    let mut df = read_inputs(std::slice::from_ref(input), &Default::default())?.frame;
     for c in input::ALL {
         let name = c.name;
         if !c.ty.is_numeric() || df.column(name).is_err() {

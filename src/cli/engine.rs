@@ -70,9 +70,31 @@ pub(crate) struct EngineArgs {
     /// the first].
     #[arg(long, value_name = "NAME|INDEX")]
     pub(crate) sheet: Option<String>,
+    /// Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm,
+    /// easypower; `voltmetrics mappings list`): renames, unit conversions, value maps.
+    #[arg(long, value_name = "FILE|NAME")]
+    pub(crate) mapping: Option<String>,
+}
+
+/// The input options of `--sheet` and `--mapping` (the mapping read and checked here).
+pub(crate) fn open_options(
+    sheet: Option<&String>,
+    mapping: Option<&String>,
+) -> Result<crate::io::inputs::OpenOptions> {
+    Ok(crate::io::inputs::OpenOptions {
+        sheet: sheet.cloned(),
+        mapping: mapping
+            .map(|m| crate::io::mapping::Mapping::load(m).map(std::sync::Arc::new))
+            .transpose()?,
+    })
 }
 
 impl EngineArgs {
+    /// `--sheet` and `--mapping`.
+    pub(crate) fn open_options(&self) -> Result<crate::io::inputs::OpenOptions> {
+        open_options(self.sheet.as_ref(), self.mapping.as_ref())
+    }
+
     /// `--as-of`, or now.
     pub(crate) fn as_of(&self) -> DateTime<Utc> {
         self.as_of.unwrap_or_else(Utc::now)

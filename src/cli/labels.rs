@@ -198,7 +198,7 @@ pub(crate) fn run(args: &LabelsArgs) -> Result<Exit> {
     let as_of = args.engine.as_of();
     let opts = args.engine.row_options(as_of)?;
     let jobs = args.engine.jobs();
-    let inv = crate::io::read::read_inputs(&args.inputs, args.engine.sheet.as_deref())?;
+    let inv = crate::io::read::read_inputs(&args.inputs, &args.engine.open_options()?)?;
     let per = match args.per {
         PerArg::Equipment => Per::Equipment,
         PerArg::Enclosure if labels::has_enclosures(&inv) => Per::Enclosure,

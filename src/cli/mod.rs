@@ -7,6 +7,7 @@ pub mod docs;
 pub(crate) mod engine;
 pub(crate) mod history;
 pub(crate) mod labels;
+pub(crate) mod mappings;
 pub(crate) mod report;
 pub(crate) mod run;
 pub(crate) mod schema;
@@ -52,6 +53,8 @@ pub(crate) enum Command {
     /// Print the JSON Schema of a row (input, output, summary) or of the device library, or the
     /// default risk matrix.
     Schema(schema::SchemaArgs),
+    /// The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show.
+    Mappings(mappings::MappingsArgs),
     /// Manage the PostgreSQL schema: migrate, rollback, status.
     Db(db::DbArgs),
     /// Stored facility results over time, optionally downsampled (1d, 1w, 1mo).
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Db(args) => db::run(&args),
+        Command::Mappings(args) => mappings::run(&args),
         Command::History(args) => history::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),

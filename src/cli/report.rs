@@ -52,7 +52,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<Exit> {
     let started = std::time::Instant::now();
     let as_of = args.engine.as_of();
     let opts = args.engine.row_options(as_of)?;
-    let inv = crate::io::read::read_inputs(&args.inputs, args.engine.sheet.as_deref())?;
+    let inv = crate::io::read::read_inputs(&args.inputs, &args.engine.open_options()?)?;
     let processed = crate::pipeline::process(&inv, &opts, args.engine.jobs(), &|_| {})?;
     let summary = summarize(&processed.aggregation, true)?;
     let inputs: Vec<&str> = inv.sources.iter().map(|s| s.path.as_str()).collect();

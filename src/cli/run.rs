@@ -279,7 +279,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         chunk_rows: args.chunk_rows,
         select: selection(args, format),
         style,
-        sheet: args.engine.sheet.clone(),
+        open: args.engine.open_options()?,
     })
 }
 

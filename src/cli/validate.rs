@@ -34,12 +34,18 @@ pub(crate) struct ValidateArgs {
     /// the first].
     #[arg(long, value_name = "NAME|INDEX")]
     pub(crate) sheet: Option<String>,
+    /// Column mapping of CSV and workbook inputs (TOML file, or etap, skm, easypower).
+    #[arg(long, value_name = "FILE|NAME")]
+    pub(crate) mapping: Option<String>,
 }
 
 /// `voltmetrics validate`.
 pub(crate) fn run(args: &ValidateArgs) -> Result<Exit> {
     let devices = args.devices.as_deref().map(read_library).transpose()?;
-    let inv = read_inputs(&args.inputs, args.sheet.as_deref())?;
+    let inv = read_inputs(
+        &args.inputs,
+        &super::engine::open_options(args.sheet.as_ref(), args.mapping.as_ref())?,
+    )?;
     let opts = RowOptions {
         method: args.method,
         devices,

@@ -227,18 +227,29 @@ fn open_data(path: &str) -> Result<(Data, Hash)> {
     Ok((Data::File(f, None), hash))
 }
 
+/// How inputs are opened: the sheet of workbooks (`--sheet`) and a column mapping
+/// (`--mapping`).
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// `--sheet NAME|INDEX`.
+    pub sheet: Option<String>,
+    /// `--mapping FILE|NAME`.
+    pub mapping: Option<Arc<super::mapping::Mapping>>,
+}
+
 impl Inputs {
     /// Opens every input and plans its chunks of at most `chunk_rows` rows. File-level
     /// problems are errors naming the file.
-    /// A workbook's sheet is the first or `sheet` (`--sheet NAME|INDEX`).
-    pub fn open(paths: &[String], chunk_rows: usize, sheet: Option<&str>) -> Result<Inputs> {
+    /// A workbook's sheet is the first or `opts.sheet`; `opts.mapping` turns each CSV or
+    /// workbook input into the contract's columns first.
+    pub fn open(paths: &[String], chunk_rows: usize, opts: &OpenOptions) -> Result<Inputs> {
         if paths.iter().filter(|p| *p == "-").count() > 1 {
             bail!("-: standard input can be read only once");
         }
         let mut files = Vec::with_capacity(paths.len());
         for path in paths {
             let (data, hash) = open_data(path)?;
-            files.push(InputFile::open(path, data, hash, chunk_rows, sheet)?);
+            files.push(InputFile::open(path, data, hash, chunk_rows, opts)?);
         }
         Ok(Inputs::plan(files, chunk_rows))
     }
@@ -246,7 +257,13 @@ impl Inputs {
     /// One input held in memory, named `name` (the fuzz targets' entry point).
     pub fn from_bytes(name: &str, raw: Vec<u8>, chunk_rows: usize) -> Result<Inputs> {
         let hash = Hash::Done(fnv_hex(&raw));
-        let file = InputFile::open(name, Data::Memory(raw), hash, chunk_rows, None)?;
+        let file = InputFile::open(
+            name,
+            Data::Memory(raw),
+            hash,
+            chunk_rows,
+            &OpenOptions::default(),
+        )?;
         Ok(Inputs::plan(vec![file], chunk_rows))
     }
 
@@ -368,7 +385,7 @@ impl InputFile {
         data: Data,
         hash: Hash,
         chunk_rows: usize,
-        sheet: Option<&str>,
+        opts: &OpenOptions,
     ) -> Result<InputFile> {
         let mut head = [0u8; 4];
         let n = match &data {
@@ -385,16 +402,37 @@ impl InputFile {
             data
         };
         let head = data.range(0..data.len()?.min(4))?.to_vec();
+        let mapped = |csv: &[u8]| match &opts.mapping {
+            Some(m) => m.apply(path, csv),
+            None => Ok(csv.to_vec()),
+        };
         let mut file = if head == b"PAR1" {
+            if let Some(m) = &opts.mapping {
+                bail!(
+                    "{path}: --mapping {} applies to CSV and workbook inputs, not Parquet",
+                    m.origin
+                );
+            }
             InputFile::open_parquet(path, data)?
         } else if is_workbook(&head) {
             let bytes = data.range(0..data.len()?)?.to_vec();
+            let sheet = opts.sheet.as_deref();
             // A malformed workbook must not take the process down with the reader.
-            let (csv, map) = without_panicking(|| workbook::to_csv(path, bytes, sheet))
+            let (csv, mut map) = without_panicking(|| workbook::to_csv(path, bytes, sheet))
                 .map_err(|p| anyhow::anyhow!("{path}: not a readable workbook ({p})"))??;
-            let mut f = InputFile::open_csv(path, Data::Memory(csv), chunk_rows)?;
+            if let Some(m) = &opts.mapping {
+                for n in map.names.iter_mut() {
+                    if let Some(to) = m.target_of(n) {
+                        *n = to.to_string();
+                    }
+                }
+            }
+            let mut f = InputFile::open_csv(path, Data::Memory(mapped(&csv)?), chunk_rows)?;
             f.sheet = Some(Arc::new(map));
             f
+        } else if opts.mapping.is_some() {
+            let csv = data.range(0..data.len()?)?.to_vec();
+            InputFile::open_csv(path, Data::Memory(mapped(&csv)?), chunk_rows)?
         } else {
             InputFile::open_csv(path, data, chunk_rows)?
         };

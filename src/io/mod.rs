@@ -3,6 +3,7 @@
 pub mod columns;
 pub mod devices;
 pub mod inputs;
+pub mod mapping;
 mod parquet_pages;
 mod parquet_write;
 pub mod read;

@@ -209,6 +209,6 @@ pub fn read_bytes(name: &str, raw: &[u8]) -> Result<Inventory> {
 }
 
 /// Reads and concatenates every input. File-level problems are errors naming the file.
-pub fn read_inputs(paths: &[String], sheet: Option<&str>) -> Result<Inventory> {
-    Inputs::open(paths, CHUNK_ROWS, sheet)?.read_all()
+pub fn read_inputs(paths: &[String], opts: &super::inputs::OpenOptions) -> Result<Inventory> {
+    Inputs::open(paths, CHUNK_ROWS, opts)?.read_all()
 }

@@ -92,8 +92,8 @@ pub struct Config {
     pub select: Option<crate::io::select::Selection>,
     /// Decimals and colour of the results (`--precision`, `--color`).
     pub style: crate::io::write::Style,
-    /// The sheet of workbook inputs (`--sheet`).
-    pub sheet: Option<String>,
+    /// How inputs are opened (`--sheet`, `--mapping`).
+    pub open: crate::io::inputs::OpenOptions,
 }
 
 impl Config {
@@ -116,7 +116,7 @@ impl Config {
             chunk_rows: crate::io::inputs::CHUNK_ROWS,
             select: None,
             style: crate::io::write::Style::default(),
-            sheet: None,
+            open: Default::default(),
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn execute(cfg: &Config) -> Result<Report> {
 
 fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.status(RunStatus::Reading, &[])?;
-    let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows, cfg.sheet.as_deref())?;
+    let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows, &cfg.open)?;
     let first = scan(&inputs, cfg.shard)?;
     t.lap("read");
     if cfg.verbose > 0 {

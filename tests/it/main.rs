@@ -7,6 +7,7 @@ mod architecture;
 mod cli_calc;
 mod cli_devices;
 mod cli_labels;
+mod cli_mappings;
 mod cli_methods;
 mod cli_reliability;
 mod cli_report;
