@@ -59,7 +59,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l danger-t
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled one: etap, skm, easypower): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
@@ -149,7 +149,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l dange
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled one: etap, skm, easypower): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
@@ -164,7 +164,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l dange
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maintenance-intervals -d 'Maintenance intervals in months for NFPA 70B condition 1, 2, 3' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm, easypower; `voltmetrics mappings list`): renames, unit conversions, value maps' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled one: etap, skm, easypower): renames, unit conversions, value maps' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'

@@ -47,6 +47,7 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     pages(&cmd, &mut out)?;
     out.push(("voltmetrics-devices.5".to_string(), devices_page()));
+    out.push(("voltmetrics-mapping.5".to_string(), mapping_page()));
     Ok(out)
 }
 
@@ -168,4 +169,45 @@ pub fn run_man() -> anyhow::Result<Exit> {
     let page = man_page()?;
     write_stdout(|w| Ok(w.write_all(&page)?))?;
     Ok(Exit::Success)
+}
+
+/// `voltmetrics-mapping(5)`: the column mapping file of `--mapping`, with the bundled ETAP
+/// mapping as its example.
+pub fn mapping_page() -> Vec<u8> {
+    let mut s = format!(
+        ".TH voltmetrics\\-mapping 5 \"\" \"voltmetrics {}\"\n",
+        crate::VERSION
+    );
+    s.push_str(
+        ".SH NAME\nvoltmetrics\\-mapping \\- column mappings of voltmetrics \\-\\-mapping\n",
+    );
+    s.push_str(".SH DESCRIPTION\n");
+    s.push_str(&roff_text("A TOML file that turns the export of another tool (CSV or workbook) into the inventory's columns before any check. Source columns are found without regard to case or surrounding spaces; those no rule reads are passed through; every row gets a mapped_from note of what was renamed, converted or mapped. Parquet inputs are not mapped."));
+    s.push('\n');
+    let keys: [(&str, &str); 7] = [
+        ("name", "The mapping's name."),
+        ("description", "What it maps (voltmetrics mappings list shows it)."),
+        ("frequency_hz", "For clearing times in cycles (default 60)."),
+        ("[columns.TARGET] from", "The source column that becomes inventory column TARGET (voltmetrics schema input lists them)."),
+        ("[columns.TARGET] unit", "The source's unit, converted to TARGET's: kV or V to V; kA or A to kA; mm, cm, m, in or ft to mm; ms, s or cycles to ms. A cell that is not a number is left as written for the checks to name."),
+        ("[columns.TARGET] values", "A table of source values and what they become, compared without case (\"Switchgear\" = \"switchgear\")."),
+        ("[constants]", "TARGET = \"value\": a column set on every row."),
+    ];
+    s.push_str(".SH KEYS\n");
+    for (k, d) in keys {
+        s.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_text(k),
+            roff_text(d)
+        ));
+    }
+    s.push_str(".SH ERRORS\n");
+    s.push_str(&roff_text("A rule naming a column the input does not have, a unit that does not convert to the target's, or a target that is not an inventory column is a run error (exit 1) naming the mapping file and line."));
+    s.push_str("\n.SH EXAMPLE\nThe bundled etap mapping (voltmetrics mappings show etap):\n.nf\n");
+    for line in crate::io::mapping::BUNDLED[0].1.lines() {
+        s.push_str(&roff_text(line));
+        s.push('\n');
+    }
+    s.push_str(".fi\n.SH SEE ALSO\nvoltmetrics\\-run(1), voltmetrics\\-mappings(1), voltmetrics\\-validate(1)\n");
+    s.into_bytes()
 }

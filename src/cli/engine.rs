@@ -70,8 +70,8 @@ pub(crate) struct EngineArgs {
     /// the first].
     #[arg(long, value_name = "NAME|INDEX")]
     pub(crate) sheet: Option<String>,
-    /// Column mapping of CSV and workbook inputs (TOML file, or a bundled one: etap, skm,
-    /// easypower; `voltmetrics mappings list`): renames, unit conversions, value maps.
+    /// Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled
+    /// one: etap, skm, easypower): renames, unit conversions, value maps.
     #[arg(long, value_name = "FILE|NAME")]
     pub(crate) mapping: Option<String>,
 }

@@ -42,7 +42,7 @@ fn every_cited_man_page_exists_and_renders_cleanly() {
     let pages = man_pages().unwrap();
     let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
     assert!(names.contains(&"voltmetrics-run.1") && names.contains(&"voltmetrics-db-migrate.1"));
-    assert!(names.contains(&"voltmetrics-devices.5"));
+    assert!(names.contains(&"voltmetrics-devices.5") && names.contains(&"voltmetrics-mapping.5"));
     let run = &pages
         .iter()
         .find(|(n, _)| n == "voltmetrics-run.1")
