@@ -982,7 +982,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --metrics-file --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,6 +1081,10 @@ _voltmetrics() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

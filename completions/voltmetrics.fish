@@ -70,6 +70,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l shard -d 'Compute only the facilities of shard I of N (0 <= I < N): FNV-1a 64 of facility_id mod N. The union of the N shard runs is the whole run' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l samples -d 'Samples per row with --uncertainty' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l seed -d 'Seed of --uncertainty: each row\'s samples come from it and the row\'s ids, so the same seed gives the same results for any --jobs or --shard' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l metrics-file -d 'Write the run\'s metrics here in Prometheus\' text format (for node_exporter\'s textfile collector): rows by status, facilities, findings by rule, danger rows, stage and run durations, exit code, last success. Written whole and renamed; also on failure' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l chunk-rows -d 'Rows read, computed and written at a time (memory is bounded by a few chunks). A testing knob: the results do not depend on it' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r

@@ -158,6 +158,11 @@ pub(crate) struct RunArgs {
     /// seed gives the same results for any --jobs or --shard.
     #[arg(long, value_name = "S", requires = "uncertainty", default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Write the run's metrics here in Prometheus' text format (for node_exporter's textfile
+    /// collector): rows by status, facilities, findings by rule, danger rows, stage and run
+    /// durations, exit code, last success. Written whole and renamed; also on failure.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) metrics_file: Option<String>,
     /// Rows read, computed and written at a time (memory is bounded by a few chunks). A
     /// testing knob: the results do not depend on it.
     #[arg(long, value_name = "ROWS", default_value_t = crate::io::inputs::CHUNK_ROWS, value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..), |v| v as usize), hide = true)]
@@ -299,11 +304,50 @@ fn summary_line(r: &Report) -> String {
 
 /// `voltmetrics run`.
 pub(crate) fn run(args: &RunArgs) -> Result<Exit> {
-    let cfg = configure(args)?;
-    let report = run::run(&cfg)?;
+    let started = std::time::Instant::now();
+    let result = configure(args).and_then(|cfg| run::run(&cfg));
+    let gates: Vec<Gate> = args.fail_on.iter().map(|&f| f.into()).collect();
+    if let Some(path) = &args.metrics_file {
+        let exit = match &result {
+            Ok(report) => report.gate(&gates),
+            Err(e) if e.downcast_ref::<UsageError>().is_some() => Exit::Usage,
+            Err(_) => Exit::RunError,
+        };
+        let written = write_metrics(path, result.as_ref().ok(), exit, started.elapsed());
+        match (&result, written) {
+            (Ok(_), Err(e)) => return Err(e),
+            (Err(_), Err(e)) => eprintln!("voltmetrics: warning: {e:#}"),
+            _ => {}
+        }
+    }
+    let report = result?;
     if !args.quiet {
         eprintln!("{}", summary_line(&report));
     }
-    let gates: Vec<Gate> = args.fail_on.iter().map(|&f| f.into()).collect();
     Ok(report.gate(&gates))
+}
+
+/// `--metrics-file`: the run's metrics, keeping the previous file's last success.
+fn write_metrics(
+    path: &str,
+    report: Option<&run::Report>,
+    exit: Exit,
+    elapsed: std::time::Duration,
+) -> Result<()> {
+    use crate::run::metrics;
+    let previous = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| metrics::previous_success(&t));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64().floor());
+    let text = metrics::render(
+        report,
+        i32::from(exit.code()),
+        elapsed.as_secs_f64(),
+        now,
+        previous,
+    );
+    crate::io::write::write_file_renamed(std::path::Path::new(path), text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("--metrics-file {path}: {e:#}"))
 }

@@ -43,6 +43,8 @@ pub struct Counts {
     pub danger: usize,
     /// The methods that produced results, as bits by registry position.
     pub methods: u64,
+    /// Rows with each compliance rule's finding, by [`crate::core::compliance::RULES`] position.
+    pub findings: [usize; crate::core::compliance::RULES.len()],
 }
 
 impl Counts {
@@ -74,6 +76,11 @@ impl Counts {
         if r.assessment.is_some_and(|a| a.danger) {
             self.danger += 1;
         }
+        if let Some(f) = r.findings.filter(|_| r.status != Status::Invalid) {
+            for (k, n) in self.findings.iter_mut().enumerate() {
+                *n += usize::from(f.0 & (1 << k) != 0);
+            }
+        }
     }
 
     pub(crate) fn merge(&mut self, o: Counts) {
@@ -83,6 +90,9 @@ impl Counts {
         self.noncompliant += o.noncompliant;
         self.danger += o.danger;
         self.methods |= o.methods;
+        for (a, b) in self.findings.iter_mut().zip(o.findings) {
+            *a += b;
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! the results → aggregate and write the summary → persist (PostgreSQL) → warm (Redis) →
 //! report. The command line only builds a [`Config`] and maps the [`Report`] to an exit code.
 
+pub mod metrics;
 mod scan;
 mod stages;
 mod tracker;

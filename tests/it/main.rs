@@ -9,6 +9,7 @@ mod cli_devices;
 mod cli_labels;
 mod cli_mappings;
 mod cli_methods;
+mod cli_metrics;
 mod cli_reliability;
 mod cli_report;
 mod cli_risk;
