@@ -77,8 +77,13 @@ impl Counts {
             self.danger += 1;
         }
         if let Some(f) = r.findings.filter(|_| r.status != Status::Invalid) {
-            for (k, n) in self.findings.iter_mut().enumerate() {
-                *n += usize::from(f.0 & (1 << k) != 0);
+            // Only the set bits (most rows have none or one).
+            let mut bits = f.0;
+            while bits != 0 {
+                if let Some(n) = self.findings.get_mut(bits.trailing_zeros() as usize) {
+                    *n += 1;
+                }
+                bits &= bits - 1;
             }
         }
     }

@@ -48,6 +48,7 @@ pub(super) struct Buffers {
     cases: Vec<Case>,
     outcomes: Vec<Outcome>,
     pending: Vec<usize>,
+    retry: Vec<usize>,
     unbounded: Vec<bool>,
     values: Vec<f64>,
 }
@@ -76,15 +77,15 @@ pub(super) fn sample_row(
             break;
         }
         draw(&mut rng, m, base, device, s, opts, b);
-        let mut still = Vec::new();
+        b.retry.clear();
         for (j, &i) in b.pending.iter().enumerate() {
             match (&b.outcomes[j], b.unbounded[j]) {
                 (_, true) => b.values[i] = f64::INFINITY,
                 (Ok((r, _)), false) => b.values[i] = nfpa70e::j_to_cal(r.incident_energy_j_cm2()),
-                (Err(_), false) => still.push(i),
+                (Err(_), false) => b.retry.push(i),
             }
         }
-        b.pending = still;
+        std::mem::swap(&mut b.pending, &mut b.retry);
     }
     // Outside the method's range after every redraw: the deterministic inputs' value.
     for &i in &b.pending {
