@@ -87,3 +87,45 @@ fn a_run_writes_its_metrics_and_a_failed_run_keeps_the_last_success() {
         .collect();
     assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
 }
+
+/// Every metric the Grafana dashboard plots is one a run writes.
+#[test]
+fn the_dashboards_prometheus_queries_name_written_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.prom");
+    let out = dir.path().join("r.csv");
+    let status = voltmetrics()
+        .arg("run")
+        .arg(fixture("inventory.csv"))
+        .args(["--as-of", "2026-06-30", "-q", "-o", out.to_str().unwrap()])
+        .args(["--metrics-file", m.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let written = std::fs::read_to_string(&m).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/grafana/voltmetrics.json"
+    );
+    let dash: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut checked = 0;
+    for p in dash["panels"].as_array().unwrap() {
+        for t in p["targets"].as_array().unwrap() {
+            let Some(expr) = t["expr"].as_str() else {
+                continue;
+            };
+            for word in expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if word.starts_with("voltmetrics_") {
+                    assert!(
+                        written.contains(&format!("# TYPE {word} ")),
+                        "{word} is not written"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 7, "{checked}");
+}

@@ -1237,3 +1237,46 @@ fn history_returns_the_risk_index_over_time() {
         assert_ne!(rows[1]["risk_extreme_count"], "0");
     });
 }
+
+/// The Grafana dashboard's SQL runs on both servers and finds the run's rows.
+#[test]
+fn the_dashboards_sql_queries_run_on_both_servers() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/grafana/voltmetrics.json"
+    );
+    let dash: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let queries: Vec<String> = dash["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap().clone())
+        .filter_map(|t| t["rawSql"].as_str().map(str::to_string))
+        .collect();
+    assert!(queries.len() >= 4);
+    each_server("dash", |s| {
+        run_pg(
+            &s.url,
+            "2026-06-30",
+            &["--migrate", "--uncertainty", "--samples", "20"],
+        )
+        .success();
+        let mut client = s.client();
+        for q in &queries {
+            // Grafana's time macro, as a plain condition.
+            let sql = q
+                .split("$__timeFilter(")
+                .enumerate()
+                .map(|(i, part)| match (i, part.find(')')) {
+                    (0, _) | (_, None) => part.to_string(),
+                    (_, Some(k)) => format!("TRUE{}", &part[k + 1..]),
+                })
+                .collect::<String>();
+            let rows = client
+                .query(sql.as_str(), &[])
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            assert!(!rows.is_empty(), "{sql}: no rows");
+        }
+    });
+}
