@@ -24,20 +24,25 @@ fn promtool_check(path: &std::path::Path) {
     );
 }
 
+/// Runs the fixture with `-o out --metrics-file metrics`, asserting success.
+fn run_fixture_with_metrics(out: &std::path::Path, metrics: &std::path::Path) {
+    let status = voltmetrics()
+        .arg("run")
+        .arg(fixture("inventory.csv"))
+        .args(["--as-of", "2026-06-30", "-q", "-o", out.to_str().unwrap()])
+        .args(["--metrics-file", metrics.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+}
+
 #[test]
 fn a_run_writes_its_metrics_and_a_failed_run_keeps_the_last_success() {
     let dir = tempfile::tempdir().unwrap();
     let m = dir.path().join("voltmetrics.prom");
     let out = dir.path().join("r.csv");
-    let status = voltmetrics()
-        .arg("run")
-        .arg(fixture("inventory.csv"))
-        .args(["--as-of", "2026-06-30", "-q", "-o", out.to_str().unwrap()])
-        .args(["--metrics-file", m.to_str().unwrap()])
-        .output()
-        .unwrap()
-        .status;
-    assert!(status.success());
+    run_fixture_with_metrics(&out, &m);
     let text = std::fs::read_to_string(&m).unwrap();
     for line in [
         "voltmetrics_exit_code 0",
@@ -94,15 +99,7 @@ fn the_dashboards_prometheus_queries_name_written_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let m = dir.path().join("m.prom");
     let out = dir.path().join("r.csv");
-    let status = voltmetrics()
-        .arg("run")
-        .arg(fixture("inventory.csv"))
-        .args(["--as-of", "2026-06-30", "-q", "-o", out.to_str().unwrap()])
-        .args(["--metrics-file", m.to_str().unwrap()])
-        .output()
-        .unwrap()
-        .status;
-    assert!(status.success());
+    run_fixture_with_metrics(&out, &m);
     let written = std::fs::read_to_string(&m).unwrap();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
