@@ -22,6 +22,9 @@ _voltmetrics() {
             voltmetrics,completions)
                 cmd="voltmetrics__subcmd__completions"
                 ;;
+            voltmetrics,config)
+                cmd="voltmetrics__subcmd__config"
+                ;;
             voltmetrics,db)
                 cmd="voltmetrics__subcmd__db"
                 ;;
@@ -51,6 +54,18 @@ _voltmetrics() {
                 ;;
             voltmetrics,validate)
                 cmd="voltmetrics__subcmd__validate"
+                ;;
+            voltmetrics__subcmd__config,help)
+                cmd="voltmetrics__subcmd__config__subcmd__help"
+                ;;
+            voltmetrics__subcmd__config,show)
+                cmd="voltmetrics__subcmd__config__subcmd__show"
+                ;;
+            voltmetrics__subcmd__config__subcmd__help,help)
+                cmd="voltmetrics__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            voltmetrics__subcmd__config__subcmd__help,show)
+                cmd="voltmetrics__subcmd__config__subcmd__help__subcmd__show"
                 ;;
             voltmetrics__subcmd__db,help)
                 cmd="voltmetrics__subcmd__db__subcmd__help"
@@ -82,6 +97,9 @@ _voltmetrics() {
             voltmetrics__subcmd__help,completions)
                 cmd="voltmetrics__subcmd__help__subcmd__completions"
                 ;;
+            voltmetrics__subcmd__help,config)
+                cmd="voltmetrics__subcmd__help__subcmd__config"
+                ;;
             voltmetrics__subcmd__help,db)
                 cmd="voltmetrics__subcmd__help__subcmd__db"
                 ;;
@@ -111,6 +129,9 @@ _voltmetrics() {
                 ;;
             voltmetrics__subcmd__help,validate)
                 cmd="voltmetrics__subcmd__help__subcmd__validate"
+                ;;
+            voltmetrics__subcmd__help__subcmd__config,show)
+                cmd="voltmetrics__subcmd__help__subcmd__config__subcmd__show"
                 ;;
             voltmetrics__subcmd__help__subcmd__db,migrate)
                 cmd="voltmetrics__subcmd__help__subcmd__db__subcmd__migrate"
@@ -152,12 +173,20 @@ _voltmetrics() {
 
     case "${cmd}" in
         voltmetrics)
-            opts="-h -V --help --version run validate calc labels report schema mappings db history completions man help"
+            opts="-h -V --config --log-format --help --version run validate calc labels report schema mappings db history config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -166,7 +195,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__calc)
-            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --devices --device --device-current-factor --max-arc-duration --class --system --method --grounding --danger-threshold --json --help --version"
+            opts="-h -V --voltage --fault-current --config --gap --distance --height --width --depth --duration --duration-reduced --devices --device --device-current-factor --max-arc-duration --class --system --method --grounding --danger-threshold --json --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +277,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -256,8 +289,44 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__completions)
-            opts="-h -V --help --version bash elvish fish powershell zsh"
+            opts="-h -V --log-format --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__config)
+            opts="-h -V --log-format --help --version show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -269,13 +338,71 @@ _voltmetrics() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        voltmetrics__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__config__subcmd__show)
+            opts="-h -V --format --config --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "toml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         voltmetrics__subcmd__db)
-            opts="-h -V --help --version migrate rollback status help"
+            opts="-h -V --log-format --help --version migrate rollback status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -354,7 +481,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__db__subcmd__migrate)
-            opts="-h -V --postgres --to --timescale --help --version"
+            opts="-h -V --postgres --to --timescale --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +493,10 @@ _voltmetrics() {
                     ;;
                 --to)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -376,7 +507,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__db__subcmd__rollback)
-            opts="-h -V --postgres --to --help --version"
+            opts="-h -V --postgres --to --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -390,6 +521,10 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -398,7 +533,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__db__subcmd__status)
-            opts="-h -V --postgres --help --version"
+            opts="-h -V --postgres --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -406,6 +541,10 @@ _voltmetrics() {
             case "${prev}" in
                 --postgres)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -416,7 +555,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__help)
-            opts="run validate calc labels report schema mappings db history completions man help"
+            opts="run validate calc labels report schema mappings db history config completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +585,34 @@ _voltmetrics() {
         voltmetrics__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__config)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        voltmetrics__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -668,7 +835,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__history)
-            opts="-o -h -V --postgres --facility --since --until --bucket --output --format --help --version"
+            opts="-o -h -V --postgres --facility --since --until --bucket --output --format --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -706,6 +873,14 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -W "csv parquet json ndjson table" -- "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -714,7 +889,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__labels)
-            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --quiet --help --version"
+            opts="-o -j -q -h -V --output --format --size --per --units --energy --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -792,6 +967,14 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -800,12 +983,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__man)
-            opts="-h -V --help --version"
+            opts="-h -V --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -814,12 +1001,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__mappings)
-            opts="-h -V --help --version list show help"
+            opts="-h -V --log-format --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -884,12 +1075,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__mappings__subcmd__list)
-            opts="-h -V --help --version"
+            opts="-h -V --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -898,12 +1093,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__mappings__subcmd__show)
-            opts="-h -V --help --version"
+            opts="-h -V --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -912,7 +1111,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__report)
-            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --quiet --help --version"
+            opts="-o -j -q -h -V --output --postgres --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --quiet --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -974,6 +1173,14 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -982,7 +1189,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__run)
-            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --metrics-file --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --help --version"
+            opts="-o -j -q -v -h -V --output --format --select --wide --precision --color --summary --portfolio --as-of --jobs --method --devices --max-arc-duration --danger-threshold --maintenance-intervals --risk-matrix --sheet --mapping --fail-on --progress --postgres --migrate --shard --uncertainty --samples --seed --metrics-file --chunk-rows --redis --redis-prefix --redis-ttl --redis-prune --quiet --verbose --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1104,6 +1311,14 @@ _voltmetrics() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1112,12 +1327,16 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__schema)
-            opts="-h -V --help --version input output summary devices risk"
+            opts="-h -V --log-format --help --version input output summary devices risk"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1126,7 +1345,7 @@ _voltmetrics() {
             return 0
             ;;
         voltmetrics__subcmd__validate)
-            opts="-h -V --method --devices --format --sheet --mapping --help --version"
+            opts="-h -V --method --devices --format --sheet --mapping --config --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1150,6 +1369,14 @@ _voltmetrics() {
                     ;;
                 --mapping)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_voltmetrics_global_optspecs
-    string join \n h/help V/version
+    string join \n config= log-format= h/help V/version
 end
 
 function __fish_voltmetrics_needs_command
@@ -24,6 +24,9 @@ function __fish_voltmetrics_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
@@ -35,6 +38,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "schema" -d 
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "mappings" -d 'The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
+complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "config" -d 'The config file (--config, VOLTMETRICS_CONFIG): show the options a command would use'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c voltmetrics -n "__fish_voltmetrics_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -75,13 +79,16 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l chunk-ro
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis -d 'Redis URL: warm the latest results, facility summaries and run status' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prefix -d 'Prefix of every Redis key (and of the `runs` channel)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-ttl -d 'Expire the Redis keys after this many seconds [default: never]' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l wide -d 'The table shows every column (by default it shows the compact view: ids, status, method, incident energy, boundary, PPE category, danger, compliance, findings)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l portfolio -d 'Add a facility_id = "*" portfolio row to the summary'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l migrate -d 'Apply pending database migrations before writing (otherwise a schema behind the binary is an error)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l uncertainty -d 'Sample each computed row\'s uncertain inputs (fault current, clearing time, working distance, gap; tolerances from the *_tolerance_pct columns) and add the incident energy\'s P50/P95/P99 and the probabilities of exceeding the label, the PPE category and the danger threshold (model mc@1)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l redis-prune -d 'Delete the Redis keys of facilities that are not in this run [default: keep them, for runs over one site at a time]'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'No summary line on stderr'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s q -l quiet -d 'Only warnings and errors on stderr (no summary line)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s v -l verbose -d 'More detail on stderr: -v the stages, their times and counts (debug), -vv trace. -q and -v win over RUST_LOG'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l method -d 'The calculation method the rows are checked for (what it needs must be given)' -r
@@ -90,7 +97,10 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l for
 json\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML file, or etap, skm, easypower)' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l voltage -d 'Nominal voltage in volts (AC line-to-line; DC system voltage)' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l fault-current -d 'Bolted fault current in kA (IEEE 1584-2018: 0.5-106 at <= 600 V, 0.2-65 above)' -r
@@ -124,8 +134,10 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l groundi
 ungrounded\t''
 high_resistance\t''"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l danger-threshold -d 'Incident energy above which `danger` is set, cal/cm² (owner policy)' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -l json -d 'Print one JSON object (keys: the output column names, plus `intermediate`)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand calc" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s o -l output -d 'A directory (created when missing) for {facility_id}/{equipment_id}.{ext}, or a .pdf file for one multi-page PDF' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l format -d 'Label format [default: pdf for -o FILE.pdf, svg otherwise]' -r -f -a "svg\t'SVG (the template itself)'
@@ -151,6 +163,9 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l maint
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled one: etap, skm, easypower): renames, unit conversions, value maps' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s q -l quiet -d 'No summary line on stderr (rows without a label are still listed)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand labels" -s V -l version -d 'Print version'
@@ -166,24 +181,37 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l maint
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l risk-matrix -d 'Likelihood × severity matrix (TOML; keys left out keep their defaults, which `voltmetrics schema risk` prints) for risk_severity, risk_likelihood, risk_score and risk_level' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l sheet -d 'The sheet of workbook inputs (.xlsx, .xls, .ods): a name or a number from 1 [default: the first]' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l mapping -d 'Column mapping of CSV and workbook inputs (TOML, voltmetrics-mapping(5); or a bundled one: etap, skm, easypower): renames, unit conversions, value maps' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s q -l quiet -d 'No summary line on stderr'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand report" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand schema" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand mappings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
@@ -191,15 +219,21 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fi
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and not __fish_seen_subcommand_from migrate rollback status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l to -d 'Target schema version' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -l timescale -d 'Use TimescaleDB (hypertables, continuous aggregates), creating the extension if needed. Without it TimescaleDB is used only when the extension already exists in the database'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l to -d 'Target schema version' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from rollback" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -l postgres -d 'PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/db' -r
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
@@ -218,26 +252,50 @@ parquet\t''
 json\t''
 ndjson\t''
 table\t''"
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand history" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and not __fish_seen_subcommand_from show help" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and not __fish_seen_subcommand_from show help" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the options a command would run with and where each comes from (flag, environment, file, default), URL passwords hidden'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from show" -l format -d 'Output format' -r -f -a "toml\t'TOML (a config file, each value\'s source in a comment)'
+json\t'JSON: {command, file, options: {name: {value, source}}}'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'Read options from this TOML file (voltmetrics-config(5)): the command line and the environment win over it, it wins over the defaults' -r
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from show" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the options a command would run with and where each comes from (flag, environment, file, default), URL passwords hidden'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -l log-format -d 'Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage, fields). -q/-v or RUST_LOG choose the level' -r -f -a "text\t'`voltmetrics: …` lines (the message only; fields are for JSON)'
+json\t'One JSON object per line: timestamp, level, target, run_id, stage, fields'"
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand man" -s V -l version -d 'Print version'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "schema" -d 'Print the JSON Schema of a row (input, output, summary) or of the device library, or the default risk matrix'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "mappings" -d 'The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "run" -d 'Compute every equipment of one or more inventories: results, facility summary, gates'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "validate" -d 'Check inventories without calculating; exit 0 when clean, 3 otherwise'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "calc" -d 'Calculate one equipment from flags and print every intermediate and final value'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "labels" -d 'Arc-flash labels (SVG, PDF, PNG) for every computed equipment or enclosure'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "report" -d 'One self-contained HTML report: portfolio, facilities, charts, rows needing attention'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "schema" -d 'Print the JSON Schema of a row (input, output, summary) or of the device library, or the default risk matrix'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "mappings" -d 'The bundled column mappings of --mapping (ETAP, SKM, EasyPower exports): list, show'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "db" -d 'Manage the PostgreSQL schema: migrate, rollback, status'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "history" -d 'Stored facility results over time, optionally downsampled (1d, 1w, 1mo)'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "config" -d 'The config file (--config, VOLTMETRICS_CONFIG): show the options a command would use'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and not __fish_seen_subcommand_from run validate calc labels report schema mappings db history config completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "list" -d 'The bundled mappings, a line each: name and what it maps'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from mappings" -f -a "show" -d 'A bundled mapping\'s TOML (a start for your own: save it, edit it, pass the file)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "migrate" -d 'Apply migrations up to --to (default: the latest)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "rollback" -d 'Undo migrations down to --to (default: one step back)'
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the schema version, the applied migrations and TimescaleDB availability'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the options a command would run with and where each comes from (flag, environment, file, default), URL passwords hidden'

@@ -70,7 +70,7 @@ fn on_signal(name: &str, code: i32) -> ! {
     for (_, f) in cleanups {
         f(name);
     }
-    eprintln!("voltmetrics: interrupted by {name}");
+    tracing::error!(signal = name, "interrupted by {name}");
     std::process::exit(code)
 }
 

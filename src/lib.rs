@@ -15,6 +15,7 @@ pub mod exit_codes;
 pub(crate) mod interrupt;
 pub mod io;
 pub mod labels;
+pub mod logging;
 pub mod pipeline;
 pub mod report;
 pub mod run;

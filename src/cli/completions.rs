@@ -48,11 +48,15 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     pages(&cmd, &mut out)?;
     out.push(("voltmetrics-devices.5".to_string(), devices_page()));
     out.push(("voltmetrics-mapping.5".to_string(), mapping_page()));
+    out.push((
+        "voltmetrics-config.5".to_string(),
+        super::config::man_page(),
+    ));
     Ok(out)
 }
 
 /// Text for roff: backslashes and dashes escaped, no line starting with a control character.
-fn roff_text(s: &str) -> String {
+pub(crate) fn roff_text(s: &str) -> String {
     let t = s.replace('\\', "\\e").replace('-', "\\-");
     if t.starts_with('.') || t.starts_with('\'') {
         format!("\\&{t}")

@@ -36,7 +36,7 @@ pub(crate) struct EngineArgs {
     #[arg(long = "as-of", value_name = "DATE", value_parser = as_of_flag)]
     pub(crate) as_of: Option<DateTime<Utc>>,
     /// Worker threads [default: all cores]. Results are identical for any value.
-    #[arg(short = 'j', long, value_name = "N", value_parser = jobs_flag)]
+    #[arg(short = 'j', long, value_name = "N", value_parser = jobs_flag, env = "VOLTMETRICS_JOBS")]
     pub(crate) jobs: Option<NonZeroUsize>,
     /// Calculation method: auto (DC: dc-max-power@1, AC above 15 kV: lee@1, other AC:
     /// ieee1584-2018@1) or a method id; a row's own `method` column wins.
@@ -52,7 +52,7 @@ pub(crate) struct EngineArgs {
     #[arg(long = "max-arc-duration", value_name = "MS", default_value = "2000", value_parser = max_arc_duration_flag)]
     pub(crate) max_arc_duration: MaxArcDuration,
     /// Incident energy above which `danger` is set, cal/cm² (owner policy).
-    #[arg(long = "danger-threshold", value_name = "CAL_CM2", default_value_t = DEFAULT_DANGER_THRESHOLD_CAL_CM2, value_parser = threshold_flag)]
+    #[arg(long = "danger-threshold", value_name = "CAL_CM2", default_value_t = DEFAULT_DANGER_THRESHOLD_CAL_CM2, value_parser = threshold_flag, env = "VOLTMETRICS_DANGER_THRESHOLD")]
     pub(crate) danger_threshold: f64,
     /// Maintenance intervals in months for NFPA 70B condition 1, 2, 3.
     #[arg(

@@ -43,6 +43,9 @@ pub(crate) struct HistoryArgs {
     /// Output format [default: from the -o extension; CSV on a pipe, a table on a terminal].
     #[arg(long, value_name = "F", value_parser = PossibleValuesParser::new(Format::NAMES))]
     pub(crate) format: Option<String>,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: super::config::ConfigFile,
 }
 
 fn usage(msg: String) -> anyhow::Error {

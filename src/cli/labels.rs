@@ -110,6 +110,9 @@ pub(crate) struct LabelsArgs {
     /// No summary line on stderr (rows without a label are still listed).
     #[arg(short, long)]
     pub(crate) quiet: bool,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: super::config::ConfigFile,
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -240,15 +243,17 @@ pub(crate) fn run(args: &LabelsArgs) -> Result<Exit> {
         .iter()
         .filter(|s| s.status == crate::contract::values::STATUS[1])
         .count();
-    if !args.quiet {
-        eprintln!(
-            "voltmetrics: {written} labels ({}) in {place}; {} rows without a label ({invalid} invalid, {} not applicable); {:.2} s",
-            format.ext(),
-            set.skipped.len(),
-            set.skipped.len() - invalid,
-            started.elapsed().as_secs_f64()
-        );
-    }
+    // -q sets the level to warnings.
+    tracing::info!(
+        labels = written,
+        without_label = set.skipped.len(),
+        invalid,
+        "{written} labels ({}) in {place}; {} rows without a label ({invalid} invalid, {} not applicable); {:.2} s",
+        format.ext(),
+        set.skipped.len(),
+        set.skipped.len() - invalid,
+        started.elapsed().as_secs_f64()
+    );
     Ok(if invalid > 0 {
         Exit::Invalid
     } else {
@@ -259,9 +264,16 @@ pub(crate) fn run(args: &LabelsArgs) -> Result<Exit> {
 /// Lists the rows without a label on stderr.
 fn report_skipped(skipped: &[labels::Skipped]) {
     for s in skipped {
-        eprintln!(
-            "voltmetrics: {}: row {}: {}/{}: no label ({}): {}",
-            s.file, s.row, s.facility_id, s.equipment_id, s.status, s.reason
+        tracing::warn!(
+            file = %s.file,
+            row = s.row,
+            "{}: row {}: {}/{}: no label ({}): {}",
+            s.file,
+            s.row,
+            s.facility_id,
+            s.equipment_id,
+            s.status,
+            s.reason
         );
     }
 }

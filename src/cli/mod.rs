@@ -2,6 +2,7 @@
 
 pub(crate) mod calc;
 pub mod completions;
+pub mod config;
 pub(crate) mod db;
 pub mod docs;
 pub(crate) mod engine;
@@ -32,6 +33,13 @@ Exit codes: 0 success, 1 run error, 2 usage error, 3 invalid rows, 4 a --fail-on
     propagate_version = true
 )]
 pub(crate) struct Cli {
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: config::ConfigFile,
+    /// Diagnostics on stderr: text, or JSON lines (timestamp, level, target, run_id, stage,
+    /// fields). -q/-v or RUST_LOG choose the level.
+    #[arg(long = "log-format", global = true, value_enum, value_name = "F", default_value_t = crate::logging::LogFormat::Text, env = "VOLTMETRICS_LOG_FORMAT")]
+    pub(crate) log_format: crate::logging::LogFormat,
     /// The command to run.
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -59,6 +67,8 @@ pub(crate) enum Command {
     Db(db::DbArgs),
     /// Stored facility results over time, optionally downsampled (1d, 1w, 1mo).
     History(history::HistoryArgs),
+    /// The config file (--config, VOLTMETRICS_CONFIG): show the options a command would use.
+    Config(config::ConfigArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) to stdout.
@@ -67,6 +77,18 @@ pub(crate) enum Command {
 }
 
 pub(crate) use crate::exit_codes::UsageError;
+
+impl Command {
+    /// `-q` and the count of `-v`, for the commands that have them.
+    fn verbosity(&self) -> (bool, u8) {
+        match self {
+            Command::Run(a) => (a.quiet, a.verbose),
+            Command::Labels(a) => (a.quiet, 0),
+            Command::Report(a) => (a.quiet, 0),
+            _ => (false, 0),
+        }
+    }
+}
 
 /// The clap definition (for the man page, completions and tests).
 pub fn command() -> clap::Command {
@@ -77,7 +99,15 @@ pub fn command() -> clap::Command {
 pub fn main() -> ExitCode {
     crate::interrupt::install();
     crate::io::read::install_panic_hook();
-    let cli = match Cli::try_parse() {
+    let merged = match config::merge(&Cli::command(), std::env::args_os().collect()) {
+        Ok(m) => m,
+        Err(e) => {
+            // The log format is not known yet: plain text.
+            eprintln!("voltmetrics: error: {e}");
+            return Exit::Usage.into();
+        }
+    };
+    let cli = match Cli::try_parse_from(&merged.argv) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -89,6 +119,8 @@ pub fn main() -> ExitCode {
             .into();
         }
     };
+    let (quiet, verbose) = cli.command.verbosity();
+    crate::logging::init(cli.log_format, quiet, verbose);
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::run(&args),
@@ -99,6 +131,9 @@ pub fn main() -> ExitCode {
         Command::Db(args) => db::run(&args),
         Command::Mappings(args) => mappings::run(&args),
         Command::History(args) => history::run(&args),
+        Command::Config(args) => match &args.action {
+            config::ConfigAction::Show(a) => config::show(a, &merged.argv),
+        },
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),
     };
@@ -114,7 +149,7 @@ fn exit_for_error(err: &anyhow::Error) -> Exit {
     if is_stdout_closed(err) {
         return Exit::Success;
     }
-    eprintln!("voltmetrics: error: {err:#}");
+    tracing::error!("{err:#}");
     if err.downcast_ref::<UsageError>().is_some() {
         Exit::Usage
     } else {

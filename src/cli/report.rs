@@ -37,6 +37,9 @@ pub(crate) struct ReportArgs {
     /// No summary line on stderr.
     #[arg(short, long)]
     pub(crate) quiet: bool,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: super::config::ConfigFile,
 }
 
 /// The stored history of every facility.
@@ -82,15 +85,16 @@ pub(crate) fn run(args: &ReportArgs) -> Result<Exit> {
     } else {
         crate::io::write::write_to_path(&args.output, |w| Ok(w.write_all(page.as_bytes())?))?;
     }
-    if !args.quiet {
-        eprintln!(
-            "voltmetrics: report of {} rows, {} facilities in {} ({:.1} MB); {:.2} s",
-            processed.counts.rows,
-            report.facilities.len(),
-            args.output,
-            page.len() as f64 / 1e6,
-            started.elapsed().as_secs_f64()
-        );
-    }
+    // -q sets the level to warnings.
+    tracing::info!(
+        rows = processed.counts.rows,
+        facilities = report.facilities.len(),
+        "report of {} rows, {} facilities in {} ({:.1} MB); {:.2} s",
+        processed.counts.rows,
+        report.facilities.len(),
+        args.output,
+        page.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
     Ok(Exit::Success)
 }

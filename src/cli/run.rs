@@ -176,21 +176,29 @@ pub(crate) struct RunArgs {
     )]
     pub(crate) redis: Option<String>,
     /// Prefix of every Redis key (and of the `runs` channel).
-    #[arg(long = "redis-prefix", value_name = "P", default_value = crate::cache::DEFAULT_PREFIX)]
+    #[arg(long = "redis-prefix", value_name = "P", default_value = crate::cache::DEFAULT_PREFIX, env = "VOLTMETRICS_REDIS_PREFIX")]
     pub(crate) redis_prefix: String,
     /// Expire the Redis keys after this many seconds [default: never].
-    #[arg(long = "redis-ttl", value_name = "SECONDS")]
+    #[arg(
+        long = "redis-ttl",
+        value_name = "SECONDS",
+        env = "VOLTMETRICS_REDIS_TTL"
+    )]
     pub(crate) redis_ttl: Option<u64>,
     /// Delete the Redis keys of facilities that are not in this run [default: keep them, for
     /// runs over one site at a time].
     #[arg(long = "redis-prune")]
     pub(crate) redis_prune: bool,
-    /// No summary line on stderr.
+    /// Only warnings and errors on stderr (no summary line).
     #[arg(short, long)]
     pub(crate) quiet: bool,
-    /// More detail on stderr (repeat for more).
+    /// More detail on stderr: -v the stages, their times and counts (debug), -vv trace. -q and
+    /// -v win over RUST_LOG.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: super::config::ConfigFile,
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -279,7 +287,6 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
             ProgressMode::Never => false,
             ProgressMode::Auto => !args.quiet && std::io::stderr().is_terminal(),
         },
-        verbose: args.verbose,
         shard: args.shard,
         chunk_rows: args.chunk_rows,
         select: selection(args, format),
@@ -292,7 +299,7 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
 fn summary_line(r: &Report) -> String {
     let c = &r.counts;
     format!(
-        "voltmetrics: {} rows, {} invalid, {} not applicable, {} facilities, {:.2} s, {:.0} rows/s",
+        "{} rows, {} invalid, {} not applicable, {} facilities, {:.2} s, {:.0} rows/s",
         c.rows,
         c.invalid,
         c.not_applicable,
@@ -316,14 +323,23 @@ pub(crate) fn run(args: &RunArgs) -> Result<Exit> {
         let written = write_metrics(path, result.as_ref().ok(), exit, started.elapsed());
         match (&result, written) {
             (Ok(_), Err(e)) => return Err(e),
-            (Err(_), Err(e)) => eprintln!("voltmetrics: warning: {e:#}"),
+            (Err(_), Err(e)) => tracing::warn!("{e:#}"),
             _ => {}
         }
     }
     let report = result?;
-    if !args.quiet {
-        eprintln!("{}", summary_line(&report));
-    }
+    // -q sets the level to warnings.
+    let c = &report.counts;
+    tracing::info!(
+        stage = "done",
+        rows = c.rows,
+        invalid = c.invalid,
+        not_applicable = c.not_applicable,
+        facilities = report.facilities,
+        seconds = report.seconds,
+        "{}",
+        summary_line(&report)
+    );
     Ok(report.gate(&gates))
 }
 

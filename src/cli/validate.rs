@@ -37,6 +37,9 @@ pub(crate) struct ValidateArgs {
     /// Column mapping of CSV and workbook inputs (TOML file, or etap, skm, easypower).
     #[arg(long, value_name = "FILE|NAME")]
     pub(crate) mapping: Option<String>,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: super::config::ConfigFile,
 }
 
 /// `voltmetrics validate`.

@@ -83,8 +83,6 @@ pub struct Config {
     pub redis: Option<Redis>,
     /// Draw a progress bar on stderr.
     pub progress: bool,
-    /// Detail on stderr.
-    pub verbose: u8,
     /// Only the facilities of this shard (`--shard I/N`).
     pub shard: Option<crate::core::shard::Shard>,
     /// Rows per chunk read, computed and written at a time (bounds the run's memory).
@@ -112,7 +110,6 @@ impl Config {
             postgres: None,
             redis: None,
             progress: false,
-            verbose: 0,
             shard: None,
             chunk_rows: crate::io::inputs::CHUNK_ROWS,
             select: None,

@@ -33,29 +33,34 @@ struct Computed {
 /// Runs every stage of `cfg`. On failure the Redis run status says `failed`.
 pub fn execute(cfg: &Config) -> Result<Report> {
     let run_id = uuid::Uuid::now_v7();
+    let _span = tracing::info_span!("run", run_id = %run_id).entered();
     let mut t = Tracker::start(cfg, run_id)?;
     stages(cfg, run_id, &mut t).inspect_err(|e| t.fail(run_id, e))
 }
 
 fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
+    t.begin("read");
     t.status(RunStatus::Reading, &[])?;
     let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows, &cfg.open)?;
     let first = scan(&inputs, cfg.shard)?;
+    tracing::debug!(
+        rows = first.rows,
+        files = first.sources.len(),
+        chunks = inputs.chunks().len(),
+        jobs = cfg.jobs,
+        "run {run_id}, {} rows from {} file(s) in {} chunk(s), as of {}, {} thread(s)",
+        first.rows,
+        first.sources.len(),
+        inputs.chunks().len(),
+        cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
+        cfg.jobs
+    );
     t.lap("read");
-    if cfg.verbose > 0 {
-        eprintln!(
-            "voltmetrics: run {run_id}, {} rows from {} file(s) in {} chunk(s), as of {}, {} thread(s)",
-            first.rows,
-            first.sources.len(),
-            inputs.chunks().len(),
-            cfg.as_of.to_rfc3339_opts(SecondsFormat::Secs, true),
-            cfg.jobs
-        );
-    }
     let rows = first.rows.to_string();
     t.status(RunStatus::Calculating, &[(RS::ROWS.name, rows)])?;
     let meta = metadata(&run_id.to_string(), cfg, &first.sources);
     let c = compute(cfg, &inputs, &first, &meta, t)?;
+    t.begin("summary");
     if let (Some((path, format)), Some(mut summary)) = (&cfg.summary, c.summary.clone()) {
         write_file_atomic(path, &mut summary, *format, &meta)?;
     }
@@ -151,6 +156,7 @@ fn compute(
     meta: &RunMetadata,
     t: &mut Tracker,
 ) -> Result<Computed> {
+    t.begin("check+calculate");
     let bar = progress_bar(cfg.progress, first.rows);
     let on_progress = |done: usize| {
         if let Some(b) = &bar {
@@ -175,6 +181,7 @@ fn compute(
             &on_progress,
         );
         t.lap("check+calculate");
+        t.begin("write results");
         if computed.is_ok() {
             // Only a complete run ends the output; otherwise the writer discards a file.
             let _ = tx.send(None);
@@ -394,6 +401,7 @@ fn persist(
     let Some(pg) = &cfg.postgres else {
         return Ok(());
     };
+    t.begin("postgres");
     let server = format!("PostgreSQL {}", crate::db::redact(&pg.url));
     let stage = || format!("stage persisting: {server}");
     let mut client = crate::db::connect(&pg.url).with_context(stage)?;
@@ -418,12 +426,15 @@ fn persist(
         shard: cfg.shard.map(|s| s.to_string()),
     };
     let written = crate::db::store::persist(&mut client, &record).with_context(stage)?;
-    if cfg.verbose > 0 {
-        eprintln!(
-            "voltmetrics: {server}: {} result and {} summary rows inserted or changed, {} departed",
-            written.results, written.summaries, written.departed
-        );
-    }
+    tracing::debug!(
+        results = written.results,
+        summaries = written.summaries,
+        departed = written.departed,
+        "{server}: {} result and {} summary rows inserted or changed, {} departed",
+        written.results,
+        written.summaries,
+        written.departed
+    );
     t.lap("postgres");
     Ok(())
 }
@@ -433,6 +444,7 @@ fn warm(cfg: &Config, c: &Computed, t: &mut Tracker) -> Result<()> {
     let Some(r) = &cfg.redis else {
         return Ok(());
     };
+    t.begin("redis");
     let summary = facility_summary(c)?;
     if let Some((cache, label)) = t.cache() {
         cache
@@ -443,8 +455,9 @@ fn warm(cfg: &Config, c: &Computed, t: &mut Tracker) -> Result<()> {
     Ok(())
 }
 
-/// The run status `done` with counts and timings, the runs message, the verbose timings.
+/// The run status `done` with counts and timings, the runs message, the stage times (debug).
 fn finish(cfg: &Config, run_id: uuid::Uuid, c: &Computed, t: &mut Tracker) -> Result<()> {
+    t.begin("done");
     let timings = t.timing_fields();
     let mut fields = count_fields(c);
     fields.extend(timings.iter().map(|(k, v)| (k.as_str(), v.clone())));
@@ -463,13 +476,11 @@ fn finish(cfg: &Config, run_id: uuid::Uuid, c: &Computed, t: &mut Tracker) -> Re
             }))
             .with_context(|| format!("stage done: {label}"))?;
     }
-    if cfg.verbose > 0 {
-        let parts: Vec<String> = t
-            .stages()
-            .iter()
-            .map(|(n, s)| format!("{n} {s:.3} s"))
-            .collect();
-        eprintln!("voltmetrics: stages: {}", parts.join(", "));
-    }
+    let parts: Vec<String> = t
+        .stages()
+        .iter()
+        .map(|(n, s)| format!("{n} {s:.3} s"))
+        .collect();
+    tracing::debug!("stages: {}", parts.join(", "));
     Ok(())
 }

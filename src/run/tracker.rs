@@ -1,5 +1,5 @@
 //! The run's progress as the outside sees it: the Redis run status (when Redis is given), the
-//! interrupt hook that marks the run failed, and the stage timings.
+//! interrupt hook that marks the run failed, the stage spans (`tracing`) and timings.
 
 use super::Config;
 use crate::cache::{mark_failed, Cache, RunStatus};
@@ -14,6 +14,8 @@ pub(super) struct Tracker {
     /// `Redis URL` with the password hidden, for messages.
     redis: String,
     stages: Vec<(&'static str, f64)>,
+    /// The span of the stage under way.
+    stage: Option<tracing::span::EnteredSpan>,
     lap: Instant,
     started: Instant,
     started_at: chrono::DateTime<chrono::Utc>,
@@ -53,6 +55,7 @@ impl Tracker {
             cache,
             redis,
             stages: Vec::new(),
+            stage: None,
             lap: Instant::now(),
             started: Instant::now(),
             started_at: chrono::Utc::now(),
@@ -71,9 +74,19 @@ impl Tracker {
         Ok(())
     }
 
-    /// Ends the stage `name`.
+    /// Starts the stage `name`: its span (inside the run's) holds the stage's events.
+    pub(super) fn begin(&mut self, name: &'static str) {
+        self.stage = None;
+        self.stage = Some(tracing::info_span!("stage", stage = name).entered());
+        self.lap = Instant::now();
+    }
+
+    /// Ends the stage `name`, keeping its time.
     pub(super) fn lap(&mut self, name: &'static str) {
-        self.stages.push((name, self.lap.elapsed().as_secs_f64()));
+        let seconds = self.lap.elapsed().as_secs_f64();
+        tracing::debug!(seconds, "stage {name}: {seconds:.3} s");
+        self.stages.push((name, seconds));
+        self.stage = None;
         self.lap = Instant::now();
     }
 

@@ -35,9 +35,22 @@ pub fn num(row: &HashMap<String, String>, col: &str) -> f64 {
         .unwrap_or_else(|_| panic!("{col}={:?} is not a number", row[col]))
 }
 
-/// The voltmetrics binary.
+/// The voltmetrics binary, without the caller's variables that would change its options or
+/// its stderr (a config file, a log format or level, options from the environment).
 pub fn voltmetrics() -> assert_cmd::Command {
-    assert_cmd::cargo::cargo_bin_cmd!("voltmetrics")
+    let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("voltmetrics");
+    for var in [
+        "RUST_LOG",
+        "VOLTMETRICS_CONFIG",
+        "VOLTMETRICS_LOG_FORMAT",
+        "VOLTMETRICS_JOBS",
+        "VOLTMETRICS_DANGER_THRESHOLD",
+        "VOLTMETRICS_REDIS_PREFIX",
+        "VOLTMETRICS_REDIS_TTL",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
 }
 
 /// |a - b| <= rel * |b| (with an absolute floor for tiny values).

@@ -5,8 +5,10 @@
 mod annex_d;
 mod architecture;
 mod cli_calc;
+mod cli_config;
 mod cli_devices;
 mod cli_labels;
+mod cli_logging;
 mod cli_mappings;
 mod cli_methods;
 mod cli_metrics;

@@ -1,0 +1,677 @@
+//! `--config FILE` (or `VOLTMETRICS_CONFIG`): the options a nightly job fixes, from a TOML
+//! file, below the command line and the environment — flag > environment > file > default —
+//! and `voltmetrics config show`, which prints what a command would use.
+//!
+//! The file's top-level keys are global options (`log-format`); its tables are subcommands
+//! (`[run]`, `[validate]`, `[labels]`, `[report]`, `[history]`, `[db]` for every `db` action,
+//! `[db.migrate]` for one), keyed by long option names (`redis-prefix` or `redis_prefix`). A
+//! value becomes `--name=value` on the command line when neither the command line nor the
+//! option's environment variable gave it: `true` adds a flag, an array repeats the option, a
+//! number counts `-v`. Inputs stay on the command line. Every key and value is checked (the
+//! option's own parser) whichever command runs, and a mistake names the file and line.
+
+use super::UsageError;
+use crate::exit_codes::Exit;
+use anyhow::Result;
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgMatches, Args, Command, Subcommand, ValueEnum};
+use serde_json::json;
+use std::ffi::OsString;
+use toml::{Table, Value};
+
+/// The variable naming the file when `--config` is not given.
+pub(crate) const CONFIG_ENV: &str = "VOLTMETRICS_CONFIG";
+
+/// The id of `--config` (calc's `--config` is the electrode configuration).
+const ID: &str = "config_file";
+
+/// Options (ids) that are not read from the file.
+const NOT_CONFIGURABLE: [&str; 3] = ["help", "version", ID];
+
+/// `--config FILE`, on the top level (`voltmetrics --config F db migrate`) and on the commands
+/// that run (`voltmetrics run --config F …`).
+#[derive(Clone, Debug, Default, Args)]
+pub(crate) struct ConfigFile {
+    /// Read options from this TOML file (voltmetrics-config(5)): the command line and the
+    /// environment win over it, it wins over the defaults.
+    #[arg(id = ID, long = "config", value_name = "FILE", env = CONFIG_ENV)]
+    pub(crate) path: Option<String>,
+}
+
+/// The file named by `--config` (the deepest command's) or `VOLTMETRICS_CONFIG`.
+fn config_path(m: &ArgMatches) -> Option<String> {
+    let mut found: Option<(bool, String)> = None;
+    let mut level = Some(m);
+    while let Some(lm) = level {
+        if let Ok(Some(p)) = lm.try_get_one::<String>(ID) {
+            let flag = lm.value_source(ID) == Some(ValueSource::CommandLine);
+            if flag || found.is_none() {
+                found = Some((flag, p.clone()));
+            }
+        }
+        level = lm.subcommand().map(|(_, s)| s);
+    }
+    found.map(|(_, p)| p)
+}
+
+/// The command line with the file's options, and which options the file set.
+pub(crate) struct Merged {
+    /// The command line to parse.
+    pub(crate) argv: Vec<OsString>,
+    /// The file, when one was given.
+    pub(crate) file: Option<String>,
+    /// Ids of the options the file set (global and the subcommand's).
+    pub(crate) from_file: Vec<String>,
+}
+
+fn usage(msg: String) -> UsageError {
+    UsageError(msg)
+}
+
+/// Adds the config file's options to `argv` (unchanged without a file, or when the command
+/// line does not parse far enough to tell the subcommand: clap reports that).
+pub(crate) fn merge(cmd: &Command, argv: Vec<OsString>) -> Result<Merged, UsageError> {
+    let unchanged = |argv| Merged {
+        argv,
+        file: None,
+        from_file: Vec::new(),
+    };
+    let mut cmd = cmd.clone().ignore_errors(true);
+    cmd.build();
+    let Ok(m) = cmd.clone().try_get_matches_from(&argv) else {
+        return Ok(unchanged(argv));
+    };
+    let Some(path) = config_path(&m) else {
+        return Ok(unchanged(argv));
+    };
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| usage(format!("--config {path}: {e}")))?;
+    let table: Table = text
+        .parse()
+        .map_err(|e| usage(format!("--config {path}: {e}")))?;
+    let file = File {
+        path: &path,
+        text: &text,
+    };
+    file.check(&cmd, &[], &table)?;
+    if m.subcommand_name() == Some("config") {
+        // `config show` reads the file itself, for the command it is asked about.
+        return Ok(unchanged(argv));
+    }
+    let mut added = Vec::new();
+    let mut from_file = Vec::new();
+    // The invoked command and its parents, root first, with their tables.
+    let mut level = (&cmd, &m, Some(&table), Vec::<String>::new());
+    let mut tables: Vec<(Vec<String>, &Table)> = vec![(Vec::new(), &table)];
+    while let Some((name, sub_m)) = level.1.subcommand() {
+        let Some(sub) = level.0.find_subcommand(name) else {
+            break;
+        };
+        let mut path_names = level.3.clone();
+        path_names.push(name.to_string());
+        let t = level.2.and_then(|t| t.get(name)).and_then(Value::as_table);
+        if let Some(t) = t {
+            tables.push((path_names.clone(), t));
+        }
+        level = (sub, sub_m, t, path_names);
+    }
+    // The root's keys are global options (which the built command gives every subcommand);
+    // a subcommand's keys apply to the invoked command; the deepest table wins.
+    let (leaf, leaf_m) = (level.0, level.1);
+    for (section, t) in tables.iter().rev() {
+        file.apply(leaf, leaf_m, section, t, &mut from_file, &mut added)?;
+    }
+    Ok(Merged {
+        argv: insert(argv, added),
+        file: Some(path),
+        from_file,
+    })
+}
+
+/// `argv` with `added` before a `--` (after which every word is an input), else at the end.
+fn insert(mut argv: Vec<OsString>, added: Vec<OsString>) -> Vec<OsString> {
+    let at = argv.iter().position(|a| a == "--").unwrap_or(argv.len());
+    argv.splice(at..at, added);
+    argv
+}
+
+/// The config file being read.
+struct File<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl File<'_> {
+    /// `path:line` of `key` in the table `section` (`path` when it cannot be found).
+    fn at(&self, section: &[String], key: &str) -> String {
+        let mut current = String::new();
+        let wanted = section.join(".");
+        for (i, line) in self.text.lines().enumerate() {
+            let l = line.trim();
+            if let Some(h) = l.strip_prefix('[') {
+                current = h.trim_end_matches(']').trim().to_string();
+                // The key may be a table of its own: `[run]`, `[db.migrate]`.
+                let table = section.iter().map(String::as_str).chain([key]);
+                if current == table.collect::<Vec<_>>().join(".") {
+                    return format!("{}:{}", self.path, i + 1);
+                }
+            } else if current == wanted
+                && l.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            {
+                return format!("{}:{}", self.path, i + 1);
+            }
+        }
+        self.path.to_string()
+    }
+
+    /// Every key of `t` is an option of `cmd` (or, for a command with actions, of one of
+    /// them) or a table of a subcommand, and every value parses.
+    fn check(&self, cmd: &Command, section: &[String], t: &Table) -> Result<(), UsageError> {
+        for (key, value) in t {
+            let here = || format!("{}: {}", self.at(section, key), title(section, key));
+            if let (Value::Table(sub_t), Some(sub)) = (value, cmd.find_subcommand(key)) {
+                if sub.get_name() == "config" || sub.get_name() == "help" {
+                    return Err(usage(format!(
+                        "{}: no options are read for `{key}`",
+                        here()
+                    )));
+                }
+                let mut s = section.to_vec();
+                s.push(key.clone());
+                self.check(sub, &s, sub_t)?;
+                continue;
+            }
+            let found = candidates(cmd).into_iter().find_map(|c| option(c, key));
+            let Some(arg) = found else {
+                return Err(usage(format!(
+                    "{}: not an option of `{}` (options: {})",
+                    here(),
+                    command_words(section),
+                    accepted(cmd).join(", ")
+                )));
+            };
+            tokens(arg, value).map_err(|e| usage(format!("{}: {e}", here())))?;
+        }
+        Ok(())
+    }
+
+    /// Adds the options of `t` that `m` did not get from the command line or the environment.
+    fn apply(
+        &self,
+        cmd: &Command,
+        m: &ArgMatches,
+        section: &[String],
+        t: &Table,
+        from_file: &mut Vec<String>,
+        added: &mut Vec<OsString>,
+    ) -> Result<(), UsageError> {
+        for (key, value) in t {
+            let Some(arg) = option(cmd, key).filter(|_| !value.is_table()) else {
+                continue;
+            };
+            let id = arg.get_id().as_str().to_string();
+            let given = matches!(
+                m.value_source(&id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            );
+            if given || from_file.contains(&id) {
+                continue;
+            }
+            let words = tokens(arg, value).map_err(|e| {
+                usage(format!(
+                    "{}: {}: {e}",
+                    self.at(section, key),
+                    title(section, key)
+                ))
+            })?;
+            added.extend(words.into_iter().map(OsString::from));
+            from_file.push(id);
+        }
+        Ok(())
+    }
+}
+
+/// `[run] jobs` or `log-format` (top level).
+fn title(section: &[String], key: &str) -> String {
+    if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("[{}] {key}", section.join("."))
+    }
+}
+
+/// `voltmetrics run`, `voltmetrics db migrate`.
+fn command_words(section: &[String]) -> String {
+    std::iter::once("voltmetrics")
+        .chain(section.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The commands whose options a table of `cmd` may set: `cmd`, or its actions (`db`).
+fn candidates(cmd: &Command) -> Vec<&Command> {
+    if cmd.has_subcommands()
+        && cmd
+            .get_arguments()
+            .all(|a| !configurable(a) || a.is_global_set())
+    {
+        cmd.get_subcommands().collect()
+    } else {
+        vec![cmd]
+    }
+}
+
+/// Options a file may set: long options other than help, version and `--config`.
+fn configurable(a: &Arg) -> bool {
+    a.get_long().is_some() && !NOT_CONFIGURABLE.contains(&a.get_id().as_str())
+}
+
+/// The option of `cmd` named `key` (`_` read as `-`).
+fn option<'c>(cmd: &'c Command, key: &str) -> Option<&'c Arg> {
+    let key = key.replace('_', "-");
+    cmd.get_arguments()
+        .find(|a| configurable(a) && a.get_long() == Some(key.as_str()))
+}
+
+/// The option names a table of `cmd` accepts, sorted.
+fn accepted(cmd: &Command) -> Vec<String> {
+    let mut names: Vec<String> = candidates(cmd)
+        .iter()
+        .flat_map(|c| c.get_arguments())
+        .filter(|a| configurable(a))
+        .filter_map(|a| a.get_long().map(str::to_string))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The command-line words of `value` for `arg`, each value checked by the option's parser.
+fn tokens(arg: &Arg, value: &Value) -> Result<Vec<String>, String> {
+    let long = arg.get_long().unwrap_or_default();
+    let values: Vec<String> = match (arg.get_action(), value) {
+        (ArgAction::SetTrue, Value::Boolean(b)) => {
+            return Ok(if *b {
+                vec![format!("--{long}")]
+            } else {
+                vec![]
+            })
+        }
+        (ArgAction::Count, Value::Integer(n)) if (0..=8).contains(n) => {
+            return Ok(vec![format!("--{long}"); *n as usize])
+        }
+        (ArgAction::SetTrue, _) => return Err("expected true or false".into()),
+        (ArgAction::Count, _) => return Err("expected a count from 0 to 8".into()),
+        (ArgAction::Append, Value::Array(items)) => {
+            items.iter().map(scalar).collect::<Result<_, _>>()?
+        }
+        (_, v) => vec![scalar(v)?],
+    };
+    let words: Vec<String> = values.iter().map(|v| format!("--{long}={v}")).collect();
+    // The option's own parser, on a command of this option alone (its links to other
+    // options dropped).
+    let alone = arg
+        .clone()
+        .required(false)
+        .global(false)
+        .env(None)
+        .requires(clap::builder::Resettable::Reset)
+        .required_unless_present(clap::builder::Resettable::Reset)
+        .conflicts_with(clap::builder::Resettable::Reset);
+    Command::new("voltmetrics")
+        .no_binary_name(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(alone)
+        .try_get_matches_from(&words)
+        .map_err(|e| clap_message(&e))?;
+    Ok(words)
+}
+
+/// A single TOML value as the command line would spell it.
+fn scalar(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Integer(i) => Ok(i.to_string()),
+        Value::Float(f) => Ok(f.to_string()),
+        Value::Boolean(b) => Ok(b.to_string()),
+        Value::Datetime(d) => Ok(d.to_string()),
+        Value::Array(_) => Err("expected one value, not an array".into()),
+        Value::Table(_) => Err("expected a value, not a table".into()),
+    }
+}
+
+/// The first line of a clap error without its `error: ` prefix.
+fn clap_message(e: &clap::Error) -> String {
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
+}
+
+/// A nightly job's file (the man page's example; checked by a test).
+pub const EXAMPLE: &str = r#"# voltmetrics.toml: the options of the nightly run. The command line and the
+# environment (VOLTMETRICS_*) win over this file; it wins over the defaults.
+log-format = "json"
+
+[run]
+summary = "/srv/voltmetrics/out/summary.parquet"
+output = "/srv/voltmetrics/out/results.parquet"
+metrics-file = "/var/lib/node_exporter/textfile/voltmetrics.prom"
+devices = "/srv/voltmetrics/devices.toml"
+danger-threshold = 40
+maintenance-intervals = "60,36,12"
+fail-on = ['invalid', 'danger']
+postgres = "postgres://voltmetrics@db.internal:5432/safety"
+redis = "redis://cache.internal:6379/0"
+redis-prefix = "voltmetrics:"
+redis-ttl = 172800
+quiet = true
+
+[db]
+postgres = "postgres://voltmetrics@db.internal:5432/safety"
+"#;
+
+/// `voltmetrics-config(5)`: the file of `--config`, its precedence, the environment variables.
+pub fn man_page() -> Vec<u8> {
+    use super::completions::roff_text;
+    let mut s = format!(
+        ".TH voltmetrics\\-config 5 \"\" \"voltmetrics {}\"\n.SH NAME\nvoltmetrics\\-config \\- the options file of voltmetrics \\-\\-config\n.SH DESCRIPTION\n",
+        crate::VERSION
+    );
+    for para in [
+        "A TOML file named by --config FILE or the VOLTMETRICS_CONFIG variable. Precedence: an option on the command line wins over its environment variable, which wins over the file, which wins over the default. voltmetrics config show prints what a command would use and where each value comes from, URL passwords hidden.",
+        "Top-level keys are the global options (log-format). Each table is a subcommand: [run], [validate], [labels], [report], [history], [calc], [db] (for every db action) or [db.migrate] (for one). Keys are the long option names (redis-prefix or redis_prefix). true adds a flag (false leaves it out), an array repeats an option (fail-on), a number sets the count of verbose; other values are the option's text. Inputs are given on the command line. Every key and value is checked by the option's own parser whichever command runs; a mistake is a usage error (exit 2) naming the file and line.",
+    ] {
+        s.push_str(&roff_text(para));
+        s.push_str("\n.PP\n");
+    }
+    s.push_str(".SH ENVIRONMENT\n");
+    let mut vars: Vec<(String, String)> = Vec::new();
+    let mut cmd = super::command();
+    cmd.build();
+    collect_env(&cmd, &mut vars);
+    vars.sort();
+    vars.dedup();
+    for (var, long) in vars {
+        s.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_text(&var),
+            roff_text(&long)
+        ));
+    }
+    s.push_str(".TP\n\\fBRUST_LOG\\fR\nThe level of diagnostics when neither \\-q nor \\-v is given (tracing directives, e.g. voltmetrics::db=debug).\n");
+    s.push_str(".SH EXAMPLE\n.nf\n");
+    for line in EXAMPLE.lines() {
+        s.push_str(&roff_text(line));
+        s.push('\n');
+    }
+    s.push_str(".fi\n.SH SEE ALSO\nvoltmetrics\\-run(1), voltmetrics\\-config(1)\n");
+    s.into_bytes()
+}
+
+/// (variable, `--option`) of every option of `cmd` and its subcommands read from the
+/// environment.
+fn collect_env(cmd: &Command, out: &mut Vec<(String, String)>) {
+    for a in cmd.get_arguments() {
+        if let (Some(env), Some(long)) = (a.get_env(), a.get_long()) {
+            out.push((env.to_string_lossy().into_owned(), format!("--{long}")));
+        }
+    }
+    for sub in cmd.get_subcommands() {
+        collect_env(sub, out);
+    }
+}
+
+/// Arguments of `config`.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) action: ConfigAction,
+}
+
+/// `config` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigAction {
+    /// Print the options a command would run with and where each comes from (flag,
+    /// environment, file, default), URL passwords hidden.
+    #[command(
+        after_help = "Examples:\n  voltmetrics --config nightly.toml config show\n  VOLTMETRICS_CONFIG=nightly.toml voltmetrics config show run --jobs 2 --format json"
+    )]
+    Show(ShowArgs),
+}
+
+/// `config show` formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShowFormat {
+    /// TOML (a config file, each value's source in a comment).
+    Toml,
+    /// JSON: {command, file, options: {name: {value, source}}}.
+    Json,
+}
+
+/// Arguments of `config show`.
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Toml)]
+    pub(crate) format: ShowFormat,
+    /// The config file.
+    #[command(flatten)]
+    pub(crate) config: ConfigFile,
+    /// The command line to show the options of (inputs may be left out) [default: run].
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub(crate) command: Vec<String>,
+}
+
+/// One option's effective value.
+struct Shown {
+    name: String,
+    /// `None`: unset.
+    value: Option<Value>,
+    source: String,
+}
+
+/// `voltmetrics config show`.
+pub(crate) fn show(args: &ShowArgs, outer: &[OsString]) -> Result<Exit> {
+    let root = super::command();
+    let mut argv: Vec<OsString> = vec!["voltmetrics".into()];
+    argv.extend(global_flags(&root, outer));
+    let first = args.command.first().map(String::as_str);
+    if first.is_none_or(|w| root.find_subcommand(w).is_none()) {
+        argv.push("run".into());
+    }
+    argv.extend(args.command.iter().map(OsString::from));
+    let merged = merge(&root, argv)?;
+    let mut cmd = root.ignore_errors(true);
+    cmd.build();
+    let m = cmd
+        .clone()
+        .try_get_matches_from(&merged.argv)
+        .map_err(|e| usage(clap_message(&e)))?;
+    let mut words = Vec::new();
+    let (mut c, mut cm) = (&cmd, &m);
+    while let Some((name, sub_m)) = cm.subcommand() {
+        let Some(sub) = c.find_subcommand(name) else {
+            break;
+        };
+        words.push(name.to_string());
+        (c, cm) = (sub, sub_m);
+    }
+    let global = options(c, cm, &merged.from_file, |a| a.is_global_set());
+    let local = options(c, cm, &merged.from_file, |a| !a.is_global_set());
+    let text = match args.format {
+        ShowFormat::Toml => show_toml(&words, merged.file.as_deref(), &global, &local),
+        ShowFormat::Json => show_json(&words, merged.file.as_deref(), &global, &local),
+    };
+    super::write_stdout(|w| Ok(w.write_all(text.as_bytes())?))?;
+    Ok(Exit::Success)
+}
+
+/// The global options given on `config show`'s own command line and its config file (from
+/// any level), as `--name=value` words.
+fn global_flags(root: &Command, outer: &[OsString]) -> Vec<OsString> {
+    let mut cmd = root.clone().ignore_errors(true);
+    cmd.build();
+    let Ok(m) = cmd.clone().try_get_matches_from(outer) else {
+        return Vec::new();
+    };
+    let mut leaf = &m;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    let file = config_path(&m).map(|p| OsString::from(format!("--config={p}")));
+    cmd.get_arguments()
+        .filter(|a| a.is_global_set() && a.get_long().is_some())
+        .filter(|a| leaf.value_source(a.get_id().as_str()) == Some(ValueSource::CommandLine))
+        .filter_map(|a| {
+            let v = leaf.get_raw(a.get_id().as_str())?.next()?.to_os_string();
+            let mut w = OsString::from(format!("--{}=", a.get_long()?));
+            w.push(v);
+            Some(w)
+        })
+        .chain(file)
+        .collect()
+}
+
+/// The configurable options of `cmd` that `keep` selects, with value and source.
+fn options(
+    cmd: &Command,
+    m: &ArgMatches,
+    from_file: &[String],
+    keep: impl Fn(&Arg) -> bool,
+) -> Vec<Shown> {
+    cmd.get_arguments()
+        .filter(|a| configurable(a) && keep(a))
+        .map(|a| {
+            let id = a.get_id().as_str();
+            let source = match m.value_source(id) {
+                _ if from_file.iter().any(|f| f == id) => "file".to_string(),
+                Some(ValueSource::CommandLine) => "flag".into(),
+                Some(ValueSource::EnvVariable) => format!(
+                    "environment {}",
+                    a.get_env().map(|e| e.to_string_lossy()).unwrap_or_default()
+                ),
+                Some(ValueSource::DefaultValue) => "default".into(),
+                _ => "unset".into(),
+            };
+            Shown {
+                name: a.get_long().unwrap_or_default().to_string(),
+                value: value_of(a, m),
+                source,
+            }
+        })
+        .collect()
+}
+
+/// The value `m` holds for `a`, URL passwords hidden.
+fn value_of(a: &Arg, m: &ArgMatches) -> Option<Value> {
+    let id = a.get_id().as_str();
+    match a.get_action() {
+        ArgAction::SetTrue => m.get_one::<bool>(id).map(|b| Value::Boolean(*b)),
+        ArgAction::Count => Some(Value::Integer(i64::from(m.get_count(id)))),
+        action => {
+            let raw: Vec<Value> = m
+                .get_raw(id)?
+                .map(|v| typed(crate::db::redact(&v.to_string_lossy())))
+                .collect();
+            match (action, raw.len()) {
+                (_, 0) => None,
+                (ArgAction::Append, _) => Some(Value::Array(raw)),
+                _ => raw.into_iter().next(),
+            }
+        }
+    }
+}
+
+/// A number when the text is one as TOML writes it, a string otherwise.
+fn typed(s: String) -> Value {
+    match (s.parse::<i64>(), s.parse::<f64>()) {
+        (Ok(i), _) if i.to_string() == s => Value::Integer(i),
+        (_, Ok(f)) if f.is_finite() && f.to_string() == s => Value::Float(f),
+        _ => Value::String(s),
+    }
+}
+
+/// `config show` as TOML: global options at the top, the command's in its table; unset
+/// options commented out.
+fn show_toml(words: &[String], file: Option<&str>, global: &[Shown], local: &[Shown]) -> String {
+    let mut out = format!(
+        "# Options of `voltmetrics {}`: flag > environment > file > default.\n# Config file: {}\n",
+        words.join(" "),
+        file.unwrap_or("none")
+    );
+    let section = |shown: &[Shown], out: &mut String| {
+        for s in shown {
+            match &s.value {
+                Some(v) => out.push_str(&format!("{} = {v} # {}\n", s.name, s.source)),
+                None => out.push_str(&format!("# {} = (unset)\n", s.name)),
+            }
+        }
+    };
+    section(global, &mut out);
+    out.push_str(&format!("\n[{}]\n", words.join(".")));
+    section(local, &mut out);
+    out
+}
+
+/// `config show --format json`.
+fn show_json(words: &[String], file: Option<&str>, global: &[Shown], local: &[Shown]) -> String {
+    let options: serde_json::Map<String, serde_json::Value> = global
+        .iter()
+        .chain(local)
+        .map(|s| {
+            let value = s.value.as_ref().map(toml_to_json).unwrap_or_default();
+            (s.name.clone(), json!({"value": value, "source": s.source}))
+        })
+        .collect();
+    let doc = json!({"command": words.join(" "), "file": file, "options": options});
+    format!("{doc:#}\n")
+}
+
+fn toml_to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Boolean(b) => json!(b),
+        Value::Integer(i) => json!(i),
+        Value::Float(f) => json!(f),
+        Value::Array(a) => a.iter().map(toml_to_json).collect(),
+        other => json!(other
+            .as_str()
+            .map_or_else(|| other.to_string(), str::to_string)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_options_stay_before_a_double_dash() {
+        let v = |s: &[&str]| s.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            insert(v(&["vm", "run", "--", "-a.csv"]), v(&["--jobs=2"])),
+            v(&["vm", "run", "--jobs=2", "--", "-a.csv"])
+        );
+        assert_eq!(
+            insert(v(&["vm", "run"]), v(&["--x"])),
+            v(&["vm", "run", "--x"])
+        );
+    }
+
+    #[test]
+    fn keys_are_found_by_line() {
+        let f = File {
+            path: "c.toml",
+            text: "log-format = \"json\"\n[run]\n# jobs = 1\njobs = 2\n[db.migrate]\njobs = 3\n",
+        };
+        assert_eq!(f.at(&[], "log-format"), "c.toml:1");
+        assert_eq!(f.at(&["run".into()], "jobs"), "c.toml:4");
+        assert_eq!(f.at(&["db".into(), "migrate".into()], "jobs"), "c.toml:6");
+        assert_eq!(f.at(&["run".into()], "nothing"), "c.toml");
+    }
+}
