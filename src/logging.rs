@@ -7,11 +7,15 @@
 //! stage returned it) carries the run id of the process's run and the last stage entered, so
 //! a failure names the stage it happened in.
 
+#[cfg(feature = "otlp")]
+mod otlp;
+
 use serde_json::{Map, Value};
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard};
 use tracing::field::{Field, Visit};
 use tracing::{span, Event, Level, Subscriber};
+use tracing_subscriber::filter::{filter_fn, FilterExt};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -48,13 +52,24 @@ pub fn filter(quiet: bool, verbose: u8, rust_log: Option<&str>) -> EnvFilter {
     }
 }
 
-/// Installs the stderr layer as the process's subscriber (once; later calls do nothing).
+/// Installs the stderr layer (and with the `otlp` feature and an endpoint, the exporter) as
+/// the process's subscriber (once; later calls do nothing). The level filters the stderr
+/// layer's events; VoltMetrics' spans stay on, so a line under `-q` still has its run id.
 pub fn init(format: LogFormat, quiet: bool, verbose: u8) {
     let rust_log = std::env::var("RUST_LOG").ok();
-    let _ = tracing_subscriber::registry()
-        .with(filter(quiet, verbose, rust_log.as_deref()))
-        .with(Stderr::new(format))
-        .try_init();
+    let spans = filter_fn(|m| m.is_span() && m.target().starts_with("voltmetrics"));
+    let stderr =
+        Stderr::new(format).with_filter(filter(quiet, verbose, rust_log.as_deref()).or(spans));
+    let registry = tracing_subscriber::registry().with(stderr);
+    #[cfg(feature = "otlp")]
+    let registry = registry.with(otlp::layer().with_filter(EnvFilter::new("voltmetrics=info")));
+    let _ = registry.try_init();
+}
+
+/// The end of the process: sends the run's spans when OTLP export is on (feature `otlp`).
+pub fn finish() {
+    #[cfg(feature = "otlp")]
+    otlp::flush();
 }
 
 /// The run id and stage a span or an event carries.

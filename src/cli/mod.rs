@@ -137,10 +137,12 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man => completions::run_man(),
     };
-    match result {
-        Ok(exit) => exit.into(),
-        Err(err) => exit_for_error(&err).into(),
-    }
+    let exit = match result {
+        Ok(exit) => exit,
+        Err(err) => exit_for_error(&err),
+    };
+    crate::logging::finish();
+    exit.into()
 }
 
 /// Prints `err` once (unless stdout's reader went away: then the output ends quietly) and

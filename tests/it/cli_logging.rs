@@ -1,7 +1,7 @@
 //! Diagnostics (issue 15): `--log-format json` writes only JSON lines on stderr, each with the
 //! run id and the stage; `-q`/`-v` and `RUST_LOG` choose what is written; text stays as it was.
 
-use crate::common::{fixture, voltmetrics, FIXTURE_AS_OF};
+use crate::common::{fixture, voltmetrics, FIXTURE_AS_OF, RUN_STAGES};
 use serde_json::Value;
 
 /// Runs the fixture with `extra`, returning (exit code, stderr).
@@ -53,13 +53,7 @@ fn json_logs_are_one_object_per_line_with_run_id_and_stage() {
     assert_eq!(code, 0, "{stderr}");
     let lines = json_lines(&stderr);
     let stages: Vec<&str> = lines.iter().filter_map(|l| l["stage"].as_str()).collect();
-    for s in [
-        "read",
-        "check+calculate",
-        "write results",
-        "summary",
-        "done",
-    ] {
+    for s in RUN_STAGES {
         assert!(stages.contains(&s), "stage {s} in {stages:?}");
     }
     // The closing line has the counts as fields.
@@ -79,19 +73,24 @@ fn json_logs_are_one_object_per_line_with_run_id_and_stage() {
 
 #[test]
 fn a_failing_run_logs_its_error_as_json_with_the_stage() {
-    let out = voltmetrics()
-        .args(["run", "/nonexistent/inventory.csv", "--log-format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let lines = json_lines(&String::from_utf8(out.stderr).unwrap());
-    let error = lines.last().unwrap();
-    assert_eq!(error["level"], "ERROR");
-    assert_eq!(error["stage"], "read");
-    assert!(error["fields"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("/nonexistent/inventory.csv"));
+    // Also under -q: the spans stay on for the run id and the stage.
+    for quiet in [&[][..], &["-q"]] {
+        let out = voltmetrics()
+            .args(["run", "/nonexistent/inventory.csv", "--log-format", "json"])
+            .args(quiet)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let lines = json_lines(&String::from_utf8(out.stderr).unwrap());
+        assert_eq!(lines.len(), 1);
+        let error = &lines[0];
+        assert_eq!(error["level"], "ERROR");
+        assert_eq!(error["stage"], "read");
+        assert!(error["fields"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/inventory.csv"));
+    }
 }
 
 #[test]

@@ -71,6 +71,15 @@ pub fn args(line: &str) -> Vec<&str> {
 /// The as-of date the fixture's compliance rows are designed for.
 pub const FIXTURE_AS_OF: &str = "2026-06-30";
 
+/// The stages (spans) of every run without a database: logs and traces name them.
+pub const RUN_STAGES: [&str; 5] = [
+    "read",
+    "check+calculate",
+    "write results",
+    "summary",
+    "done",
+];
+
 /// Reads CSV text into header-keyed rows (order kept).
 pub fn parse_csv(text: &[u8]) -> Vec<HashMap<String, String>> {
     let mut r = csv::Reader::from_reader(text);

@@ -28,6 +28,8 @@ mod common;
 mod generated_docs;
 mod method_properties;
 mod methods;
+#[cfg(feature = "otlp")]
+mod otlp;
 mod out_of_range;
 mod peer_cases;
 mod persistence;
