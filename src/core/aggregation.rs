@@ -1,7 +1,7 @@
 //! Facility and portfolio summary ([`crate::contract::summary`]), aggregated incrementally
 //! ([`Summary`]) over the per-row values the pipeline's result store builds part by part
-//! ([`per_row`]): the ids, the governing incident energy (null unless ok) and one boolean
-//! column per counted condition, so every count is a sum.
+//! ([`PerRow`]): the ids, the governing incident energy (null unless ok) and one bit per counted
+//! condition ([`Count`]), so every count is a sum.
 //!
 //! Exact whatever the input size, in memory bounded by what the summary needs: counts and the
 //! maximum as they come; the mean as a Kahan-compensated sum in input order (as polars'
@@ -10,81 +10,153 @@
 //! percentile takes the facilities' values over one by one, so the peak stays 8 bytes per row
 //! plus the largest facility).
 
-use crate::contract::{results as R, summary as S, Column};
+use crate::contract::{summary as S, Column};
 use polars::prelude::*;
 
 /// `facility_id` of the portfolio row (`--portfolio`); no facility may be named so.
 pub const PORTFOLIO_FACILITY_ID: &str = "*";
 
-/// The names of the per-row values the summary aggregates (internal; built by the pipeline's
-/// result store).
-pub mod per_row {
-    /// Governing incident energy, cal/cm² (null unless ok).
-    pub const IE: &str = "row_ie";
+/// A counted condition: bit `c as u32` of [`PerRow::flags`], counted into `COUNTS[c]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Count {
     /// Status ok.
-    pub const OK: &str = "is_ok";
+    Ok,
     /// Status invalid.
-    pub const INVALID: &str = "is_invalid";
+    Invalid,
     /// Status not_applicable.
-    pub const NOT_APPLICABLE: &str = "is_not_applicable";
-    /// PPE category 0..4.
-    pub const PPE: [&str; 5] = ["is_ppe_0", "is_ppe_1", "is_ppe_2", "is_ppe_3", "is_ppe_4"];
+    NotApplicable,
+    /// PPE category 0 (1–4 follow).
+    Ppe0,
+    /// PPE category 1.
+    Ppe1,
+    /// PPE category 2.
+    Ppe2,
+    /// PPE category 3.
+    Ppe3,
+    /// PPE category 4.
+    Ppe4,
     /// Above the danger threshold.
-    pub const DANGER: &str = "is_danger";
+    Danger,
     /// Compliance pass.
-    pub const PASS: &str = "is_pass";
+    Pass,
     /// Compliance warn.
-    pub const WARN: &str = "is_warn";
+    Warn,
     /// Compliance fail.
-    pub const FAIL: &str = "is_fail";
+    Fail,
     /// STUDY_OVERDUE.
-    pub const STUDY_OVERDUE: &str = "is_study_overdue";
+    StudyOverdue,
     /// MAINTENANCE_OVERDUE.
-    pub const MAINTENANCE_OVERDUE: &str = "is_maintenance_overdue";
+    MaintenanceOverdue,
     /// Any LABEL_*_UNDERSTATED.
-    pub const LABEL_UNDERSTATED: &str = "is_label_understated";
+    LabelUnderstated,
     /// ARC_DURATION_CAPPED.
-    pub const DURATION_CAPPED: &str = "is_duration_capped";
+    DurationCapped,
     /// DEVICE_NO_TRIP.
-    pub const DEVICE_NO_TRIP: &str = "is_device_no_trip";
-    /// risk_level low, medium, high, extreme.
-    pub const RISK_LEVEL: [&str; 4] = [
-        "is_risk_low",
-        "is_risk_medium",
-        "is_risk_high",
-        "is_risk_extreme",
-    ];
-    /// risk_score (null unless ok).
-    pub const RISK_SCORE: &str = "row_risk_score";
-    /// prob_exceeds_label (null without --uncertainty or a label).
-    pub const PROB_EXCEEDS_LABEL: &str = "row_prob_exceeds_label";
+    DeviceNoTrip,
+    /// risk_level low (medium, high, extreme follow).
+    RiskLow,
+    /// risk_level medium.
+    RiskMedium,
+    /// risk_level high.
+    RiskHigh,
+    /// risk_level extreme.
+    RiskExtreme,
 }
 
-/// The counted conditions: the per-row flag and the summary column that counts it, in the
-/// summary's column order.
-const COUNTS: [(&str, Column); 21] = [
-    (per_row::OK, S::OK_COUNT),
-    (per_row::INVALID, S::INVALID_COUNT),
-    (per_row::NOT_APPLICABLE, S::NOT_APPLICABLE_COUNT),
-    (per_row::PPE[0], S::PPE_CATEGORY_0_COUNT),
-    (per_row::PPE[1], S::PPE_CATEGORY_1_COUNT),
-    (per_row::PPE[2], S::PPE_CATEGORY_2_COUNT),
-    (per_row::PPE[3], S::PPE_CATEGORY_3_COUNT),
-    (per_row::PPE[4], S::PPE_CATEGORY_4_COUNT),
-    (per_row::DANGER, S::DANGER_COUNT),
-    (per_row::PASS, S::COMPLIANCE_PASS_COUNT),
-    (per_row::WARN, S::COMPLIANCE_WARN_COUNT),
-    (per_row::FAIL, S::COMPLIANCE_FAIL_COUNT),
-    (per_row::STUDY_OVERDUE, S::STUDY_OVERDUE_COUNT),
-    (per_row::MAINTENANCE_OVERDUE, S::MAINTENANCE_OVERDUE_COUNT),
-    (per_row::LABEL_UNDERSTATED, S::LABEL_UNDERSTATED_COUNT),
-    (per_row::DURATION_CAPPED, S::ARC_DURATION_CAPPED_COUNT),
-    (per_row::DEVICE_NO_TRIP, S::DEVICE_NO_TRIP_COUNT),
-    (per_row::RISK_LEVEL[0], S::RISK_LOW_COUNT),
-    (per_row::RISK_LEVEL[1], S::RISK_MEDIUM_COUNT),
-    (per_row::RISK_LEVEL[2], S::RISK_HIGH_COUNT),
-    (per_row::RISK_LEVEL[3], S::RISK_EXTREME_COUNT),
+impl Count {
+    /// Its bit in [`PerRow::flags`].
+    pub const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+
+    /// The bit of the `k`-th condition after `self` (PPE category `k`, risk level `k`).
+    pub const fn bit_after(self, k: u8) -> u32 {
+        1 << (self as u32 + k as u32)
+    }
+}
+
+/// The summary column counting each [`Count`], in the summary's column order.
+const COUNTS: [Column; 21] = [
+    S::OK_COUNT,
+    S::INVALID_COUNT,
+    S::NOT_APPLICABLE_COUNT,
+    S::PPE_CATEGORY_0_COUNT,
+    S::PPE_CATEGORY_1_COUNT,
+    S::PPE_CATEGORY_2_COUNT,
+    S::PPE_CATEGORY_3_COUNT,
+    S::PPE_CATEGORY_4_COUNT,
+    S::DANGER_COUNT,
+    S::COMPLIANCE_PASS_COUNT,
+    S::COMPLIANCE_WARN_COUNT,
+    S::COMPLIANCE_FAIL_COUNT,
+    S::STUDY_OVERDUE_COUNT,
+    S::MAINTENANCE_OVERDUE_COUNT,
+    S::LABEL_UNDERSTATED_COUNT,
+    S::ARC_DURATION_CAPPED_COUNT,
+    S::DEVICE_NO_TRIP_COUNT,
+    S::RISK_LOW_COUNT,
+    S::RISK_MEDIUM_COUNT,
+    S::RISK_HIGH_COUNT,
+    S::RISK_EXTREME_COUNT,
 ];
+
+/// What the summary aggregates of a part's rows (built by the pipeline's result store from its
+/// codes, one pass): the ids, the governing incident energy (null unless ok), the counted
+/// conditions as bits, the risk score and `prob_exceeds_label`.
+#[derive(Clone, Debug, Default)]
+pub struct PerRow {
+    /// facility_id.
+    pub facility_id: StringChunked,
+    /// equipment_id.
+    pub equipment_id: StringChunked,
+    /// The governing incident energy, cal/cm² (null unless ok).
+    pub incident_energy: Float64Chunked,
+    /// The [`Count`] bits of each row.
+    pub flags: Vec<u32>,
+    /// risk_score, 1–25 (0: none).
+    pub risk_score: Vec<u8>,
+    /// prob_exceeds_label (null without --uncertainty or a label).
+    pub prob_exceeds_label: Float64Chunked,
+}
+
+impl PerRow {
+    /// Rows.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// No rows.
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// Appends `other`'s rows.
+    pub fn append(&mut self, other: PerRow) -> PolarsResult<()> {
+        self.facility_id.append_owned(other.facility_id)?;
+        self.equipment_id.append_owned(other.equipment_id)?;
+        self.incident_energy.append_owned(other.incident_energy)?;
+        self.prob_exceeds_label
+            .append_owned(other.prob_exceeds_label)?;
+        self.flags.extend(other.flags);
+        self.risk_score.extend(other.risk_score);
+        Ok(())
+    }
+
+    /// Rows `start..start + len` (clamped).
+    pub fn slice(&self, start: usize, len: usize) -> PerRow {
+        let end = (start + len).min(self.len());
+        let start = start.min(end);
+        PerRow {
+            facility_id: self.facility_id.slice(start as i64, end - start),
+            equipment_id: self.equipment_id.slice(start as i64, end - start),
+            incident_energy: self.incident_energy.slice(start as i64, end - start),
+            flags: self.flags[start..end].to_vec(),
+            risk_score: self.risk_score[start..end].to_vec(),
+            prob_exceeds_label: self.prob_exceeds_label.slice(start as i64, end - start),
+        }
+    }
+}
 
 /// A Kahan-compensated sum, added to in order (the compensation as polars' `KahanSum`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -189,42 +261,39 @@ impl Summary {
         out
     }
 
-    /// Adds a part's per-row values ([`per_row`]), parts in input order.
-    pub fn add(&mut self, part: &DataFrame) -> PolarsResult<()> {
-        let ids = part.column(R::FACILITY_ID.name)?.str()?.clone();
-        let groups = self.group_of_rows(&ids);
-        for g in &groups {
-            self.groups[*g as usize].rows += 1;
-        }
+    /// Adds a part's rows, parts in input order: one pass, each row's counted conditions by
+    /// their set bits.
+    pub fn add(&mut self, part: &PerRow) -> PolarsResult<()> {
+        let groups = self.group_of_rows(&part.facility_id);
         self.all.rows += groups.len() as u32;
-        for (k, (flag, _)) in COUNTS.iter().enumerate() {
-            let flags = part.column(flag)?.bool()?.clone();
-            for (g, f) in groups.iter().zip(flags.iter()) {
-                if f == Some(true) {
-                    self.groups[*g as usize].counts[k] += 1;
-                    self.all.counts[k] += 1;
-                }
+        let keep = self.keep_values;
+        let values = part
+            .incident_energy
+            .iter()
+            .zip(part.equipment_id.iter())
+            .zip(part.prob_exceeds_label.iter());
+        for (i, ((v, e), p)) in values.enumerate() {
+            let group = &mut self.groups[groups[i] as usize];
+            group.rows += 1;
+            let mut f = part.flags[i];
+            while f != 0 {
+                let k = f.trailing_zeros() as usize;
+                group.counts[k] += 1;
+                self.all.counts[k] += 1;
+                f &= f - 1;
             }
-        }
-        let score = part.column(per_row::RISK_SCORE)?.f64()?.clone();
-        let exceed = part.column(per_row::PROB_EXCEEDS_LABEL)?.f64()?.clone();
-        for ((g, s), p) in groups.iter().zip(score.iter()).zip(exceed.iter()) {
-            for group in [&mut self.groups[*g as usize], &mut self.all] {
-                if let Some(s) = s {
-                    group.risk.0 += s as u64;
-                    group.risk.1 += 1;
+            for g in [&mut *group, &mut self.all] {
+                if part.risk_score[i] > 0 {
+                    g.risk.0 += u64::from(part.risk_score[i]);
+                    g.risk.1 += 1;
                 }
                 if let Some(p) = p {
-                    group.exceed.0.add(p);
-                    group.exceed.1 += 1;
+                    g.exceed.0.add(p);
+                    g.exceed.1 += 1;
                 }
             }
-        }
-        let ie = part.column(per_row::IE)?.f64()?.clone();
-        let equipment = part.column(R::EQUIPMENT_ID.name)?.str()?.clone();
-        for ((g, v), e) in groups.iter().zip(ie.iter()).zip(equipment.iter()) {
             if let Some(v) = v {
-                self.groups[*g as usize].energy(v, e, self.keep_values);
+                group.energy(v, e, keep);
                 self.all.energy(v, e, false);
             }
         }
@@ -296,12 +365,7 @@ struct Row {
 impl Row {
     fn of(g: &mut Group) -> PolarsResult<Row> {
         let p95 = p95(&mut g.values, (g.rows - g.ok_values) as usize);
-        let count = |c: Column| {
-            g.counts[COUNTS
-                .iter()
-                .position(|(_, o)| o.name == c.name)
-                .unwrap_or(0)]
-        };
+        let count = |c: Column| g.counts[COUNTS.iter().position(|o| o.name == c.name).unwrap_or(0)];
         let assessed = f64::from(count(S::COMPLIANCE_PASS_COUNT))
             + f64::from(count(S::COMPLIANCE_WARN_COUNT))
             + f64::from(count(S::COMPLIANCE_FAIL_COUNT));
@@ -344,7 +408,7 @@ impl Row {
             number(S::RISK_INDEX, &|r| r.risk_index),
             number(S::EXPECTED_LABEL_EXCEEDANCES, &|r| r.exceedances),
         ];
-        for (k, (_, out)) in COUNTS.iter().enumerate() {
+        for (k, out) in COUNTS.iter().enumerate() {
             cols.push(polars::prelude::Column::new(
                 out.name.into(),
                 rows.iter().map(|r| r.counts[k]).collect::<Vec<u32>>(),
@@ -357,7 +421,7 @@ impl Row {
 
 /// One row per facility in order of first appearance, plus the `*` portfolio row when asked
 /// (all rows in one part).
-pub fn summarize(per_row: &DataFrame, portfolio: bool) -> PolarsResult<DataFrame> {
+pub fn summarize(per_row: &PerRow, portfolio: bool) -> PolarsResult<DataFrame> {
     let mut s = Summary::new(true);
     s.add(per_row)?;
     s.finish(portfolio)
@@ -366,49 +430,115 @@ pub fn summarize(per_row: &DataFrame, portfolio: bool) -> PolarsResult<DataFrame
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::results as R;
     use proptest::prelude::*;
+
+    /// The names of the per-row frame the polars oracle aggregates.
+    mod per_row {
+        pub const IE: &str = "row_ie";
+        pub const OK: &str = "is_ok";
+        pub const INVALID: &str = "is_invalid";
+        pub const NOT_APPLICABLE: &str = "is_not_applicable";
+        pub const PPE: [&str; 5] = ["is_ppe_0", "is_ppe_1", "is_ppe_2", "is_ppe_3", "is_ppe_4"];
+        pub const DANGER: &str = "is_danger";
+        pub const PASS: &str = "is_pass";
+        pub const WARN: &str = "is_warn";
+        pub const FAIL: &str = "is_fail";
+        pub const STUDY_OVERDUE: &str = "is_study_overdue";
+        pub const MAINTENANCE_OVERDUE: &str = "is_maintenance_overdue";
+        pub const LABEL_UNDERSTATED: &str = "is_label_understated";
+        pub const DURATION_CAPPED: &str = "is_duration_capped";
+        pub const DEVICE_NO_TRIP: &str = "is_device_no_trip";
+        pub const RISK_LEVEL: [&str; 4] = [
+            "is_risk_low",
+            "is_risk_medium",
+            "is_risk_high",
+            "is_risk_extreme",
+        ];
+        pub const RISK_SCORE: &str = "row_risk_score";
+        pub const PROB_EXCEEDS_LABEL: &str = "row_prob_exceeds_label";
+        /// The flag column of each `Count`, in order.
+        pub const FLAGS: [&str; 21] = [
+            OK,
+            INVALID,
+            NOT_APPLICABLE,
+            PPE[0],
+            PPE[1],
+            PPE[2],
+            PPE[3],
+            PPE[4],
+            DANGER,
+            PASS,
+            WARN,
+            FAIL,
+            STUDY_OVERDUE,
+            MAINTENANCE_OVERDUE,
+            LABEL_UNDERSTATED,
+            DURATION_CAPPED,
+            DEVICE_NO_TRIP,
+            RISK_LEVEL[0],
+            RISK_LEVEL[1],
+            RISK_LEVEL[2],
+            RISK_LEVEL[3],
+        ];
+    }
 
     include!("aggregation_oracle.rs");
 
-    fn per_row_frame(rows: &[(Option<u8>, Option<f64>, u32)]) -> DataFrame {
-        let mut cols = vec![
-            polars::prelude::Column::new(
+    /// Generated rows (facility, energy, flags) as the summary's input: a score (1–25) on the
+    /// rows with an energy, a probability on two thirds of them.
+    fn per_row_of(rows: &[(Option<u8>, Option<f64>, u32)]) -> PerRow {
+        PerRow {
+            facility_id: StringChunked::from_iter_options(
                 R::FACILITY_ID.name.into(),
-                rows.iter()
-                    .map(|r| r.0.map(|f| format!("F{f}")))
-                    .collect::<Vec<_>>(),
+                rows.iter().map(|r| r.0.map(|f| format!("F{f}"))),
             ),
-            polars::prelude::Column::new(
+            equipment_id: StringChunked::from_iter_values(
                 R::EQUIPMENT_ID.name.into(),
-                (0..rows.len()).map(|i| format!("E{i}")).collect::<Vec<_>>(),
+                (0..rows.len()).map(|i| format!("E{i}")),
             ),
-            polars::prelude::Column::new(
+            incident_energy: Float64Chunked::from_iter_options(
                 per_row::IE.into(),
-                rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+                rows.iter().map(|r| r.1),
             ),
-            // A score (1–25) on the rows with an energy; a probability on two thirds of them.
-            polars::prelude::Column::new(
-                per_row::RISK_SCORE.into(),
-                rows.iter()
-                    .map(|r| r.1.map(|e| f64::from(1 + (e as u32) % 25)))
-                    .collect::<Vec<_>>(),
-            ),
-            polars::prelude::Column::new(
+            flags: rows.iter().map(|r| r.2).collect(),
+            risk_score: rows
+                .iter()
+                .map(|r| r.1.map_or(0, |e| 1 + (e as u32 % 25) as u8))
+                .collect(),
+            prob_exceeds_label: Float64Chunked::from_iter_options(
                 per_row::PROB_EXCEEDS_LABEL.into(),
                 rows.iter()
-                    .map(|r| r.1.filter(|e| (*e as u32) % 3 != 0).map(|e| e.fract()))
+                    .map(|r| r.1.filter(|e| (*e as u32) % 3 != 0).map(|e| e.fract())),
+            ),
+        }
+    }
+
+    /// The same rows as the oracle's frame: one boolean column per condition.
+    fn per_row_frame(p: &PerRow) -> DataFrame {
+        let mut cols = vec![
+            p.facility_id.clone().into_column(),
+            p.equipment_id.clone().into_column(),
+            p.incident_energy.clone().into_column(),
+            polars::prelude::Column::new(
+                per_row::RISK_SCORE.into(),
+                p.risk_score
+                    .iter()
+                    .map(|&s| (s > 0).then_some(f64::from(s)))
                     .collect::<Vec<_>>(),
             ),
+            p.prob_exceeds_label.clone().into_column(),
         ];
-        for (k, (flag, _)) in COUNTS.iter().enumerate() {
+        for (k, flag) in per_row::FLAGS.iter().enumerate() {
             cols.push(polars::prelude::Column::new(
                 (*flag).into(),
-                rows.iter()
-                    .map(|r| r.2 & (1 << k) != 0)
+                p.flags
+                    .iter()
+                    .map(|f| f & (1 << k) != 0)
                     .collect::<Vec<bool>>(),
             ));
         }
-        DataFrame::new(rows.len(), cols).unwrap()
+        DataFrame::new(p.len(), cols).unwrap()
     }
 
     proptest! {
@@ -425,11 +555,11 @@ mod tests {
             part in 1usize..97,
             portfolio in any::<bool>(),
         ) {
-            let df = per_row_frame(&rows);
-            let want = summarize_polars(&df, portfolio).unwrap();
+            let input = per_row_of(&rows);
+            let want = summarize_polars(&per_row_frame(&input), portfolio).unwrap();
             let mut s = Summary::new(true);
             for start in (0..rows.len().max(1)).step_by(part) {
-                s.add(&df.slice(start as i64, part)).unwrap();
+                s.add(&input.slice(start, part)).unwrap();
             }
             let got = s.finish(portfolio).unwrap();
             prop_assert_eq!(got.dtypes(), want.dtypes());

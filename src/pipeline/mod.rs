@@ -107,7 +107,7 @@ pub struct Processed {
     /// The result columns ([`crate::contract::results`]), one row per input row, in input order.
     pub results: DataFrame,
     /// Input of [`crate::core::aggregation::summarize`].
-    pub aggregation: DataFrame,
+    pub aggregation: crate::core::aggregation::PerRow,
     /// Counts.
     pub counts: Counts,
 }
@@ -160,7 +160,7 @@ pub fn process_parts(
     progress: &(dyn Fn(usize) + Sync),
     part_rows: usize,
     sink: &mut dyn FnMut(usize, DataFrame) -> Result<()>,
-) -> Result<(DataFrame, Counts)> {
+) -> Result<(crate::core::aggregation::PerRow, Counts)> {
     let cols = Columns::of(&inv.frame)?;
     let extra = |i: usize| dups.get(inv.position(i));
     let n = cols.height;
@@ -178,7 +178,7 @@ pub fn process_parts(
         .num_threads(jobs.max(1))
         .build()?;
     let mut counts = Counts::default();
-    let mut aggregation: Option<DataFrame> = None;
+    let mut aggregation = crate::core::aggregation::PerRow::default();
     for part in parts {
         let mut store = store::Store::new(part.start, part.len(), opts.uncertainty.is_some());
         let blocks = store.blocks(CHUNK_ROWS);
@@ -202,15 +202,10 @@ pub fn process_parts(
             store.add_errors(errors);
         }
         let (results, agg) = store.finish(&cols)?;
-        match aggregation.as_mut() {
-            None => aggregation = Some(agg),
-            Some(acc) => {
-                acc.vstack_mut_owned(agg)?;
-            }
-        }
+        aggregation.append(agg)?;
         sink(part.start, results)?;
     }
-    Ok((aggregation.unwrap_or_default(), counts))
+    Ok((aggregation, counts))
 }
 
 /// The row checks only (no calculation): rows that would be computed come back `ok` without

@@ -12,6 +12,7 @@ use super::rows::{RowResult, Status};
 use crate::contract::input as I;
 use crate::contract::results::{self as R};
 use crate::contract::{values, Column as Contract};
+use crate::core::aggregation::{Count, PerRow};
 use crate::core::algorithms::ieee1584_2018::ElectrodeConfig;
 use crate::core::algorithms::{MethodId, RangeWarnings};
 use crate::core::compliance::{bit, ComplianceStatus, Findings};
@@ -356,7 +357,7 @@ impl Store {
 
     /// The result columns (without the passed-through ones) and the per-row values the
     /// facility summary aggregates. Columns are built in parallel.
-    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(DataFrame, DataFrame)> {
+    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(DataFrame, PerRow)> {
         self.errors.sort_unstable_by_key(|e| e.0);
         let worst = self.compliance_codes();
         let numbers = std::mem::take(&mut self.numbers);
@@ -478,69 +479,71 @@ impl Store {
         }
     }
 
-    /// The per-row values the summary aggregates ([`crate::core::aggregation`]): the ids, the
-    /// governing incident energy and one boolean column per counted condition.
-    fn aggregation(&self, built: &[Column], worst: &[u8]) -> PolarsResult<DataFrame> {
-        use crate::core::aggregation::per_row as A;
-        let is = |name: &str, code: Code, value: u8| {
-            let v = &self.codes[code as usize];
-            Column::new(
-                name.into(),
-                v.iter().map(|&c| c == value).collect::<Vec<bool>>(),
-            )
-        };
-        let worst_is = |name: &str, s: ComplianceStatus| {
-            Column::new(
-                name.into(),
-                worst.iter().map(|&c| c == s as u8).collect::<Vec<bool>>(),
-            )
-        };
-        let flag = |name: &str, b: u16| {
-            let v: Vec<bool> = self
-                .findings
-                .iter()
-                .map(|&f| f != NO_FINDINGS && f & b != 0)
-                .collect();
-            Column::new(name.into(), v)
-        };
-        let mut columns = vec![
-            built[R::FACILITY_ID.position].clone(),
-            built[R::EQUIPMENT_ID.position].clone(),
-            built[R::INCIDENT_ENERGY_CAL_CM2.position]
-                .clone()
-                .with_name(A::IE.into()),
-            is(A::OK, Code::Status, Status::Ok as u8),
-            is(A::INVALID, Code::Status, Status::Invalid as u8),
-            is(A::NOT_APPLICABLE, Code::Status, Status::NotApplicable as u8),
-        ];
-        for (k, name) in A::PPE.iter().enumerate() {
-            columns.push(is(name, Code::Ppe, k as u8));
-        }
-        columns.extend([
-            is(A::DANGER, Code::Danger, 1),
-            worst_is(A::PASS, ComplianceStatus::Pass),
-            worst_is(A::WARN, ComplianceStatus::Warn),
-            worst_is(A::FAIL, ComplianceStatus::Fail),
-            flag(A::STUDY_OVERDUE, bit::STUDY_OVERDUE),
-            flag(A::MAINTENANCE_OVERDUE, bit::MAINTENANCE_OVERDUE),
-            flag(A::LABEL_UNDERSTATED, bit::LABEL_UNDERSTATED),
-            flag(A::DURATION_CAPPED, bit::ARC_DURATION_CAPPED),
-            flag(A::DEVICE_NO_TRIP, bit::DEVICE_NO_TRIP),
-        ]);
-        for (k, name) in A::RISK_LEVEL.iter().enumerate() {
-            columns.push(is(name, Code::RiskLevel, k as u8));
-        }
-        let score: Vec<Option<f64>> = self.codes[Code::RiskScore as usize]
-            .iter()
-            .map(|&s| (s != NONE).then_some(f64::from(s)))
-            .collect();
-        columns.push(Column::new(A::RISK_SCORE.into(), score));
-        columns.push(
-            built[R::PROB_EXCEEDS_LABEL.position]
-                .clone()
-                .with_name(A::PROB_EXCEEDS_LABEL.into()),
+    /// What the summary aggregates ([`crate::core::aggregation::PerRow`]): the ids, the
+    /// governing incident energy, the risk score, prob_exceeds_label and each row's counted
+    /// conditions as bits, from the codes in one pass.
+    fn aggregation(&self, built: &[Column], worst: &[u8]) -> PolarsResult<PerRow> {
+        let code = |c: Code| &self.codes[c as usize];
+        let (status, ppe, danger, level) = (
+            code(Code::Status),
+            code(Code::Ppe),
+            code(Code::Danger),
+            code(Code::RiskLevel),
         );
-        DataFrame::new(self.n, columns)
+        let findings = [
+            (bit::STUDY_OVERDUE, Count::StudyOverdue),
+            (bit::MAINTENANCE_OVERDUE, Count::MaintenanceOverdue),
+            (bit::LABEL_UNDERSTATED, Count::LabelUnderstated),
+            (bit::ARC_DURATION_CAPPED, Count::DurationCapped),
+            (bit::DEVICE_NO_TRIP, Count::DeviceNoTrip),
+        ];
+        let flags = (0..self.n)
+            .map(|i| {
+                let mut f = match status[i] {
+                    s if s == Status::Ok as u8 => Count::Ok.bit(),
+                    s if s == Status::Invalid as u8 => Count::Invalid.bit(),
+                    s if s == Status::NotApplicable as u8 => Count::NotApplicable.bit(),
+                    _ => 0,
+                };
+                if ppe[i] <= 4 {
+                    f |= Count::Ppe0.bit_after(ppe[i]);
+                }
+                if danger[i] == 1 {
+                    f |= Count::Danger.bit();
+                }
+                f |= match worst[i] {
+                    w if w == ComplianceStatus::Pass as u8 => Count::Pass.bit(),
+                    w if w == ComplianceStatus::Warn as u8 => Count::Warn.bit(),
+                    w if w == ComplianceStatus::Fail as u8 => Count::Fail.bit(),
+                    _ => 0,
+                };
+                let fi = self.findings[i];
+                if fi != NO_FINDINGS {
+                    for (b, c) in findings {
+                        if fi & b != 0 {
+                            f |= c.bit();
+                        }
+                    }
+                }
+                if level[i] <= 3 {
+                    f |= Count::RiskLow.bit_after(level[i]);
+                }
+                f
+            })
+            .collect();
+        let text = |c: &crate::contract::Column| built[c.position].str().cloned();
+        let number = |c: &crate::contract::Column| built[c.position].f64().cloned();
+        Ok(PerRow {
+            facility_id: text(&R::FACILITY_ID)?,
+            equipment_id: text(&R::EQUIPMENT_ID)?,
+            incident_energy: number(&R::INCIDENT_ENERGY_CAL_CM2)?,
+            flags,
+            risk_score: code(Code::RiskScore)
+                .iter()
+                .map(|&s| if s == NONE { 0 } else { s })
+                .collect(),
+            prob_exceeds_label: number(&R::PROB_EXCEEDS_LABEL)?,
+        })
     }
 }
 
