@@ -210,7 +210,9 @@ impl Group {
 /// The facility summary and the portfolio row, aggregated part by part.
 #[derive(Debug, Default)]
 pub struct Summary {
-    index: std::collections::HashMap<Option<String>, u32>,
+    index: std::collections::HashMap<Box<str>, u32>,
+    /// The group of the rows without a facility id.
+    null_group: Option<u32>,
     groups: Vec<Group>,
     all: Group,
     /// Keep the incident energies (needed for the percentile).
@@ -232,7 +234,8 @@ impl Summary {
     }
 
     /// The facility of each row of a part (index into `groups`; new facilities appended in
-    /// order of first appearance). Consecutive rows of one facility are looked up once.
+    /// order of first appearance). Consecutive rows of one facility are looked up once, and a
+    /// lookup borrows the id (no allocation but for a new facility).
     fn group_of_rows(&mut self, ids: &StringChunked) -> Vec<u32> {
         let mut out = Vec::with_capacity(ids.len());
         let mut last: Option<(Option<&str>, u32)> = None;
@@ -240,18 +243,11 @@ impl Summary {
             let g = match last {
                 Some((l, g)) if l == id => g,
                 _ => {
-                    let g = match self.index.get(&id.map(str::to_string)) {
-                        Some(&g) => g,
-                        None => {
-                            let g = self.groups.len() as u32;
-                            self.index.insert(id.map(str::to_string), g);
-                            self.groups.push(Group {
-                                id: id.map(str::to_string),
-                                ..Group::default()
-                            });
-                            g
-                        }
+                    let found = match id {
+                        Some(t) => self.index.get(t).copied(),
+                        None => self.null_group,
                     };
+                    let g = found.unwrap_or_else(|| self.new_group(id));
                     last = Some((id, g));
                     g
                 }
@@ -259,6 +255,22 @@ impl Summary {
             out.push(g);
         }
         out
+    }
+
+    /// Appends the group of facility `id`.
+    fn new_group(&mut self, id: Option<&str>) -> u32 {
+        let g = self.groups.len() as u32;
+        match id {
+            Some(t) => {
+                self.index.insert(t.into(), g);
+            }
+            None => self.null_group = Some(g),
+        }
+        self.groups.push(Group {
+            id: id.map(str::to_string),
+            ..Group::default()
+        });
+        g
     }
 
     /// Adds a part's rows, parts in input order: one pass, each row's counted conditions by
