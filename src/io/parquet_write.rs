@@ -103,10 +103,19 @@ fn encode_column(
     field: ParquetType,
     options: WriteOptions,
 ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
-    let plan = array
-        .as_any()
-        .downcast_ref::<Utf8ViewArray>()
-        .map_or(Plan::Polars, plan);
+    let any = array.as_any();
+    let plan = match (
+        any.downcast_ref::<Utf8ViewArray>(),
+        any.downcast_ref::<PrimitiveArray<f64>>(),
+    ) {
+        (Some(text), _) => plan(text),
+        (None, Some(numbers))
+            if nearly_all_distinct(numbers.iter().map(|v| v.map(|x| u128::from(x.to_bits())))) =>
+        {
+            Plan::Plain
+        }
+        _ => Plan::Polars,
+    };
     let leaves = match &plan {
         Plan::Dictionary(d) => {
             array_to_columns(d as &dyn Array, field, options, &[Encoding::RleDictionary])?
@@ -133,17 +142,12 @@ fn plan(array: &Utf8ViewArray) -> Plan {
     let views = array.views();
     let validity = array.validity();
     let valid = |i: usize| validity.is_none_or(|b| b.get_bit(i));
-    if array.len() > 128 {
-        let mut sample = ViewTable::new();
-        let n = array.len().min(SAMPLE_ROWS);
-        for (i, v) in views[..n].iter().enumerate() {
-            if valid(i) {
-                sample.id(v.as_u128(), i);
-            }
-        }
-        if sample.first.len() * 20 > n * 19 {
-            return Plan::Plain;
-        }
+    let sample = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| valid(i).then(|| v.as_u128()));
+    if nearly_all_distinct(sample) {
+        return Plan::Plain;
     }
     let mut table = ViewTable::new();
     let mut keys: Vec<u32> = Vec::with_capacity(views.len());
@@ -174,6 +178,22 @@ fn plan(array: &Utf8ViewArray) -> Plan {
         false,
     );
     DictionaryArray::try_new(dtype, keys, values.boxed()).map_or(Plan::Polars, Plan::Dictionary)
+}
+
+/// Whether more than 95 % of the first [`SAMPLE_ROWS`] values (views, or a number's bits) are
+/// distinct, in a column of more than 128 rows (nulls count as rows, as in polars' ratio).
+fn nearly_all_distinct(values: impl ExactSizeIterator<Item = Option<u128>>) -> bool {
+    if values.len() <= 128 {
+        return false;
+    }
+    let n = values.len().min(SAMPLE_ROWS);
+    let mut sample = ViewTable::new();
+    for (i, v) in values.take(n).enumerate() {
+        if let Some(v) = v {
+            sample.id(v, i);
+        }
+    }
+    sample.first.len() * 20 > n * 19
 }
 
 /// The distinct texts of the views first seen at `rows` (views that differ may hold the same
