@@ -67,7 +67,7 @@ complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l mapping 
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l fail-on -d 'Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable' -r -f -a "invalid\t'Exit 3 when any row is invalid'
 noncompliant\t'Exit 4 when any row\'s compliance status is `fail`'
 danger\t'Exit 4 when any row is above the danger threshold'"
-complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l progress -d 'Progress bar on stderr' -r -f -a "auto\t'A progress bar when stderr is a terminal'
+complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l progress -d 'Progress bar on stderr (auto: on a terminal, with text logs)' -r -f -a "auto\t'A progress bar when stderr is a terminal'
 always\t'Always draw it (on stderr)'
 never\t'Never'"
 complete -c voltmetrics -n "__fish_voltmetrics_using_subcommand run" -l postgres -d 'PostgreSQL URL: upsert results, summaries and the run record (history)' -r

@@ -38,32 +38,42 @@ pub const STAGE: &str = "stage";
 
 /// The filter: `-q` (warnings and errors), `-v` (debug), `-vv` (trace) when given; otherwise
 /// `RUST_LOG` when set (any `tracing` directive, e.g. `voltmetrics::db=debug`); otherwise info.
-/// The levels of `-q`/`-v` apply to VoltMetrics' own events only.
-pub fn filter(quiet: bool, verbose: u8, rust_log: Option<&str>) -> EnvFilter {
+/// The levels of `-q`/`-v` apply to VoltMetrics' own events only. A `RUST_LOG` that does not
+/// parse gives info and the reason (warned once the layer is installed).
+pub fn filter(quiet: bool, verbose: u8, rust_log: Option<&str>) -> (EnvFilter, Option<String>) {
     let level = match (quiet, verbose) {
         (true, _) => "warn",
         (false, 0) => "info",
         (false, 1) => "debug",
         _ => "trace",
     };
+    let own = || EnvFilter::new(format!("voltmetrics={level}"));
     match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(spec) if !quiet && verbose == 0 => EnvFilter::builder().parse_lossy(spec),
-        _ => EnvFilter::new(format!("voltmetrics={level}")),
+        Some(spec) if !quiet && verbose == 0 => match EnvFilter::builder().parse(spec) {
+            Ok(f) => (f, None),
+            Err(e) => (own(), Some(format!("RUST_LOG={spec}: {e}; using info"))),
+        },
+        _ => (own(), None),
     }
 }
 
 /// Installs the stderr layer (and with the `otlp` feature and an endpoint, the exporter) as
 /// the process's subscriber (once; later calls do nothing). The level filters the stderr
-/// layer's events; VoltMetrics' spans stay on, so a line under `-q` still has its run id.
+/// layer's events, but VoltMetrics' warnings and errors always pass (`RUST_LOG=off` does not
+/// hide why a run failed) and its spans stay on (a line under `-q` still has its run id).
 pub fn init(format: LogFormat, quiet: bool, verbose: u8) {
     let rust_log = std::env::var("RUST_LOG").ok();
-    let spans = filter_fn(|m| m.is_span() && m.target().starts_with("voltmetrics"));
-    let stderr =
-        Stderr::new(format).with_filter(filter(quiet, verbose, rust_log.as_deref()).or(spans));
+    let (level, problem) = filter(quiet, verbose, rust_log.as_deref());
+    let own = |m: &tracing::Metadata<'_>| m.target().starts_with("voltmetrics");
+    let always = filter_fn(move |m| own(m) && (m.is_span() || *m.level() <= Level::WARN));
+    let stderr = Stderr::new(format).with_filter(level.or(always));
     let registry = tracing_subscriber::registry().with(stderr);
     #[cfg(feature = "otlp")]
     let registry = registry.with(otlp::layer().with_filter(EnvFilter::new("voltmetrics=info")));
     let _ = registry.try_init();
+    if let Some(p) = problem {
+        tracing::warn!("{p}");
+    }
 }
 
 /// The end of the process: sends the run's spans when OTLP export is on (feature `otlp`).
@@ -289,16 +299,24 @@ mod tests {
 
     #[test]
     fn flags_win_over_rust_log() {
-        assert_eq!(filter(false, 0, None).to_string(), "voltmetrics=info");
+        let f = |q, v, r| {
+            let (f, problem) = filter(q, v, r);
+            (f.to_string(), problem.is_some())
+        };
+        assert_eq!(f(false, 0, None), ("voltmetrics=info".into(), false));
         assert_eq!(
-            filter(true, 0, Some("debug")).to_string(),
-            "voltmetrics=warn"
+            f(true, 0, Some("debug")),
+            ("voltmetrics=warn".into(), false)
         );
-        assert_eq!(filter(false, 2, None).to_string(), "voltmetrics=trace");
+        assert_eq!(f(false, 2, None), ("voltmetrics=trace".into(), false));
         assert_eq!(
-            filter(false, 0, Some("voltmetrics::db=debug")).to_string(),
-            "voltmetrics::db=debug"
+            f(false, 0, Some("voltmetrics::db=debug")),
+            ("voltmetrics::db=debug".into(), false)
         );
-        assert_eq!(filter(false, 0, Some("  ")).to_string(), "voltmetrics=info");
+        assert_eq!(f(false, 0, Some("  ")), ("voltmetrics=info".into(), false));
+        assert_eq!(
+            f(false, 0, Some("voltmetrics=verbose")),
+            ("voltmetrics=info".into(), true)
+        );
     }
 }

@@ -25,6 +25,13 @@ pub(crate) const CONFIG_ENV: &str = "VOLTMETRICS_CONFIG";
 /// The id of `--config` (calc's `--config` is the electrode configuration).
 const ID: &str = "config_file";
 
+/// Commands the file is not read for: `config show` reads it itself, for the command it is
+/// asked about; the others have no options a job would fix.
+const NO_OPTIONS: [&str; 6] = ["config", "completions", "man", "schema", "mappings", "help"];
+
+/// Options given together: one on the command line keeps the file from setting the others.
+const TOGETHER: [&[&str]; 1] = [&["quiet", "verbose"]];
+
 /// Options (ids) that are not read from the file.
 const NOT_CONFIGURABLE: [&str; 3] = ["help", "version", ID];
 
@@ -62,6 +69,8 @@ pub(crate) struct Merged {
     pub(crate) file: Option<String>,
     /// Ids of the options the file set (global and the subcommand's).
     pub(crate) from_file: Vec<String>,
+    /// The words the file added to the command line.
+    pub(crate) added: Vec<String>,
 }
 
 fn usage(msg: String) -> UsageError {
@@ -75,29 +84,33 @@ pub(crate) fn merge(cmd: &Command, argv: Vec<OsString>) -> Result<Merged, UsageE
         argv,
         file: None,
         from_file: Vec::new(),
+        added: Vec::new(),
     };
     let mut cmd = cmd.clone().ignore_errors(true);
     cmd.build();
     let Ok(m) = cmd.clone().try_get_matches_from(&argv) else {
         return Ok(unchanged(argv));
     };
+    if m.subcommand_name().is_none_or(|s| NO_OPTIONS.contains(&s)) {
+        return Ok(unchanged(argv));
+    }
     let Some(path) = config_path(&m) else {
         return Ok(unchanged(argv));
     };
     let text =
         std::fs::read_to_string(&path).map_err(|e| usage(format!("--config {path}: {e}")))?;
-    let table: Table = text
-        .parse()
-        .map_err(|e| usage(format!("--config {path}: {e}")))?;
+    // toml's own message quotes the line, which may hold a password: line and message only.
+    let table: Table = toml::from_str(&text).map_err(|e: toml::de::Error| {
+        let line = e.span().map_or(0, |s| {
+            text[..s.start.min(text.len())].lines().count().max(1)
+        });
+        usage(format!("--config {path}:{line}: {}", e.message().trim()))
+    })?;
     let file = File {
         path: &path,
         text: &text,
     };
     file.check(&cmd, &[], &table)?;
-    if m.subcommand_name() == Some("config") {
-        // `config show` reads the file itself, for the command it is asked about.
-        return Ok(unchanged(argv));
-    }
     let mut added = Vec::new();
     let mut from_file = Vec::new();
     // The invoked command and its parents, root first, with their tables.
@@ -121,10 +134,15 @@ pub(crate) fn merge(cmd: &Command, argv: Vec<OsString>) -> Result<Merged, UsageE
     for (section, t) in tables.iter().rev() {
         file.apply(leaf, leaf_m, section, t, &mut from_file, &mut added)?;
     }
+    let words = added
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
     Ok(Merged {
         argv: insert(argv, added),
         file: Some(path),
         from_file,
+        added: words,
     })
 }
 
@@ -149,15 +167,19 @@ impl File<'_> {
         for (i, line) in self.text.lines().enumerate() {
             let l = line.trim();
             if let Some(h) = l.strip_prefix('[') {
-                current = h.trim_end_matches(']').trim().to_string();
+                // `[ db . migrate ]  # comment` is `db.migrate`.
+                let h = h.split(']').next().unwrap_or_default();
+                current = h.split('.').map(str::trim).collect::<Vec<_>>().join(".");
                 // The key may be a table of its own: `[run]`, `[db.migrate]`.
                 let table = section.iter().map(String::as_str).chain([key]);
                 if current == table.collect::<Vec<_>>().join(".") {
                     return format!("{}:{}", self.path, i + 1);
                 }
             } else if current == wanted
-                && l.strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with('='))
+                && [key.to_string(), format!("\"{key}\"")].iter().any(|k| {
+                    l.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                })
             {
                 return format!("{}:{}", self.path, i + 1);
             }
@@ -182,13 +204,17 @@ impl File<'_> {
                 self.check(sub, &s, sub_t)?;
                 continue;
             }
-            let found = candidates(cmd).into_iter().find_map(|c| option(c, key));
+            // The top level takes only global options; a table, its command's (or its actions').
+            let found = match section.is_empty() {
+                true => option(cmd, key).filter(|a| a.is_global_set()),
+                false => candidates(cmd).into_iter().find_map(|c| option(c, key)),
+            };
             let Some(arg) = found else {
                 return Err(usage(format!(
                     "{}: not an option of `{}` (options: {})",
                     here(),
                     command_words(section),
-                    accepted(cmd).join(", ")
+                    accepted(cmd, section.is_empty()).join(", ")
                 )));
             };
             tokens(arg, value).map_err(|e| usage(format!("{}: {e}", here())))?;
@@ -211,10 +237,14 @@ impl File<'_> {
                 continue;
             };
             let id = arg.get_id().as_str().to_string();
-            let given = matches!(
-                m.value_source(&id),
-                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-            );
+            let given = |id: &str| {
+                matches!(
+                    m.value_source(id),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                )
+            };
+            let group = TOGETHER.iter().find(|g| g.contains(&id.as_str()));
+            let given = group.map_or_else(|| given(&id), |g| g.iter().any(|i| given(i)));
             if given || from_file.contains(&id) {
                 continue;
             }
@@ -274,12 +304,13 @@ fn option<'c>(cmd: &'c Command, key: &str) -> Option<&'c Arg> {
         .find(|a| configurable(a) && a.get_long() == Some(key.as_str()))
 }
 
-/// The option names a table of `cmd` accepts, sorted.
-fn accepted(cmd: &Command) -> Vec<String> {
-    let mut names: Vec<String> = candidates(cmd)
+/// The option names a table of `cmd` accepts (the top level: global ones), sorted.
+fn accepted(cmd: &Command, top: bool) -> Vec<String> {
+    let commands = if top { vec![cmd] } else { candidates(cmd) };
+    let mut names: Vec<String> = commands
         .iter()
         .flat_map(|c| c.get_arguments())
-        .filter(|a| configurable(a))
+        .filter(|a| configurable(a) && (!top || a.is_global_set()))
         .filter_map(|a| a.get_long().map(str::to_string))
         .collect();
     names.sort();
@@ -437,7 +468,7 @@ pub(crate) enum ConfigAction {
     /// Print the options a command would run with and where each comes from (flag,
     /// environment, file, default), URL passwords hidden.
     #[command(
-        after_help = "Examples:\n  voltmetrics --config nightly.toml config show\n  VOLTMETRICS_CONFIG=nightly.toml voltmetrics config show run --jobs 2 --format json"
+        after_help = "Examples:\n  voltmetrics --config nightly.toml config show\n  VOLTMETRICS_CONFIG=nightly.toml voltmetrics config show --format json run --jobs 2"
     )]
     Show(ShowArgs),
 }

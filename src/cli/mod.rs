@@ -111,6 +111,14 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
+            if let (Some(file), false) = (&merged.file, merged.added.is_empty()) {
+                let words: Vec<String> =
+                    merged.added.iter().map(|w| crate::db::redact(w)).collect();
+                eprintln!(
+                    "voltmetrics: note: options added from the config file {file}: {}",
+                    words.join(" ")
+                );
+            }
             return if e.use_stderr() {
                 Exit::Usage
             } else {
@@ -122,7 +130,7 @@ pub fn main() -> ExitCode {
     let (quiet, verbose) = cli.command.verbosity();
     crate::logging::init(cli.log_format, quiet, verbose);
     let result = match cli.command {
-        Command::Run(args) => run::run(&args),
+        Command::Run(args) => run::run(&args, cli.log_format),
         Command::Validate(args) => validate::run(&args),
         Command::Calc(args) => calc::run(&args),
         Command::Labels(args) => labels::run(&args),

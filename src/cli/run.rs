@@ -5,6 +5,7 @@ use super::engine::EngineArgs;
 use super::UsageError;
 use crate::exit_codes::Exit;
 use crate::io::write::Format;
+use crate::logging::LogFormat;
 use crate::run::{self, Gate, Output, Postgres, Redis, Report};
 use anyhow::Result;
 use clap::builder::PossibleValuesParser;
@@ -127,7 +128,7 @@ pub(crate) struct RunArgs {
     /// Exit 3 (invalid) or 4 (noncompliant, danger) when the gate trips; repeatable.
     #[arg(long = "fail-on", value_enum, value_name = "GATE")]
     pub(crate) fail_on: Vec<FailOn>,
-    /// Progress bar on stderr.
+    /// Progress bar on stderr (auto: on a terminal, with text logs).
     #[arg(long, value_enum, default_value_t = ProgressMode::Auto)]
     pub(crate) progress: ProgressMode,
     /// PostgreSQL URL: upsert results, summaries and the run record (history).
@@ -234,7 +235,7 @@ fn summary_target(args: &RunArgs) -> Result<Option<(String, Format)>> {
 }
 
 /// Turns the flags into a run configuration, or a usage error naming the flag.
-pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
+pub(crate) fn configure(args: &RunArgs, log: LogFormat) -> Result<run::Config> {
     if let Some(shard) = args.shard {
         if args.portfolio {
             return Err(usage(format!("--portfolio with --shard {shard}: a shard holds only its facilities; compute the portfolio from the stored runs (voltmetrics history, or SQL over voltmetrics_facility_summaries) or from the shards' summary files")));
@@ -285,7 +286,10 @@ pub(crate) fn configure(args: &RunArgs) -> Result<run::Config> {
         progress: match args.progress {
             ProgressMode::Always => true,
             ProgressMode::Never => false,
-            ProgressMode::Auto => !args.quiet && std::io::stderr().is_terminal(),
+            // A bar between JSON lines would break them: JSON logs draw it only when asked.
+            ProgressMode::Auto => {
+                !args.quiet && log == LogFormat::Text && std::io::stderr().is_terminal()
+            }
         },
         shard: args.shard,
         chunk_rows: args.chunk_rows,
@@ -310,9 +314,9 @@ fn summary_line(r: &Report) -> String {
 }
 
 /// `voltmetrics run`.
-pub(crate) fn run(args: &RunArgs) -> Result<Exit> {
+pub(crate) fn run(args: &RunArgs, log: LogFormat) -> Result<Exit> {
     let started = std::time::Instant::now();
-    let result = configure(args).and_then(|cfg| run::run(&cfg));
+    let result = configure(args, log).and_then(|cfg| run::run(&cfg));
     let gates: Vec<Gate> = args.fail_on.iter().map(|&f| f.into()).collect();
     if let Some(path) = &args.metrics_file {
         let exit = match &result {

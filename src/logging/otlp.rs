@@ -20,6 +20,8 @@ use tracing_subscriber::Layer;
 static FINISHED: Mutex<Vec<Value>> = Mutex::new(Vec::new());
 /// The endpoint, once the layer is installed.
 static ENDPOINT: Mutex<Option<String>> = Mutex::new(None);
+/// The last error logged (the run's failure): the run span's status.
+static ERROR: Mutex<Option<String>> = Mutex::new(None);
 /// Span ids, unique within the process (never 0).
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -111,11 +113,16 @@ where
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut f = Fields::default();
+        event.record(&mut f);
+        if *event.metadata().level() == tracing::Level::ERROR {
+            if let Some(Value::String(m)) = f.map.get("message") {
+                *ERROR.lock().unwrap_or_else(|p| p.into_inner()) = Some(m.clone());
+            }
+        }
         let Some(span) = ctx.event_span(event) else {
             return;
         };
-        let mut f = Fields::default();
-        event.record(&mut f);
         let name = match f.map.remove("message") {
             Some(Value::String(m)) => m,
             _ => event.metadata().name().to_string(),
@@ -156,14 +163,40 @@ where
     }
 }
 
+/// OTLP's span status (code 2: error).
+#[derive(serde::Serialize)]
+struct SpanStatus {
+    code: u8,
+    message: String,
+}
+
+/// The fields a failed run's span gets.
+#[derive(serde::Serialize)]
+struct Failed {
+    status: SpanStatus,
+}
+
 /// Sends the ended spans (once, at the end of the process); a failure is a warning.
 pub(super) fn flush() {
     let Some(endpoint) = ENDPOINT.lock().unwrap_or_else(|p| p.into_inner()).clone() else {
         return;
     };
-    let spans = std::mem::take(&mut *FINISHED.lock().unwrap_or_else(|p| p.into_inner()));
+    let mut spans = std::mem::take(&mut *FINISHED.lock().unwrap_or_else(|p| p.into_inner()));
     if spans.is_empty() {
         return;
+    }
+    // A failed run: its span's status is an error with the message (OTLP STATUS_CODE_ERROR).
+    if let Some(message) = ERROR.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let failed = Failed {
+            status: SpanStatus { code: 2, message },
+        };
+        if let Ok(Value::Object(fields)) = serde_json::to_value(&failed) {
+            for s in spans.iter_mut().filter(|s| s["name"] == "run") {
+                if let Some(o) = s.as_object_mut() {
+                    o.extend(fields.clone());
+                }
+            }
+        }
     }
     let service = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "voltmetrics".into());
     let body = json!({"resourceSpans": [{
@@ -174,30 +207,49 @@ pub(super) fn flush() {
         "scopeSpans": [{"scope": {"name": "voltmetrics", "version": crate::VERSION}, "spans": spans}],
     }]});
     if let Err(e) = post(&endpoint, body.to_string().as_bytes()) {
-        tracing::warn!("OTLP export to {endpoint}: {e}");
+        tracing::warn!("OTLP export to {}: {e}", crate::db::redact(&endpoint));
     }
 }
 
-/// POSTs `body` as JSON to an `http://host[:port]/path` URL; an error unless 2xx.
+/// `host:port`: the port given after the host (or after an IPv6 address's `]`), else 80.
+fn authority(host: &str) -> String {
+    let has_port = match host.rsplit_once(':') {
+        Some((h, _)) => !host.ends_with(']') && (!h.contains(':') || h.ends_with(']')),
+        None => false,
+    };
+    if has_port {
+        host.to_string()
+    } else {
+        format!("{host}:80")
+    }
+}
+
+/// POSTs `body` as JSON to an `http://host[:port]/path` URL (every address the host
+/// resolves to tried in turn, 3 s to connect, 10 s to send or answer); an error unless 2xx.
 fn post(url: &str, body: &[u8]) -> Result<(), String> {
     let rest = url
         .strip_prefix("http://")
         .ok_or("only http:// endpoints are supported (send to a local collector)")?;
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let path = if path.is_empty() { "/" } else { path };
-    let authority = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:80")
-    };
-    let addr = std::net::ToSocketAddrs::to_socket_addrs(&authority)
-        .map_err(|e| e.to_string())?
-        .next()
-        .ok_or("no address")?;
-    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3))
-        .map_err(|e| e.to_string())?;
+    let addrs =
+        std::net::ToSocketAddrs::to_socket_addrs(&authority(host)).map_err(|e| e.to_string())?;
+    let mut last = "no address".to_string();
+    let mut stream = None;
+    for addr in addrs {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3)) {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    let mut stream = stream.ok_or(last)?;
+    let timeout = Some(Duration::from_secs(10));
     stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(timeout)
+        .and_then(|_| stream.set_write_timeout(timeout))
         .map_err(|e| e.to_string())?;
     let head = format!(
         "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -207,15 +259,28 @@ fn post(url: &str, body: &[u8]) -> Result<(), String> {
         .write_all(head.as_bytes())
         .and_then(|_| stream.write_all(body))
         .map_err(|e| e.to_string())?;
-    let mut reply = String::new();
-    let _ = stream.take(4096).read_to_string(&mut reply);
-    let status = reply.split_whitespace().nth(1).unwrap_or_default();
-    if status.starts_with('2') {
-        Ok(())
-    } else {
-        Err(format!(
-            "the collector answered {:?}",
-            reply.lines().next().unwrap_or_default()
-        ))
+    // The status line: `HTTP/1.1 200 OK`.
+    let mut reply = [0u8; 64];
+    let n = stream.read(&mut reply).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&reply[..n]);
+    let line = text.lines().next().unwrap_or_default();
+    match line.split_whitespace().nth(1) {
+        Some(status) if status.starts_with('2') => Ok(()),
+        _ => Err(format!("the collector answered {line:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_port_defaults_to_80() {
+        for (host, want) in [
+            ("collector:4318", "collector:4318"),
+            ("collector", "collector:80"),
+            ("[::1]:4318", "[::1]:4318"),
+            ("[::1]", "[::1]:80"),
+        ] {
+            assert_eq!(super::authority(host), want);
+        }
     }
 }

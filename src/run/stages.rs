@@ -57,6 +57,7 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     );
     t.lap("read");
     let rows = first.rows.to_string();
+    t.begin("check+calculate");
     t.status(RunStatus::Calculating, &[(RS::ROWS.name, rows)])?;
     let meta = metadata(&run_id.to_string(), cfg, &first.sources);
     let c = compute(cfg, &inputs, &first, &meta, t)?;
@@ -156,7 +157,6 @@ fn compute(
     meta: &RunMetadata,
     t: &mut Tracker,
 ) -> Result<Computed> {
-    t.begin("check+calculate");
     let bar = progress_bar(cfg.progress, first.rows);
     let on_progress = |done: usize| {
         if let Some(b) = &bar {
@@ -397,11 +397,15 @@ fn persist(
     if cfg.postgres.is_none() && cfg.redis.is_none() {
         return Ok(());
     }
+    t.begin(if cfg.postgres.is_some() {
+        "postgres"
+    } else {
+        "redis"
+    });
     t.status(RunStatus::Persisting, &count_fields(c))?;
     let Some(pg) = &cfg.postgres else {
         return Ok(());
     };
-    t.begin("postgres");
     let server = format!("PostgreSQL {}", crate::db::redact(&pg.url));
     let stage = || format!("stage persisting: {server}");
     let mut client = crate::db::connect(&pg.url).with_context(stage)?;

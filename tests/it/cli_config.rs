@@ -230,6 +230,16 @@ fn mistakes_name_the_file_and_line() {
             "bad.toml:1: nothing: not an option of `voltmetrics`",
         ),
         ("[run\n", "bad.toml"),
+        // The top level takes only global options.
+        (
+            "format = \"csv\"\n",
+            "bad.toml:1: format: not an option of `voltmetrics` (options: log-format)",
+        ),
+        // A header with a comment and spaces is still found.
+        (
+            "[ run ]  # nightly\n\njobs = -1\n",
+            "bad.toml:3: [run] jobs: invalid value '-1'",
+        ),
     ];
     let file = dir.path().join("bad.toml");
     for (text, expected) in cases {
@@ -262,4 +272,82 @@ fn the_man_pages_example_is_a_valid_file() {
         assert_eq!(option(&shown, "postgres").1, "file");
         assert_eq!(option(&shown, "log-format"), (&Value::from("json"), "file"));
     }
+}
+
+#[test]
+fn the_file_never_echoes_a_password_and_names_itself_in_clap_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    let run = |text: &str, args: &[&str]| {
+        std::fs::write(&file, text).unwrap();
+        let out = voltmetrics()
+            .arg("--config")
+            .arg(&file)
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    // A syntax error on a line with a password: the line is not quoted back.
+    let (code, stderr) = run(
+        "[run]\npostgres = postgres://vm:s3cret@db/x\n",
+        &["run", "x.csv"],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("c.toml:2: ") && !stderr.contains("s3cret"),
+        "{stderr}"
+    );
+    // An option from the file that needs another: clap's error, then which options the file
+    // added (URL passwords hidden).
+    let (code, stderr) = run(
+        "[run]\nseed = 7\nredis = \"redis://:s3cret@h/\"\n",
+        &["run", "x.csv"],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--uncertainty"), "{stderr}");
+    assert!(
+        stderr.contains("options added from the config file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--seed=7") && !stderr.contains("s3cret"),
+        "{stderr}"
+    );
+    // Commands without options do not read it (a missing file does not break completions).
+    let out = voltmetrics()
+        .args(["completions", "bash"])
+        .env("VOLTMETRICS_CONFIG", "/nonexistent/voltmetrics.toml")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn verbose_on_the_command_line_beats_quiet_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(&file, "[run]\nquiet = true\n").unwrap();
+    let stderr = |extra: &[&str]| {
+        let out = voltmetrics()
+            .arg("run")
+            .arg(fixture("inventory.csv"))
+            .args([
+                "--as-of",
+                FIXTURE_AS_OF,
+                "--format",
+                "csv",
+                "-o",
+                "/dev/null",
+                "--config",
+            ])
+            .arg(&file)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert_eq!(stderr(&[]), "", "quiet from the file");
+    assert!(stderr(&["-v"]).contains("voltmetrics: stages: "), "-v wins");
 }

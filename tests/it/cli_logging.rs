@@ -122,4 +122,21 @@ fn levels_come_from_q_v_and_rust_log() {
     assert_eq!(run(&[], &[("RUST_LOG", "off")]).1, "");
     // … and -q wins over it.
     assert_eq!(run(&["-q"], &[("RUST_LOG", "debug")]).1, "");
+    // Errors are never filtered out; a RUST_LOG that does not parse is a warning, and info.
+    let failed = voltmetrics()
+        .args(["run", "/nonexistent/inventory.csv"])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(failed.stderr).unwrap();
+    assert!(
+        stderr.starts_with("voltmetrics: error: /nonexistent/inventory.csv"),
+        "{stderr}"
+    );
+    let typo = run(&[], &[("RUST_LOG", "voltmetrics=verbose")]).1;
+    assert!(
+        typo.starts_with("voltmetrics: warning: RUST_LOG=voltmetrics=verbose: "),
+        "{typo}"
+    );
+    assert!(typo.contains("voltmetrics: 74 rows"), "{typo}");
 }

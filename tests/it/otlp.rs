@@ -113,3 +113,30 @@ fn a_runs_spans_reach_the_collector() {
         "voltmetrics"
     );
 }
+
+#[test]
+fn a_failed_runs_span_has_the_error_status() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = one_request(listener);
+    let out = voltmetrics()
+        .args(["run", "/nonexistent/inventory.csv", "-q"])
+        .env(
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            format!("http://127.0.0.1:{port}/"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, body) = server.join().unwrap();
+    let doc: Value = serde_json::from_slice(&body).unwrap();
+    let spans = doc["resourceSpans"][0]["scopeSpans"][0]["spans"]
+        .as_array()
+        .unwrap();
+    let run = spans.iter().find(|s| s["name"] == "run").unwrap();
+    assert_eq!(run["status"]["code"], 2);
+    assert!(run["status"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/inventory.csv"));
+}
