@@ -104,10 +104,8 @@ pub(super) fn keyed_column(
 
 /// A Float64 column from values with NaN for missing ones.
 pub(super) fn f64_column(name: &str, values: Vec<f64>) -> Column {
-    let valid: BooleanChunked = values.iter().map(|v| !v.is_nan()).collect();
-    let bitmap = (valid.sum().unwrap_or(0) as usize != values.len())
-        .then(|| valid.downcast_iter().next().map(|a| a.values().clone()))
-        .flatten();
+    let valid: polars_arrow::bitmap::Bitmap = values.iter().map(|v| !v.is_nan()).collect();
+    let bitmap = (valid.unset_bits() > 0).then_some(valid);
     Float64Chunked::from_vec_validity(name.into(), values, bitmap).into_column()
 }
 
