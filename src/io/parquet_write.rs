@@ -109,11 +109,9 @@ fn encode_column(
         any.downcast_ref::<PrimitiveArray<f64>>(),
     ) {
         (Some(text), _) => plan(text),
-        (None, Some(numbers))
-            if nearly_all_distinct(numbers.iter().map(|v| v.map(|x| u128::from(x.to_bits())))) =>
-        {
-            Plan::Plain
-        }
+        // polars would estimate the column's cardinality and then write it plain anyway: it
+        // has no dictionary for Float64 (`encode_as_dictionary_optional` gives up on the cast).
+        (None, Some(_)) => Plan::Plain,
         _ => Plan::Polars,
     };
     let leaves = match &plan {
@@ -180,7 +178,7 @@ fn plan(array: &Utf8ViewArray) -> Plan {
     DictionaryArray::try_new(dtype, keys, values.boxed()).map_or(Plan::Polars, Plan::Dictionary)
 }
 
-/// Whether more than 95 % of the first [`SAMPLE_ROWS`] values (views, or a number's bits) are
+/// Whether more than 95 % of the first [`SAMPLE_ROWS`] views are
 /// distinct, in a column of more than 128 rows (nulls count as rows, as in polars' ratio).
 fn nearly_all_distinct(values: impl ExactSizeIterator<Item = Option<u128>>) -> bool {
     if values.len() <= 128 {
@@ -347,6 +345,32 @@ mod tests {
             .map(|i| at(if i < SAMPLE_ROWS { i % 5 } else { i % 70_000 }))
             .collect();
         assert_eq!(kind(&many), "polars");
+    }
+
+    #[test]
+    fn a_number_column_is_written_as_polars_writes_it() {
+        // Few distinct values: polars tries a dictionary, cannot make one for Float64 and
+        // writes the column plain; our plan goes to plain directly. The files are the same.
+        let energy: Vec<Option<f64>> = (0..5000)
+            .map(|i| (i % 9 != 0).then_some(f64::from(i % 4) * 1.5))
+            .collect();
+        let mut df = df!("energy" => energy).unwrap();
+        let (compression, statistics) = (ParquetCompression::Lz4Raw, StatisticsOptions::default());
+        let mut ours: Vec<u8> = Vec::new();
+        let mut b = ParquetWriter::new(&mut ours)
+            .with_compression(compression)
+            .with_statistics(statistics)
+            .batched(df.schema())
+            .unwrap();
+        write_row_group(&mut b, &df, write_options(compression, statistics)).unwrap();
+        b.finish().unwrap();
+        let mut theirs: Vec<u8> = Vec::new();
+        ParquetWriter::new(&mut theirs)
+            .with_compression(compression)
+            .with_statistics(statistics)
+            .finish(&mut df)
+            .unwrap();
+        assert_eq!(ours, theirs);
     }
 
     #[test]
