@@ -195,9 +195,10 @@ struct Group {
 }
 
 impl Group {
-    fn energy(&mut self, v: f64, equipment: Option<&str>, keep: bool) {
+    /// Adds an energy; `equipment` (the row's equipment id) is asked for only at a new maximum.
+    fn energy(&mut self, v: f64, equipment: impl FnOnce() -> Option<String>, keep: bool) {
         if self.max.as_ref().is_none_or(|(m, _)| v > *m) {
-            self.max = Some((v, equipment.map(str::to_string)));
+            self.max = Some((v, equipment()));
         }
         self.sum.add(v);
         self.ok_values += 1;
@@ -205,6 +206,12 @@ impl Group {
             self.values.push(v);
         }
     }
+}
+
+/// The values of a number column, read from its arrays (cheaper than the column's iterator).
+fn options(ca: &Float64Chunked) -> impl Iterator<Item = Option<f64>> + '_ {
+    ca.downcast_iter()
+        .flat_map(|a| a.iter().map(|v| v.copied()))
 }
 
 /// The facility summary and the portfolio row, aggregated part by part.
@@ -239,7 +246,7 @@ impl Summary {
     fn group_of_rows(&mut self, ids: &StringChunked) -> Vec<u32> {
         let mut out = Vec::with_capacity(ids.len());
         let mut last: Option<(Option<&str>, u32)> = None;
-        for id in ids.iter() {
+        for id in ids.downcast_iter().flat_map(|a| a.iter()) {
             let g = match last {
                 Some((l, g)) if l == id => g,
                 _ => {
@@ -279,12 +286,9 @@ impl Summary {
         let groups = self.group_of_rows(&part.facility_id);
         self.all.rows += groups.len() as u32;
         let keep = self.keep_values;
-        let values = part
-            .incident_energy
-            .iter()
-            .zip(part.equipment_id.iter())
-            .zip(part.prob_exceeds_label.iter());
-        for (i, ((v, e), p)) in values.enumerate() {
+        let values = options(&part.incident_energy).zip(options(&part.prob_exceeds_label));
+        let equipment = |i: usize| move || part.equipment_id.get(i).map(str::to_string);
+        for (i, (v, p)) in values.enumerate() {
             let group = &mut self.groups[groups[i] as usize];
             group.rows += 1;
             let mut f = part.flags[i];
@@ -305,8 +309,8 @@ impl Summary {
                 }
             }
             if let Some(v) = v {
-                group.energy(v, e, keep);
-                self.all.energy(v, e, false);
+                group.energy(v, equipment(i), keep);
+                self.all.energy(v, equipment(i), false);
             }
         }
         Ok(())
@@ -345,15 +349,17 @@ fn p95(values: &mut [f64], nulls: usize) -> Option<f64> {
         1 => return Some(values[0]),
         _ => {}
     }
-    values.sort_unstable_by(f64::total_cmp);
     let float_idx = (n as f64 - 1.0) * Q + nulls as f64;
     let idx = (float_idx as usize).clamp(0, n + nulls - 1);
     let top = float_idx.ceil() as usize;
-    let lower = values[idx - nulls];
+    // The two order statistics a sort would put at `idx` and `idx + 1`, selected in O(n): the
+    // values are the same bits as the sorted slice's (`total_cmp` is a total order).
+    let (_, lower, above) = values.select_nth_unstable_by(idx - nulls, f64::total_cmp);
+    let lower = *lower;
     if idx == top {
         return Some(lower);
     }
-    let upper = values[idx + 1 - nulls];
+    let upper = above.iter().copied().min_by(f64::total_cmp)?;
     if lower == upper {
         return Some(lower);
     }
@@ -551,6 +557,41 @@ mod tests {
             ));
         }
         DataFrame::new(p.len(), cols).unwrap()
+    }
+
+    /// [`p95`] as it was written first: sort, then read the two neighbours.
+    fn p95_by_sorting(values: &mut [f64], nulls: usize) -> Option<f64> {
+        let n = values.len();
+        if n <= 1 {
+            return values.first().copied();
+        }
+        values.sort_unstable_by(f64::total_cmp);
+        let float_idx = (n as f64 - 1.0) * 0.95 + nulls as f64;
+        let idx = float_idx as usize;
+        let (lower, upper) = (values[idx - nulls], values.get(idx + 1 - nulls).copied());
+        match upper {
+            Some(upper) if idx != float_idx.ceil() as usize && lower != upper => {
+                Some((float_idx - idx as f64) * (upper - lower) + lower)
+            }
+            _ => Some(lower),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// Selecting the two order statistics gives the sort's result to the bit, with ties,
+        /// signed zeros and any count of nulls.
+        #[test]
+        fn p95_by_selection_equals_p95_by_sorting(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![(0u8..6).prop_map(f64::from), Just(-0.0), -1e3f64..1e3],
+                0..300),
+            nulls in 0usize..40,
+        ) {
+            let (mut a, mut b) = (values.clone(), values);
+            let got = p95(&mut a, nulls).map(f64::to_bits);
+            prop_assert_eq!(got, p95_by_sorting(&mut b, nulls).map(f64::to_bits));
+        }
     }
 
     proptest! {
