@@ -18,7 +18,7 @@ pub(crate) struct Block<'a> {
 impl<'a> Block<'a> {
     /// Reads rows `range` of `cols`.
     pub(crate) fn read(cols: &'a Columns, range: std::ops::Range<usize>) -> Block<'a> {
-        let (start, len) = (range.start as i64, range.len());
+        let len = range.len();
         let mut text = Vec::with_capacity(COUNT);
         let mut num = Vec::with_capacity(COUNT);
         let mut numeric = [false; COUNT];
@@ -30,9 +30,11 @@ impl<'a> Block<'a> {
                     text.push(values);
                     num.push(Vec::new());
                 }
-                Col::Num(ca) => {
+                col @ Col::Num(_) => {
                     *is_numeric = true;
-                    num.push(ca.slice(start, len).iter().collect());
+                    let mut values = Vec::with_capacity(len);
+                    col.num_values(range.clone(), &mut values);
+                    num.push(values);
                     text.push(Vec::new());
                 }
                 Col::Missing => {
