@@ -12,3 +12,4 @@ pub mod select;
 pub(crate) mod stdout;
 pub mod workbook;
 pub mod write;
+mod writeback;

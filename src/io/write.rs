@@ -271,10 +271,9 @@ pub fn write_to_path(path: &str, write: impl FnOnce(&mut dyn Write) -> Result<()
             file.set_permissions(m.permissions())
                 .with_context(|| format!("{}: cannot set permissions", tmp.display()))?;
         }
-        let mut w = BufWriter::new(file);
+        let mut w = BufWriter::new(super::writeback::Writeback::new(file));
         write(&mut w)?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        w.into_inner().map_err(|e| e.into_error())?.finish()?;
         std::fs::rename(&tmp, &target)?;
         Ok(())
     })();
