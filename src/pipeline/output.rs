@@ -76,36 +76,67 @@ pub(super) fn keyed_column(
     missing: u32,
     render: impl Fn(u32) -> Option<String>,
 ) -> PolarsResult<Column> {
-    let mut slot: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    // The keys are small (u8 or u16 bit sets): a dense table from key to code, no hashing.
+    const UNSEEN: usize = usize::MAX;
+    let size = keys
+        .iter()
+        .map(|&k| k.into())
+        .max()
+        .map_or(0, |m| m as usize + 1);
+    let mut slot: Vec<usize> = vec![UNSEEN; size];
     let mut dict: Vec<Option<String>> = vec![None];
     let mut codes = Vec::with_capacity(keys.len());
-    let mut last: Option<(u32, usize)> = None;
     for &k in keys {
         let k: u32 = k.into();
-        let code = match last {
-            Some((lk, lc)) if lk == k => lc,
-            _ => {
-                let c = if k == missing {
-                    0
-                } else {
-                    *slot.entry(k).or_insert_with(|| {
-                        dict.push(render(k));
-                        dict.len() - 1
-                    })
-                };
-                last = Some((k, c));
-                c
+        let code = match slot[k as usize] {
+            UNSEEN if k == missing => 0,
+            UNSEEN => {
+                dict.push(render(k));
+                slot[k as usize] = dict.len() - 1;
+                dict.len() - 1
             }
+            c => c,
         };
         codes.push(code);
     }
     coded_column(name, &dict, codes.into_iter())
 }
 
+/// A text column of `n` rows, missing but for `values` (row numbers from `start`, ascending):
+/// the runs of missing rows are added at once, not row by row.
+pub(super) fn sparse_text_column(
+    name: &str,
+    n: usize,
+    start: usize,
+    values: &[(u32, String)],
+) -> Column {
+    let mut array = polars_arrow::array::MutableBinaryViewArray::<str>::with_capacity(n);
+    let mut next = 0;
+    for (row, text) in values {
+        let at = *row as usize - start;
+        array.extend_null(at - next);
+        array.push_value(text.as_str());
+        next = at + 1;
+    }
+    array.extend_null(n - next);
+    StringChunked::with_chunk(name.into(), array.freeze()).into_column()
+}
+
 /// A Float64 column from values with NaN for missing ones.
 pub(super) fn f64_column(name: &str, values: Vec<f64>) -> Column {
-    let valid: polars_arrow::bitmap::Bitmap = values.iter().map(|v| !v.is_nan()).collect();
-    let bitmap = (valid.unset_bits() > 0).then_some(valid);
+    // The validity bytes eight values at a time (a loop the compiler vectorises).
+    let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
+    let mut valid = 0usize;
+    for eight in values.chunks(8) {
+        let mut byte = 0u8;
+        for (k, v) in eight.iter().enumerate() {
+            byte |= u8::from(!v.is_nan()) << k;
+        }
+        valid += byte.count_ones() as usize;
+        bytes.push(byte);
+    }
+    let bitmap = (valid < values.len())
+        .then(|| polars_arrow::bitmap::Bitmap::from_u8_vec(bytes, values.len()));
     Float64Chunked::from_vec_validity(name.into(), values, bitmap).into_column()
 }
 

@@ -7,7 +7,9 @@
 //! columns as small codes (an enum or a bit set) rendered once per distinct code.
 
 use super::columns::{Col, Columns};
-use super::output::{coded_column, f64_column, hash_column, keyed_column, non_empty};
+use super::output::{
+    coded_column, f64_column, hash_column, keyed_column, non_empty, sparse_text_column,
+};
 use super::rows::{RowResult, Status};
 use crate::contract::input as I;
 use crate::contract::results::{self as R};
@@ -373,16 +375,15 @@ impl Store {
     /// Compliance status per row (its code; `NONE` for invalid rows), from the findings' worst
     /// severity, worked out once per distinct set of findings.
     fn compliance_codes(&self) -> Vec<u8> {
-        let mut severity: std::collections::HashMap<u16, u8> = std::collections::HashMap::new();
+        // A dense table over the 16-bit sets: no hashing per row.
+        let mut severity: Vec<Option<u8>> = vec![None; 1 << 16];
         self.findings
             .iter()
             .map(|&f| {
                 if f == NO_FINDINGS {
                     return NONE;
                 }
-                *severity
-                    .entry(f)
-                    .or_insert_with(|| Findings(f).status() as u8)
+                *severity[usize::from(f)].get_or_insert_with(|| Findings(f).status() as u8)
             })
             .collect()
     }
@@ -405,14 +406,7 @@ impl Store {
             }
             Builder::Sampled(_) => Ok(f64_column(name, numbers)),
             Builder::Coded(c) => self.coded(name, c),
-            Builder::Errors => {
-                // Sparse: most rows have no errors.
-                let mut values: Vec<Option<&str>> = vec![None; self.n];
-                for (i, text) in &self.errors {
-                    values[*i as usize - self.start] = Some(text.as_str());
-                }
-                Ok(Column::new(name.into(), values))
-            }
+            Builder::Errors => Ok(sparse_text_column(name, self.n, self.start, &self.errors)),
             Builder::Compliance => {
                 let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
                 coded_column(name, &dict, worst.iter().map(|&v| code(v)))
@@ -453,16 +447,23 @@ impl Store {
             }
             Code::RiskLevel => dictionary(values::RISK_LEVEL.iter().copied()),
             Code::Ppe | Code::RiskSeverity | Code::RiskLikelihood | Code::RiskScore => {
-                let values: Vec<Option<i32>> = v
+                let values: Vec<i32> = v
                     .iter()
-                    .map(|&p| (p != NONE).then_some(i32::from(p)))
+                    .map(|&p| if p == NONE { 0 } else { i32::from(p) })
                     .collect();
-                return Ok(Column::new(name.into(), values));
+                let valid = present(v);
+                return Ok(
+                    Int32Chunked::from_vec_validity(name.into(), values, valid).into_column()
+                );
             }
             Code::Danger | Code::Capped => {
-                let values: Vec<Option<bool>> =
-                    v.iter().map(|&d| (d != NONE).then_some(d == 1)).collect();
-                return Ok(Column::new(name.into(), values));
+                let values: polars_arrow::bitmap::Bitmap = v.iter().map(|&d| d == 1).collect();
+                let array = polars_arrow::array::BooleanArray::new(
+                    polars_arrow::datatypes::ArrowDataType::Boolean,
+                    values,
+                    present(v),
+                );
+                return Ok(BooleanChunked::with_chunk(name.into(), array).into_column());
             }
         };
         coded_column(name, &dict, v.iter().map(|&x| code(x)))
@@ -545,6 +546,13 @@ impl Store {
             prob_exceeds_label: number(&R::PROB_EXCEEDS_LABEL)?,
         })
     }
+}
+
+/// The validity of a column of codes (`None` when every row has one).
+fn present(codes: &[u8]) -> Option<polars_arrow::bitmap::Bitmap> {
+    codes
+        .contains(&NONE)
+        .then(|| codes.iter().map(|&c| c != NONE).collect())
 }
 
 /// A dictionary of text values, with "missing" at code 0.
