@@ -23,7 +23,15 @@ pub(super) struct Scan {
     pub(super) rows: usize,
     /// Errors of duplicate pairs by position.
     pub(super) dups: Duplicates,
+    /// Per chunk: its whole frame when the first pass read it whole (CSV within
+    /// [`KEEP_CSV_BYTES`]), taken by [`chunk`].
+    frames: Vec<std::sync::Mutex<Option<DataFrame>>>,
 }
+
+/// CSV chunks are parsed once while their bytes add up to at most this: the first pass reads
+/// them whole (tokenising a CSV chunk costs the same for two columns as for all) and keeps the
+/// frames for the second. Past it, chunks are read twice, so memory stays bounded.
+const KEEP_CSV_BYTES: u64 = 256 << 20;
 
 const IDS: [&str; 2] = [I::FACILITY_ID.name, I::EQUIPMENT_ID.name];
 
@@ -62,7 +70,11 @@ pub(super) fn chunk(
     k: usize,
     shard: Option<Shard>,
 ) -> Result<Inventory> {
-    let mut frame = inputs.read(&inputs.chunks()[k], None)?;
+    let kept = scan.frames.get(k).and_then(|f| f.lock().ok()?.take());
+    let mut frame = match kept {
+        Some(f) => f,
+        None => inputs.read(&inputs.chunks()[k], None)?,
+    };
     let (mask, positions) = keep(&frame, scan.starts[k], shard)?;
     if let Some(m) = mask {
         frame = frame.filter(&m)?;
@@ -76,12 +88,32 @@ pub(super) fn chunk(
 
 /// Reads the ids of every chunk: counts, positions, duplicates.
 pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>) -> Result<Scan> {
+    scan_keeping(inputs, shard, KEEP_CSV_BYTES)
+}
+
+/// [`scan`], keeping whole CSV chunks up to `keep_csv_bytes` in all.
+fn scan_keeping(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> Result<Scan> {
     let mut keys = PairKeys::default();
     let mut starts = Vec::with_capacity(inputs.chunks().len());
     let mut file_rows = vec![0usize; inputs.paths().len()];
     let (mut at, mut rows) = (0usize, 0usize);
+    let mut frames = Vec::with_capacity(inputs.chunks().len());
+    let mut csv_kept = 0u64;
     for spec in inputs.chunks() {
-        let df = inputs.read(spec, Some(&IDS))?;
+        let whole = spec
+            .csv_bytes()
+            .filter(|b| csv_kept + b <= keep_csv_bytes)
+            .map(|b| -> Result<DataFrame> {
+                csv_kept += b;
+                inputs.read(spec, None)
+            })
+            .transpose()?;
+        let df = match &whole {
+            // The id columns the input has (a missing one is reported per row later).
+            Some(w) => w.select(IDS.into_iter().filter(|n| w.schema().contains(n)))?,
+            None => inputs.read(spec, Some(&IDS))?,
+        };
+        frames.push(std::sync::Mutex::new(whole));
         starts.push(at);
         let (mask, positions) = keep(&df, at, shard)?;
         let kept = match mask {
@@ -117,6 +149,7 @@ pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>) -> Result<Scan> {
         starts,
         rows,
         dups,
+        frames,
     })
 }
 
@@ -153,4 +186,62 @@ fn texts_of(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::inputs::ChunkSpec;
+
+    /// A CSV of `n` rows with a duplicate pair far apart.
+    fn csv(n: usize) -> Vec<u8> {
+        let mut t = String::from(
+            "facility_id,equipment_id,equipment_class,nominal_voltage_v,\
+             bolted_fault_current_ka,arc_duration_ms,notes\n",
+        );
+        for k in 0..n {
+            t.push_str(&format!(
+                "F{},E{k},mcc,{},20,50,\"note {k}\"\n",
+                k % 3,
+                208 + k
+            ));
+        }
+        t.push_str("F1,E1,mcc,480,20,50,again\n");
+        t.into_bytes()
+    }
+
+    #[test]
+    fn kept_csv_chunks_are_the_chunks_read_again() {
+        let inputs = Inputs::from_bytes("inv.csv", csv(40), 4).unwrap();
+        let n = inputs.chunks().len();
+        assert!(n > 4, "{n} chunks");
+        let all: Vec<DataFrame> = (0..n)
+            .map(|k| inputs.read(&inputs.chunks()[k], None).unwrap())
+            .collect();
+        // Nothing kept, some chunks kept (the budget ends inside the file), all kept.
+        let half: u64 = inputs.chunks()[..n / 2]
+            .iter()
+            .filter_map(ChunkSpec::csv_bytes)
+            .sum();
+        for budget in [0, half, u64::MAX] {
+            let s = scan_keeping(&inputs, None, budget).unwrap();
+            let kept = s
+                .frames
+                .iter()
+                .filter(|f| f.lock().unwrap().is_some())
+                .count();
+            let want = match budget {
+                0 => 0,
+                u64::MAX => n,
+                _ => n / 2,
+            };
+            assert_eq!(kept, want, "budget {budget}");
+            assert_eq!(s.rows, 41);
+            assert_eq!(s.dups.get(1).len(), 1, "the duplicate is found");
+            for (k, want) in all.iter().enumerate() {
+                let got = chunk(&inputs, &s, k, None).unwrap().frame;
+                assert!(got.equals_missing(want), "chunk {k}, budget {budget}");
+            }
+        }
+    }
 }
