@@ -109,8 +109,11 @@ fn scan_keeping(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> R
             })
             .transpose()?;
         let df = match &whole {
-            // The id columns the input has (a missing one is reported per row later).
-            Some(w) => w.select(IDS.into_iter().filter(|n| w.schema().contains(n)))?,
+            // The id columns, as `inputs.read(spec, Some(&IDS))` gives them.
+            Some(w) => {
+                let ids = IDS.iter().filter_map(|n| w.column(n).ok().cloned());
+                DataFrame::new(w.height(), ids.collect())?
+            }
             None => inputs.read(spec, Some(&IDS))?,
         };
         frames.push(std::sync::Mutex::new(whole));
