@@ -4,7 +4,8 @@
 //! A results file of 10⁶ rows is ~120 MB; syncing it all at the end took ~40 ms on the test
 //! machine, with both cores otherwise idle. Here every [`STEP`] bytes a helper thread syncs
 //! the data written so far (`fdatasync` on a second handle of the same file) while the writer
-//! goes on; when a sync is still running, the next request is skipped, never queued.
+//! goes on; when a sync is still running, the next request is skipped, never queued. A file
+//! smaller than [`STEP`] starts no thread.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -14,10 +15,16 @@ use std::thread::JoinHandle;
 /// Bytes written between two requests to the helper.
 const STEP: u64 = 8 << 20;
 
-/// The helper thread and the way to wake it.
-struct Helper {
-    wake: SyncSender<()>,
-    thread: JoinHandle<io::Result<()>>,
+/// The helper thread, started when the file first grows past [`STEP`] (a small file never
+/// starts one).
+enum Helper {
+    NotStarted,
+    Running {
+        wake: SyncSender<()>,
+        thread: JoinHandle<io::Result<()>>,
+    },
+    /// The file could not be opened twice or the thread not started: only the final sync.
+    Unavailable,
 }
 
 /// A file written through, with background write-back; [`Writeback::finish`] syncs it.
@@ -25,37 +32,43 @@ pub(crate) struct Writeback {
     file: File,
     /// Bytes written since the helper was last woken.
     pending: u64,
-    /// `None` when the file could not be opened twice (then only the final sync is done).
-    helper: Option<Helper>,
+    helper: Helper,
 }
 
 impl Writeback {
     /// Wraps `file` (its data is synced in the background as it grows).
     pub(crate) fn new(file: File) -> Writeback {
-        let helper = file.try_clone().ok().and_then(|second| {
-            let (wake, woken) = sync_channel::<()>(1);
-            let thread = std::thread::Builder::new()
-                .name("writeback".into())
-                .spawn(move || {
-                    while woken.recv().is_ok() {
-                        second.sync_data()?;
-                    }
-                    Ok(())
-                })
-                .ok()?;
-            Some(Helper { wake, thread })
-        });
         Writeback {
             file,
             pending: 0,
-            helper,
+            helper: Helper::NotStarted,
+        }
+    }
+
+    /// Starts the helper on a second handle of the file.
+    fn start(&self) -> Helper {
+        let Ok(second) = self.file.try_clone() else {
+            return Helper::Unavailable;
+        };
+        let (wake, woken) = sync_channel::<()>(1);
+        let spawned = std::thread::Builder::new()
+            .name("writeback".into())
+            .spawn(move || {
+                while woken.recv().is_ok() {
+                    second.sync_data()?;
+                }
+                Ok(())
+            });
+        match spawned {
+            Ok(thread) => Helper::Running { wake, thread },
+            Err(_) => Helper::Unavailable,
         }
     }
 
     /// Stops the helper and syncs the file's data and metadata; a failed background sync is
     /// reported here.
     pub(crate) fn finish(self) -> io::Result<File> {
-        if let Some(Helper { wake, thread }) = self.helper {
+        if let Helper::Running { wake, thread } = self.helper {
             drop(wake);
             thread
                 .join()
@@ -72,10 +85,13 @@ impl Write for Writeback {
         self.pending += n as u64;
         if self.pending >= STEP {
             self.pending = 0;
-            if let Some(h) = &self.helper {
+            if matches!(self.helper, Helper::NotStarted) {
+                self.helper = self.start();
+            }
+            if let Helper::Running { wake, .. } = &self.helper {
                 // Full: a sync is already asked for, this one is skipped. Disconnected: the
                 // helper stopped on an error, which `finish` reports.
-                let _ = h.wake.try_send(());
+                let _ = wake.try_send(());
             }
         }
         Ok(n)
@@ -104,10 +120,17 @@ mod tests {
         for piece in data.chunks(1_000_003) {
             w.write_all(piece).unwrap();
         }
+        assert!(matches!(w.helper, Helper::Running { .. }));
         drop(w.finish().unwrap());
         let mut back = Vec::new();
         File::open(&path).unwrap().read_to_end(&mut back).unwrap();
         assert!(back == data, "the file differs from what was written");
+        // A small file starts no helper and is written all the same.
+        let mut w = Writeback::new(File::create(&path).unwrap());
+        w.write_all(b"small").unwrap();
+        assert!(matches!(w.helper, Helper::NotStarted));
+        drop(w.finish().unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"small");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
