@@ -5,6 +5,7 @@
 use crate::contract::results as R;
 use crate::io::read::Inventory;
 use polars::prelude::*;
+use polars_arrow::bitmap::Bitmap;
 
 /// Empty lists are written as missing values (an empty CSV cell, JSON null).
 pub(super) fn non_empty(s: String) -> Option<String> {
@@ -122,22 +123,32 @@ pub(super) fn sparse_text_column(
     StringChunked::with_chunk(name.into(), array.freeze()).into_column()
 }
 
-/// A Float64 column from values with NaN for missing ones.
-pub(super) fn f64_column(name: &str, values: Vec<f64>) -> Column {
-    // The validity bytes eight values at a time (a loop the compiler vectorises).
+/// The bits of `pred` over `values`, eight values to a byte (a loop the compiler vectorises,
+/// unlike collecting booleans), and how many are set.
+pub(super) fn bits<T>(values: &[T], pred: impl Fn(&T) -> bool) -> (Bitmap, usize) {
     let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
-    let mut valid = 0usize;
+    let mut set = 0usize;
     for eight in values.chunks(8) {
         let mut byte = 0u8;
         for (k, v) in eight.iter().enumerate() {
-            byte |= u8::from(!v.is_nan()) << k;
+            byte |= u8::from(pred(v)) << k;
         }
-        valid += byte.count_ones() as usize;
+        set += byte.count_ones() as usize;
         bytes.push(byte);
     }
-    let bitmap = (valid < values.len())
-        .then(|| polars_arrow::bitmap::Bitmap::from_u8_vec(bytes, values.len()));
-    Float64Chunked::from_vec_validity(name.into(), values, bitmap).into_column()
+    (Bitmap::from_u8_vec(bytes, values.len()), set)
+}
+
+/// The validity of `values` by `present` (`None` when every value is present).
+pub(super) fn validity<T>(values: &[T], present: impl Fn(&T) -> bool) -> Option<Bitmap> {
+    let (valid, set) = bits(values, present);
+    (set < values.len()).then_some(valid)
+}
+
+/// A Float64 column from values with NaN for missing ones.
+pub(super) fn f64_column(name: &str, values: Vec<f64>) -> Column {
+    let valid = validity(&values, |v| !v.is_nan());
+    Float64Chunked::from_vec_validity(name.into(), values, valid).into_column()
 }
 
 /// `input_hash` as 16 hex digits per row, formatted into one buffer.

@@ -8,7 +8,8 @@
 
 use super::columns::{Col, Columns};
 use super::output::{
-    coded_column, f64_column, hash_column, keyed_column, non_empty, sparse_text_column,
+    bits, coded_column, f64_column, hash_column, keyed_column, non_empty, sparse_text_column,
+    validity,
 };
 use super::rows::{RowResult, Status};
 use crate::contract::input as I;
@@ -451,17 +452,16 @@ impl Store {
                     .iter()
                     .map(|&p| if p == NONE { 0 } else { i32::from(p) })
                     .collect();
-                let valid = present(v);
+                let valid = validity(v, |&c| c != NONE);
                 return Ok(
                     Int32Chunked::from_vec_validity(name.into(), values, valid).into_column()
                 );
             }
             Code::Danger | Code::Capped => {
-                let values: polars_arrow::bitmap::Bitmap = v.iter().map(|&d| d == 1).collect();
                 let array = polars_arrow::array::BooleanArray::new(
                     polars_arrow::datatypes::ArrowDataType::Boolean,
-                    values,
-                    present(v),
+                    bits(v, |&d| d == 1).0,
+                    validity(v, |&c| c != NONE),
                 );
                 return Ok(BooleanChunked::with_chunk(name.into(), array).into_column());
             }
@@ -546,13 +546,6 @@ impl Store {
             prob_exceeds_label: number(&R::PROB_EXCEEDS_LABEL)?,
         })
     }
-}
-
-/// The validity of a column of codes (`None` when every row has one).
-fn present(codes: &[u8]) -> Option<polars_arrow::bitmap::Bitmap> {
-    codes
-        .contains(&NONE)
-        .then(|| codes.iter().map(|&c| c != NONE).collect())
 }
 
 /// A dictionary of text values, with "missing" at code 0.
