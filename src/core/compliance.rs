@@ -2,7 +2,7 @@
 //! place, with its references; each finding is a bit of [`Findings`], so the hot path does no
 //! allocation.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 /// Severity of a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -250,8 +250,13 @@ pub fn evaluate(
     as_of: NaiveDate,
     intervals: MaintenanceIntervals,
 ) -> Findings {
+    evaluate_at(c, &Deadlines::new(as_of, intervals))
+}
+
+/// [`evaluate`] with the deadlines worked out beforehand (once for many rows).
+pub fn evaluate_at(c: &ComplianceInputs, d: &Deadlines) -> Findings {
     use bit::*;
-    let mut f = evaluate_without_result(c, as_of, intervals).0;
+    let mut f = without_result(c, d).0;
     // A label is understated when it states less than computed (labels round; a label equal to
     // the computed value to 1e-9 is not understated).
     if c.label_incident_energy_cal_cm2
@@ -293,6 +298,11 @@ pub fn evaluate_without_result(
     as_of: NaiveDate,
     intervals: MaintenanceIntervals,
 ) -> Findings {
+    without_result(c, &Deadlines::new(as_of, intervals))
+}
+
+/// [`evaluate_without_result`] with the deadlines worked out beforehand.
+pub fn without_result(c: &ComplianceInputs, d: &Deadlines) -> Findings {
     use bit::*;
     let mut f = 0u16;
     // Known without an arc-flash result: a device that does not trip (a not-applicable row
@@ -313,27 +323,16 @@ pub fn evaluate_without_result(
     }
     match c.study_date {
         None => f |= STUDY_MISSING,
-        Some(s) => {
-            let due = s
-                .checked_add_months(Months::new(STUDY_REVIEW_MONTHS))
-                .unwrap_or(NaiveDate::MAX);
-            if due < as_of {
-                f |= STUDY_OVERDUE;
-            } else if (due - as_of).num_days() <= STUDY_DUE_SOON_DAYS {
-                f |= STUDY_DUE_SOON;
-            }
-        }
+        Some(s) if before(s, d.study_overdue) => f |= STUDY_OVERDUE,
+        Some(s) if before(s, d.study_due_soon) => f |= STUDY_DUE_SOON,
+        Some(_) => {}
     }
     if let Some(m) = c.last_maintenance_date {
         let cond = c
             .maintenance_condition
             .unwrap_or(DEFAULT_CONDITION)
             .clamp(1, 3);
-        let months = intervals.0[usize::from(cond - 1)];
-        let due = m
-            .checked_add_months(Months::new(months))
-            .unwrap_or(NaiveDate::MAX);
-        if due < as_of {
+        if before(m, d.maintenance_overdue[usize::from(cond - 1)]) {
             f |= MAINTENANCE_OVERDUE;
         }
     }
@@ -343,9 +342,168 @@ pub fn evaluate_without_result(
     Findings(f)
 }
 
+/// Whether `date` comes before `end` (`None`: every date does).
+#[inline]
+fn before(date: NaiveDate, end: Option<NaiveDate>) -> bool {
+    end.is_none_or(|e| date < e)
+}
+
+/// The date rules of one `as_of` and set of maintenance intervals, turned into the dates they
+/// put on the inputs. A study is overdue when its review date (`study_date` + 60 months,
+/// chrono's month arithmetic: the day clamped to the month's end) is before `as_of`, and due
+/// soon when that date is at most 180 days after `as_of`; maintenance likewise with its
+/// condition's interval. A later input date never gives an earlier due date, so each rule holds
+/// exactly for the inputs before one date: found once by bisection with the rule itself (so the
+/// rule is written once), then each row compares dates instead of adding months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deadlines {
+    /// Studies dated before this are overdue (`None`: all are).
+    study_overdue: Option<NaiveDate>,
+    /// Studies dated before this (and not overdue) are due soon.
+    study_due_soon: Option<NaiveDate>,
+    /// Maintenance before this is overdue, by condition 1–3.
+    maintenance_overdue: [Option<NaiveDate>; 3],
+}
+
+impl Deadlines {
+    /// The deadlines of `as_of` and `intervals`.
+    pub fn new(as_of: NaiveDate, intervals: MaintenanceIntervals) -> Deadlines {
+        let due = |date: NaiveDate, months: u32| {
+            date.checked_add_months(Months::new(months))
+                .unwrap_or(NaiveDate::MAX)
+        };
+        let overdue = |months: u32| end_of(|date| due(date, months) < as_of, as_of, months);
+        Deadlines {
+            study_overdue: overdue(STUDY_REVIEW_MONTHS),
+            study_due_soon: end_of(
+                |date| (due(date, STUDY_REVIEW_MONTHS) - as_of).num_days() <= STUDY_DUE_SOON_DAYS,
+                as_of,
+                STUDY_REVIEW_MONTHS,
+            ),
+            maintenance_overdue: intervals.0.map(overdue),
+        }
+    }
+}
+
+/// The first date for which `holds` is false (`None`: it holds for every date), for a rule
+/// that holds on the dates before some date and on none after. The search starts in a window
+/// around `as_of` − `months`, where the dates of the rules above fall, and widens to every
+/// date when the window does not hold the change.
+fn end_of(holds: impl Fn(NaiveDate) -> bool, as_of: NaiveDate, months: u32) -> Option<NaiveDate> {
+    let day = |d: NaiveDate| d.num_days_from_ce();
+    let date = |n: i32| NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MAX);
+    let (min, max) = (day(NaiveDate::MIN), day(NaiveDate::MAX));
+    if holds(NaiveDate::MAX) {
+        return None;
+    }
+    if !holds(NaiveDate::MIN) {
+        return Some(NaiveDate::MIN);
+    }
+    let near = as_of
+        .checked_sub_months(Months::new(months))
+        .map_or(min, day);
+    let window = (
+        near.saturating_sub(400).max(min),
+        near.saturating_add(400).min(max),
+    );
+    // holds(lo) and !holds(hi) throughout.
+    let (mut lo, mut hi) = if holds(date(window.0)) && !holds(date(window.1)) {
+        window
+    } else {
+        (min, max)
+    };
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if holds(date(mid)) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(date(hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The date rules as written in the contract: add the months to each date (the oracle of
+    /// [`Deadlines`]).
+    fn date_rules(c: &ComplianceInputs, as_of: NaiveDate, intervals: MaintenanceIntervals) -> u16 {
+        let due = |d: NaiveDate, m: u32| {
+            d.checked_add_months(Months::new(m))
+                .unwrap_or(NaiveDate::MAX)
+        };
+        let mut f = 0;
+        if let Some(s) = c.study_date {
+            let due = due(s, STUDY_REVIEW_MONTHS);
+            if due < as_of {
+                f |= bit::STUDY_OVERDUE;
+            } else if (due - as_of).num_days() <= STUDY_DUE_SOON_DAYS {
+                f |= bit::STUDY_DUE_SOON;
+            }
+        }
+        if let Some(m) = c.last_maintenance_date {
+            let cond = c
+                .maintenance_condition
+                .unwrap_or(DEFAULT_CONDITION)
+                .clamp(1, 3);
+            if due(m, intervals.0[usize::from(cond - 1)]) < as_of {
+                f |= bit::MAINTENANCE_OVERDUE;
+            }
+        }
+        f
+    }
+
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        let (lo, hi) = (
+            NaiveDate::MIN.num_days_from_ce(),
+            NaiveDate::MAX.num_days_from_ce(),
+        );
+        prop_oneof![
+            // Near today's dates, where month ends and leap days meet the deadlines.
+            (730_000i32..740_000).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            (lo..=hi).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+            Just(NaiveDate::MIN),
+            Just(NaiveDate::MAX),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Comparing dates with the deadlines gives what adding months to each date gives.
+        #[test]
+        fn deadlines_agree_with_adding_months(
+            as_of in any_date(),
+            study in any_date(),
+            maintenance in any_date(),
+            condition in proptest::option::of(1u8..=3),
+            months in proptest::array::uniform3(prop_oneof![1u32..=36, 1u32..=100_000]),
+            offset in -400i64..400,
+        ) {
+            let intervals = MaintenanceIntervals(months);
+            // Half the cases put the study right at its deadline, give or take a few days.
+            let study = if offset % 2 == 0 {
+                as_of
+                    .checked_sub_months(Months::new(STUDY_REVIEW_MONTHS))
+                    .and_then(|d| d.checked_add_signed(chrono::TimeDelta::days(offset / 2)))
+                    .unwrap_or(study)
+            } else {
+                study
+            };
+            let c = ComplianceInputs {
+                study_date: Some(study),
+                last_maintenance_date: Some(maintenance),
+                maintenance_condition: condition,
+                ..ComplianceInputs::default()
+            };
+            let mask = bit::STUDY_OVERDUE | bit::STUDY_DUE_SOON | bit::MAINTENANCE_OVERDUE;
+            let got = evaluate_without_result(&c, as_of, intervals).0 & mask;
+            prop_assert_eq!(got, date_rules(&c, as_of, intervals));
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

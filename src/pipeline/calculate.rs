@@ -11,7 +11,7 @@ use crate::core::algorithms::{
     arcing_currents, calculate_batch, Case, InputErrorKind, MethodId, Outcome,
 };
 use crate::core::assessment::assess;
-use crate::core::compliance::{self, bit};
+use crate::core::compliance::{self, bit, Deadlines};
 use crate::core::risk;
 use std::ops::Range;
 
@@ -28,6 +28,7 @@ fn finish<'d>(
     draft: &'d mut Draft,
     computed: Option<&Computed>,
     opts: &RowOptions,
+    deadlines: &Deadlines,
 ) -> &'d RowResult {
     let (row, ci, method, case, tasks_per_year) = match draft {
         Draft::Done(row) => return row,
@@ -50,11 +51,7 @@ fn finish<'d>(
             row.status = Status::NotApplicable;
             row.errors = vec![reason.clone()];
             ci.device_no_trip = true;
-            row.findings = Some(compliance::evaluate_without_result(
-                ci,
-                opts.as_of,
-                opts.intervals,
-            ));
+            row.findings = Some(compliance::without_result(ci, deadlines));
             return row;
         }
     };
@@ -87,7 +84,7 @@ fn finish<'d>(
                     reduced.then_some(case.arc_duration_reduced_ms),
                 ];
             }
-            let findings = compliance::evaluate(ci, opts.as_of, opts.intervals);
+            let findings = compliance::evaluate_at(ci, deadlines);
             row.findings = Some(findings);
             row.risk = Some(opts.risk.assess(&risk::Inputs {
                 incident_energy_cal_cm2: a.incident_energy_cal_cm2,
@@ -99,7 +96,7 @@ fn finish<'d>(
                 tasks_per_year,
             }));
         }
-        Err(e) => method_error(row, ci, method, e, opts),
+        Err(e) => method_error(row, ci, method, e, deadlines),
     }
     row
 }
@@ -110,7 +107,7 @@ fn method_error(
     ci: &compliance::ComplianceInputs,
     method: MethodId,
     e: &crate::core::algorithms::InputError,
-    opts: &RowOptions,
+    deadlines: &Deadlines,
 ) {
     let value = (!e.value.is_nan()).then(|| (e.value * e.field.to_column_units()).to_string());
     row.errors = vec![RowError {
@@ -122,11 +119,7 @@ fn method_error(
         row.status = Status::Invalid;
     } else {
         row.status = Status::NotApplicable;
-        row.findings = Some(compliance::evaluate_without_result(
-            ci,
-            opts.as_of,
-            opts.intervals,
-        ));
+        row.findings = Some(compliance::without_result(ci, deadlines));
     }
 }
 
@@ -266,9 +259,10 @@ pub(crate) fn process_range_with(
     emit: &mut dyn FnMut(usize, &RowResult),
 ) {
     let block = Block::read(cols, range.clone());
+    let deadlines = Deadlines::new(opts.as_of, opts.intervals);
     let mut drafts: Vec<Draft> = range
         .clone()
-        .map(|i| draft(&block, i - range.start, extra(i), opts))
+        .map(|i| draft(&block, i - range.start, extra(i), opts, &deadlines))
         .collect();
     if !calculate {
         for (k, d) in drafts.iter_mut().enumerate() {
@@ -285,7 +279,7 @@ pub(crate) fn process_range_with(
     }
     let computed = compute(&mut drafts, opts);
     for (k, (d, c)) in drafts.iter_mut().zip(&computed).enumerate() {
-        emit(k, finish(d, c.as_ref(), opts));
+        emit(k, finish(d, c.as_ref(), opts, &deadlines));
     }
 }
 

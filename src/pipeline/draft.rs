@@ -10,7 +10,7 @@ use crate::contract::input::{self as I};
 use crate::contract::Column;
 use crate::core::algorithms::ieee1584_2018::{range::VOC_MAX_KV, EnclosureMm};
 use crate::core::algorithms::{Case, MethodId, RangeWarnings};
-use crate::core::compliance::{self, ComplianceInputs};
+use crate::core::compliance::{self, ComplianceInputs, Deadlines};
 use crate::core::defaults::{
     apply_defaults, typical_values, DefaultsApplied, EquipmentClass, Geometry, VoltageClass,
 };
@@ -73,14 +73,10 @@ fn new_row(p: &Parsed, input_hash: u64) -> RowResult {
 
 /// A row no method covers: `not_applicable` with the reason, and the compliance rules that do
 /// not need an arc-flash result.
-fn not_applicable(mut row: RowResult, reason: RowError, p: &Parsed, opts: &RowOptions) -> Draft {
+fn not_applicable(mut row: RowResult, reason: RowError, p: &Parsed, d: &Deadlines) -> Draft {
     row.status = Status::NotApplicable;
     row.errors = vec![reason];
-    row.findings = Some(compliance::evaluate_without_result(
-        &p.compliance,
-        opts.as_of,
-        opts.intervals,
-    ));
+    row.findings = Some(compliance::without_result(&p.compliance, d));
     Draft::Done(row)
 }
 
@@ -266,12 +262,28 @@ fn method_of(p: &Parsed, opts: &RowOptions) -> MethodId {
         .resolve(p.system, p.voltage_v.unwrap_or(f64::NAN))
 }
 
+/// Why `method` does not cover a row of `system`, when it does not.
+fn other_system(method: MethodId, system: SystemType) -> Option<RowError> {
+    let m = method.method();
+    let covers = match m.system {
+        _ if m.system == system => return None,
+        SystemType::Ac => "three-phase AC",
+        SystemType::Dc => "DC",
+    };
+    Some(err(
+        I::SYSTEM_TYPE.name,
+        Some(system.as_str()),
+        format!("{} ({method}) covers {covers} only", m.model),
+    ))
+}
+
 /// Checks, chooses the method and fills defaults for row `k` of `block`.
 pub(super) fn draft(
     block: &Block,
     k: usize,
     extra_errors: Vec<RowError>,
     opts: &RowOptions,
+    deadlines: &Deadlines,
 ) -> Draft {
     let mut errs = extra_errors;
     let cells = Cells::read(block, k);
@@ -287,17 +299,8 @@ pub(super) fn draft(
     // Every required value parsed from here on.
     let voltage_v = p.voltage_v.unwrap_or_default();
     let m = method.method();
-    if m.system != p.system {
-        let covers = match m.system {
-            SystemType::Ac => "three-phase AC",
-            SystemType::Dc => "DC",
-        };
-        let reason = err(
-            I::SYSTEM_TYPE.name,
-            Some(p.system.as_str()),
-            format!("{} ({method}) covers {covers} only", m.model),
-        );
-        return not_applicable(row, reason, &p, opts);
+    if let Some(reason) = other_system(method, p.system) {
+        return not_applicable(row, reason, &p, deadlines);
     }
     let mut g = p.geometry;
     let mut defaults = apply_defaults(&mut g, p.class, voltage_v);
@@ -328,7 +331,7 @@ pub(super) fn draft(
     let missing = missing_after_defaults(&g, &p, method, voltage_v);
     if !missing.is_empty() {
         if let Some(reason) = uncovered_voltage(p.class, voltage_v, method, &missing) {
-            return not_applicable(row, reason, &p, opts);
+            return not_applicable(row, reason, &p, deadlines);
         }
         row.errors = missing;
         return Draft::Done(row);
