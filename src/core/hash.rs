@@ -29,10 +29,7 @@ pub enum Value<'a> {
 pub fn input_hash<'a>(values: impl IntoIterator<Item = (u8, Value<'a>)>) -> u64 {
     let mut h = InputHasher::default();
     for (tag, v) in values {
-        match v {
-            Value::Num(x) => h.num(tag, Some(x)),
-            Value::Text(t) => h.text(tag, Some(t)),
-        };
+        h.value(tag, Some(v));
     }
     h.finish()
 }
@@ -66,6 +63,16 @@ impl InputHasher {
             let mut last = [0u8; 8];
             last[..rest.len()].copy_from_slice(rest);
             self.word(u64::from_le_bytes(last));
+        }
+    }
+
+    /// Adds a present value; an absent one (`None`) is left out, as [`input_hash`] leaves it.
+    #[inline]
+    pub fn value(&mut self, tag: u8, v: Option<Value>) -> &mut Self {
+        match v {
+            Some(Value::Num(x)) => self.num(tag, Some(x)),
+            Some(Value::Text(t)) => self.text(tag, Some(t)),
+            None => self,
         }
     }
 

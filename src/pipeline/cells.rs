@@ -1,18 +1,21 @@
-//! The cells of a block of rows: every input column read sequentially once (cheaper than
-//! random access), then each row's cells trimmed and, for number columns, parsed once.
+//! The cells of a block of rows, column by column: every input column read sequentially once
+//! (cheaper than random access), each text cell trimmed once and each number column's text
+//! parsed once; a row's [`Cells`] are then a view of one position of every column.
 
-use super::columns::{is_number, Col, Columns};
+use super::columns::{is_number, Col, Columns, Number};
 use crate::contract::input::{self as I, COUNT};
 use crate::contract::Column;
 
-/// The input columns of a block of rows.
+/// The input columns of a block of rows (a column not in the input, or not of that kind,
+/// has an empty vector: every row reads as empty).
 pub(crate) struct Block<'a> {
-    /// Per column: the values as read (`None` for null), for text and text-number columns.
+    /// Per text column: the trimmed text, `None` when empty (numbers from numeric columns have
+    /// no text).
     text: Vec<Vec<Option<&'a str>>>,
-    /// Per column: numbers of numeric (Parquet) columns.
-    num: Vec<Vec<Option<f64>>>,
-    /// Whether column `idx` is numeric.
-    numeric: [bool; COUNT],
+    /// Per number column: the numbers, parsed from the text or read from a numeric column.
+    num: Vec<Vec<Number>>,
+    /// facility_id and equipment_id verbatim (`None` when blank).
+    ids: [Vec<Option<&'a str>>; 2],
 }
 
 impl<'a> Block<'a> {
@@ -21,101 +24,99 @@ impl<'a> Block<'a> {
         let len = range.len();
         let mut text = Vec::with_capacity(COUNT);
         let mut num = Vec::with_capacity(COUNT);
-        let mut numeric = [false; COUNT];
-        for (idx, is_numeric) in numeric.iter_mut().enumerate() {
+        let mut ids = [Vec::new(), Vec::new()];
+        let mut raw = Vec::with_capacity(len);
+        for (idx, column) in I::ALL.iter().enumerate() {
+            let (mut t, mut n) = (Vec::new(), Vec::new());
             match cols.at(idx) {
                 col @ Col::Text(_) => {
-                    let mut values = Vec::with_capacity(len);
-                    col.text_values(range.clone(), &mut values);
-                    text.push(values);
-                    num.push(Vec::new());
+                    raw.clear();
+                    col.text_values(range.clone(), &mut raw);
+                    t.extend(raw.iter().map(|v| v.map(trim).filter(|s| !s.is_empty())));
+                    if is_number(column) {
+                        n.extend(t.iter().map(|v| match v {
+                            None => Ok(None),
+                            Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
+                        }));
+                    }
+                    if let Some(slot) = [&I::FACILITY_ID, &I::EQUIPMENT_ID]
+                        .iter()
+                        .position(|c| c.position == idx)
+                    {
+                        let blank = |s: &&str| trim(s).is_empty();
+                        ids[slot] = raw.iter().map(|v| v.filter(|s| !blank(s))).collect();
+                    }
                 }
                 col @ Col::Num(_) => {
-                    *is_numeric = true;
-                    let mut values = Vec::with_capacity(len);
-                    col.num_values(range.clone(), &mut values);
-                    num.push(values);
-                    text.push(Vec::new());
+                    n.reserve_exact(len);
+                    col.num_values(range.clone(), &mut n);
                 }
-                Col::Missing => {
-                    text.push(Vec::new());
-                    num.push(Vec::new());
-                }
+                Col::Missing => {}
             }
+            text.push(t);
+            num.push(n);
         }
-        Block { text, num, numeric }
+        Block { text, num, ids }
     }
 }
 
-/// One row's cells, each read from its column once.
-pub(crate) struct Cells<'a> {
-    /// Trimmed text, `None` when empty (numbers from numeric columns have no text).
-    text: [Option<&'a str>; COUNT],
-    /// Parsed numbers of number columns; `Err(())` when the text is not a number.
-    pub(super) num: [Result<Option<f64>, ()>; COUNT],
-    /// facility_id and equipment_id verbatim (`None` when blank).
-    pub(super) ids: [Option<&'a str>; 2],
+/// One row's cells: row `k` of a [`Block`].
+#[derive(Clone, Copy)]
+pub(crate) struct Cells<'b, 'a> {
+    block: &'b Block<'a>,
+    k: usize,
 }
 
-impl<'a> Cells<'a> {
+impl<'b, 'a> Cells<'b, 'a> {
     /// Row `k` of `block`.
-    pub(crate) fn read(block: &Block<'a>, k: usize) -> Cells<'a> {
-        let mut text = [None; COUNT];
-        let mut num = [Ok(None); COUNT];
-        for (idx, column) in I::ALL.iter().enumerate() {
-            if block.numeric[idx] {
-                num[idx] = Ok(block.num[idx][k]);
-                continue;
-            }
-            let t = block.text[idx]
-                .get(k)
-                .copied()
-                .flatten()
-                .map(trim)
-                .filter(|s| !s.is_empty());
-            text[idx] = t;
-            if is_number(column) {
-                num[idx] = match t {
-                    None => Ok(None),
-                    Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
-                };
-            }
-        }
-        let verbatim = |c: &Column| {
-            block.text[c.position]
-                .get(k)
-                .copied()
-                .flatten()
-                .filter(|s| !trim(s).is_empty())
-        };
-        Cells {
-            text,
-            num,
-            ids: [verbatim(&I::FACILITY_ID), verbatim(&I::EQUIPMENT_ID)],
-        }
+    pub(crate) fn read(block: &'b Block<'a>, k: usize) -> Cells<'b, 'a> {
+        Cells { block, k }
     }
 
     /// The trimmed text of column `c` (`None` when empty or numeric).
+    #[inline(always)]
     pub(super) fn text(&self, c: &Column) -> Option<&'a str> {
-        self.text[c.position]
+        self.block.text[c.position].get(self.k).copied().flatten()
+    }
+
+    /// The parsed number of column `c` (`Err(())` when its text is not a number).
+    #[inline(always)]
+    pub(super) fn num(&self, c: &Column) -> Number {
+        self.block.num[c.position]
+            .get(self.k)
+            .copied()
+            .unwrap_or(Ok(None))
+    }
+
+    /// facility_id (0) or equipment_id (1) verbatim (`None` when blank).
+    #[inline]
+    pub(super) fn id(&self, which: usize) -> Option<&'a str> {
+        self.block.ids[which].get(self.k).copied().flatten()
     }
 
     /// The number of a number column: `Err(raw text)` when it is not a number.
+    #[inline]
     pub(super) fn number(&self, c: &Column) -> Result<Option<f64>, String> {
-        match self.num[c.position] {
+        match self.num(c) {
             Ok(v) => Ok(v),
-            Err(()) => Err(self.text[c.position].unwrap_or_default().to_string()),
+            Err(()) => Err(self.raw(c)),
         }
+    }
+
+    /// The text of a cell that is not a number (rare: only for its error).
+    #[cold]
+    fn raw(&self, c: &Column) -> String {
+        self.text(c).unwrap_or_default().to_string()
     }
 
     /// Whether column `c` holds a value (a number, or text that is not a number).
     pub(super) fn given(&self, c: &Column) -> bool {
-        !matches!(self.num[c.position], Ok(None)) || self.text[c.position].is_some()
+        !matches!(self.num(c), Ok(None)) || self.text(c).is_some()
     }
 
     /// The cell as written (numbers from numeric columns formatted).
     pub(super) fn display(&self, c: &Column) -> Option<String> {
-        match (self.text[c.position], self.num[c.position]) {
+        match (self.text(c), self.num(c)) {
             (Some(t), _) => Some(t.to_string()),
             (None, Ok(Some(v))) => Some(v.to_string()),
             _ => None,

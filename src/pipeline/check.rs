@@ -11,7 +11,7 @@ use crate::core::algorithms::ieee1584_2018::ElectrodeConfig;
 use crate::core::algorithms::{Choice, MethodId};
 use crate::core::compliance::ComplianceInputs;
 use crate::core::defaults::{EquipmentClass, Geometry};
-use crate::core::hash::{input_hash as hash_values, Value as HashValue};
+use crate::core::hash::{InputHasher, Value as HashValue};
 use crate::core::nfpa70e::SystemType;
 use crate::core::uncertainty::Tolerances;
 use chrono::NaiveDate;
@@ -35,35 +35,62 @@ pub(super) struct Parsed<'a> {
 }
 
 /// A positive finite number, or an error naming the column and value.
+#[inline]
 fn positive(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<f64> {
+    match cells.num(c) {
+        Ok(None) => None,
+        Ok(Some(v)) if v > 0.0 && v.is_finite() => Some(v),
+        _ => {
+            not_positive(cells, c, errs);
+            None
+        }
+    }
+}
+
+/// The error of a cell that [`positive`] refuses.
+#[cold]
+#[inline(never)]
+fn not_positive(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) {
     let unit = c.unit;
-    let problem = match cells.number(c) {
-        Ok(None) => return None,
+    let (raw, what) = match cells.number(c) {
         Ok(Some(v)) if v.is_nan() => ("NaN".to_string(), "is not a number"),
         Ok(Some(v)) if v.is_infinite() => (v.to_string(), "is infinite"),
-        Ok(Some(v)) if v <= 0.0 => {
+        Ok(Some(v)) => {
             let s = cells.display(c).unwrap_or_else(|| v.to_string());
             let what = if v == 0.0 { "is zero" } else { "is negative" };
             (s.trim().to_string(), what)
         }
-        Ok(Some(v)) => return Some(v),
+        Ok(None) => return,
         Err(raw) => (raw, "is not a number"),
     };
-    let (raw, what) = problem;
     errs.push(err(
         c.name,
         Some(&raw),
         format!("value '{raw}' {what}, expected a positive number in {unit}"),
     ));
-    None
 }
 
 /// A finite number, 0 or more (`what` says what it is, in the error).
+#[inline]
 fn non_negative(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
+    match cells.num(c) {
+        Ok(None) => None,
+        Ok(Some(v)) if v.is_finite() && v >= 0.0 => Some(v),
+        _ => {
+            negative(cells, c, what, errs);
+            None
+        }
+    }
+}
+
+/// The error of a cell that [`non_negative`] refuses.
+#[cold]
+#[inline(never)]
+fn negative(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>) {
     let raw = match cells.number(c) {
-        Ok(None) => return None,
-        Ok(Some(v)) if v.is_finite() && v >= 0.0 => return Some(v),
-        Ok(Some(v)) => cells.display(c).unwrap_or_else(|| v.to_string()),
+        Ok(v) => cells
+            .display(c)
+            .unwrap_or_else(|| v.unwrap_or_default().to_string()),
         Err(raw) => raw,
     };
     let raw = raw.trim().to_string();
@@ -72,7 +99,6 @@ fn non_negative(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>)
         Some(&raw),
         format!("value '{raw}' is not {what} that is 0 or more"),
     ));
-    None
 }
 
 /// The four tolerances of `--uncertainty`.
@@ -99,7 +125,7 @@ fn uncertainty_and_risk(cells: &Cells, errs: &mut Vec<RowError>) -> (Tolerances,
 /// A required positive number: as [`positive`], and "missing, {what} is required" when empty.
 fn required(cells: &Cells, c: &Column, what: &str, errs: &mut Vec<RowError>) -> Option<f64> {
     let v = positive(cells, c, errs);
-    if v.is_none() && cells.number(c) == Ok(None) {
+    if v.is_none() && cells.num(c) == Ok(None) {
         errs.push(err(
             c.name,
             None,
@@ -134,18 +160,33 @@ fn listed(values: &'static [&'static str]) -> impl Fn() -> String {
     move || values.join(", ")
 }
 
-/// `YYYY-MM-DD` without chrono's format interpreter (this runs for every row).
+/// `YYYY-MM-DD` without chrono's format interpreter (this runs for every row): the digits
+/// read directly, the day checked against its month's length, then the date from its year and
+/// day of the year (a test checks it against chrono's `from_ymd_opt`).
 fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    /// Days before each month in a common year.
+    const BEFORE: [u32; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+    let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &d| {
-            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
-        })
+    let digit = |i: usize| {
+        let v = b[i].wrapping_sub(b'0');
+        (v < 10).then_some(u32::from(v))
     };
-    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = (digit(5)? * 10 + digit(6)?) as usize;
+    let day = digit(8)? * 10 + digit(9)?;
+    if !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let length = BEFORE[month] - BEFORE[month - 1] + u32::from(leap && month == 2);
+    if day > length {
+        return None;
+    }
+    let ordinal = BEFORE[month - 1] + day + u32::from(leap && month > 2);
+    NaiveDate::from_yo_opt(year as i32, ordinal)
 }
 
 fn date(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<NaiveDate> {
@@ -162,21 +203,24 @@ fn date(cells: &Cells, c: &Column, errs: &mut Vec<RowError>) -> Option<NaiveDate
 }
 
 fn ids(cells: &Cells, errs: &mut Vec<RowError>) {
-    if cells.ids[0].is_none() {
+    if cells.id(0).is_none() {
         errs.push(err(
             I::FACILITY_ID.name,
             None,
             "missing, a facility id is required",
         ));
     }
-    if cells.ids[1].is_none() {
+    if cells.id(1).is_none() {
         errs.push(err(
             I::EQUIPMENT_ID.name,
             None,
             "missing, an equipment id is required",
         ));
     }
-    if let Some(f) = cells.ids[0].filter(|f| f.trim() == PORTFOLIO_FACILITY_ID) {
+    if let Some(f) = cells
+        .id(0)
+        .filter(|_| cells.text(&I::FACILITY_ID) == Some(PORTFOLIO_FACILITY_ID))
+    {
         errs.push(err(
             I::FACILITY_ID.name,
             Some(f),
@@ -239,7 +283,7 @@ fn labels_and_dates(cells: &Cells, errs: &mut Vec<RowError>) -> ComplianceInputs
 }
 
 /// Parses every cell of a row; each bad value adds an error to `errs`.
-pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Parsed<'a> {
+pub(super) fn parse_row<'a>(cells: &Cells<'_, 'a>, errs: &mut Vec<RowError>) -> Parsed<'a> {
     ids(cells, errs);
     let class = one_of(
         cells,
@@ -317,10 +361,6 @@ pub(super) fn parse_row<'a>(cells: &Cells<'a>, errs: &mut Vec<RowError>) -> Pars
     }
 }
 
-fn text<'a>(t: &'a Option<std::borrow::Cow<'_, str>>) -> Option<HashValue<'a>> {
-    t.as_deref().map(HashValue::Text)
-}
-
 /// The `input_hash` of a row ([`crate::core::hash`]): its calculation inputs — class, system
 /// type, voltage, fault current, electrode configuration, geometry, clearing times, device,
 /// method, grounding — normalised: numbers by value (so `480` and `480.0` agree), text
@@ -329,66 +369,103 @@ fn text<'a>(t: &'a Option<std::borrow::Cow<'_, str>>) -> Option<HashValue<'a>> {
 /// dates and maintenance data are not calculation inputs; a cell that is not a number is hashed
 /// as written; absent values are left out.
 pub(crate) fn input_hash(cells: &Cells) -> u64 {
-    let mut bufs = [[0u8; 32]; 5];
-    let [b0, b1, b2, b3, b4] = &mut bufs;
-    let lowered = |c: &Column, buf| cells.text(c).map(|t| lower(t, buf));
-    let class = lowered(&I::EQUIPMENT_CLASS, b0);
-    let system = lowered(&I::SYSTEM_TYPE, b1);
-    let config = lowered(&I::ELECTRODE_CONFIG, b2);
-    let method = lowered(&I::METHOD, b3);
-    let grounding = lowered(&I::GROUNDING, b4);
-    let value = |c: &Column| match cells.num[c.position] {
+    let mut h = InputHasher::default();
+    let mut buf = [0u8; 32];
+    // Each value goes straight into the hasher, in contract order, tagged with its position.
+    let mut lowered = |h: &mut InputHasher, c: &Column, empty: Option<&str>| {
+        match cells.text(c) {
+            Some(t) => h.value(c.position as u8, Some(HashValue::Text(&lower(t, &mut buf)))),
+            None => h.value(c.position as u8, empty.map(HashValue::Text)),
+        };
+    };
+    let value = |c: &Column| match cells.num(c) {
         Ok(v) => v.map(HashValue::Num),
         Err(()) => cells.text(c).map(HashValue::Text),
     };
-    let entries = [
-        (I::EQUIPMENT_CLASS.position, text(&class)),
-        (
-            I::SYSTEM_TYPE.position,
-            Some(HashValue::Text(system.as_deref().unwrap_or("ac"))),
-        ),
-        (I::NOMINAL_VOLTAGE_V.position, value(&I::NOMINAL_VOLTAGE_V)),
-        (
-            I::BOLTED_FAULT_CURRENT_KA.position,
-            value(&I::BOLTED_FAULT_CURRENT_KA),
-        ),
-        (I::ELECTRODE_CONFIG.position, text(&config)),
-        (I::GAP_MM.position, value(&I::GAP_MM)),
-        (
-            I::WORKING_DISTANCE_MM.position,
-            value(&I::WORKING_DISTANCE_MM),
-        ),
-        (
-            I::ENCLOSURE_HEIGHT_MM.position,
-            value(&I::ENCLOSURE_HEIGHT_MM),
-        ),
-        (
-            I::ENCLOSURE_WIDTH_MM.position,
-            value(&I::ENCLOSURE_WIDTH_MM),
-        ),
-        (
-            I::ENCLOSURE_DEPTH_MM.position,
-            value(&I::ENCLOSURE_DEPTH_MM),
-        ),
-        (I::ARC_DURATION_MS.position, value(&I::ARC_DURATION_MS)),
-        (
-            I::ARC_DURATION_REDUCED_MS.position,
-            value(&I::ARC_DURATION_REDUCED_MS).or_else(|| value(&I::ARC_DURATION_MS)),
-        ),
-        (
-            I::PROTECTIVE_DEVICE_ID.position,
-            cells.text(&I::PROTECTIVE_DEVICE_ID).map(HashValue::Text),
-        ),
-        (I::METHOD.position, text(&method)),
-        (I::GROUNDING.position, text(&grounding)),
-        (
-            I::DEVICE_CURRENT_FACTOR.position,
-            value(&I::DEVICE_CURRENT_FACTOR),
-        ),
-    ];
-    hash_values(
-        entries
-            .into_iter()
-            .filter_map(|(c, v)| v.map(|v| (c as u8, v))),
-    )
+    let number = |h: &mut InputHasher, c: &Column| {
+        h.value(c.position as u8, value(c));
+    };
+    lowered(&mut h, &I::EQUIPMENT_CLASS, None);
+    lowered(&mut h, &I::SYSTEM_TYPE, Some("ac"));
+    number(&mut h, &I::NOMINAL_VOLTAGE_V);
+    number(&mut h, &I::BOLTED_FAULT_CURRENT_KA);
+    lowered(&mut h, &I::ELECTRODE_CONFIG, None);
+    for c in [
+        &I::GAP_MM,
+        &I::WORKING_DISTANCE_MM,
+        &I::ENCLOSURE_HEIGHT_MM,
+        &I::ENCLOSURE_WIDTH_MM,
+        &I::ENCLOSURE_DEPTH_MM,
+        &I::ARC_DURATION_MS,
+    ] {
+        number(&mut h, c);
+    }
+    let reduced = value(&I::ARC_DURATION_REDUCED_MS).or_else(|| value(&I::ARC_DURATION_MS));
+    h.value(I::ARC_DURATION_REDUCED_MS.position as u8, reduced);
+    let device = cells.text(&I::PROTECTIVE_DEVICE_ID).map(HashValue::Text);
+    h.value(I::PROTECTIVE_DEVICE_ID.position as u8, device);
+    lowered(&mut h, &I::METHOD, None);
+    lowered(&mut h, &I::GROUNDING, None);
+    number(&mut h, &I::DEVICE_CURRENT_FACTOR);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_ymd;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    /// The oracle: chrono reading the same digits.
+    fn chrono_ymd(s: &str) -> Option<NaiveDate> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &d| {
+                d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+            })
+        };
+        NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+    }
+
+    #[test]
+    fn dates_at_the_edges_of_months_and_years() {
+        for s in [
+            "2024-02-29",
+            "2023-02-29",
+            "1900-02-29",
+            "2000-02-29",
+            "0000-02-29",
+            "9999-12-31",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-13-01",
+            "2026-01-00",
+            "2026-1-010",
+            "2026/01/01",
+            "+026-01-01",
+            "2026-01-3a",
+            "２０２６-01-01",
+        ] {
+            assert_eq!(parse_ymd(s), chrono_ymd(s), "{s}");
+        }
+        assert_eq!(parse_ymd("2024-03-01"), NaiveDate::from_ymd_opt(2024, 3, 1));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn agrees_with_chrono(y in 0u32..10000, m in 0u32..14, d in 0u32..33) {
+            let s = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(parse_ymd(&s), chrono_ymd(&s), "{}", s);
+        }
+
+        #[test]
+        fn agrees_with_chrono_on_any_ten_bytes(s in "[0-9/ +-]{10}") {
+            prop_assert_eq!(parse_ymd(&s), chrono_ymd(&s), "{}", s);
+        }
+    }
 }

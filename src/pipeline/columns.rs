@@ -14,6 +14,9 @@ pub(crate) fn is_number(c: &Column) -> bool {
     c.ty.is_numeric()
 }
 
+/// A number cell: `Ok(None)` when empty, `Err(())` when its text is not a number.
+pub(crate) type Number = Result<Option<f64>, ()>;
+
 /// One column, typed for reading.
 pub(crate) enum Col {
     /// Not in the input.
@@ -66,7 +69,7 @@ impl Col {
     /// Appends the numbers at rows `range` of a numeric column to `out`, read from each
     /// chunk's values and validity directly (polars' value iterator costs tens of
     /// instructions a value).
-    pub(crate) fn num_values(&self, range: std::ops::Range<usize>, out: &mut Vec<Option<f64>>) {
+    pub(crate) fn num_values(&self, range: std::ops::Range<usize>, out: &mut Vec<Number>) {
         let Col::Num(ca) = self else {
             return;
         };
@@ -76,9 +79,9 @@ impl Col {
                 Some(valid) if valid.unset_bits() > 0 => {
                     let valid = valid.clone().sliced(rows.start, rows.len());
                     let both = values.iter().zip(valid.iter());
-                    out.extend(both.map(|(&v, ok)| ok.then_some(v)));
+                    out.extend(both.map(|(&v, ok)| Ok(ok.then_some(v))));
                 }
-                _ => out.extend(values.iter().map(|&v| Some(v))),
+                _ => out.extend(values.iter().map(|&v| Ok(Some(v)))),
             }
         });
     }

@@ -23,7 +23,7 @@ impl Sampling {
     /// A row's sampling inputs.
     pub(super) fn of(cells: &Cells, tolerances: Tolerances) -> Sampling {
         let mut h = InputHasher::default();
-        h.text(0, cells.ids[0]).text(1, cells.ids[1]);
+        h.text(0, cells.id(0)).text(1, cells.id(1));
         Sampling {
             tolerances,
             identity: h.finish(),
