@@ -217,7 +217,7 @@ fn options(ca: &Float64Chunked) -> impl Iterator<Item = Option<f64>> + '_ {
 /// The facility summary and the portfolio row, aggregated part by part.
 #[derive(Debug, Default)]
 pub struct Summary {
-    index: std::collections::HashMap<Box<str>, u32>,
+    index: std::collections::HashMap<Box<str>, u32, crate::core::hash::IdHashes>,
     /// The group of the rows without a facility id.
     null_group: Option<u32>,
     groups: Vec<Group>,

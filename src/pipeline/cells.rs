@@ -137,12 +137,16 @@ pub(super) fn trim(s: &str) -> &str {
     }
 }
 
-/// ASCII lower case into `buf` when it fits (enum values do), else an allocated copy.
-pub(super) fn lower<'b>(t: &str, buf: &'b mut [u8; 32]) -> std::borrow::Cow<'b, str> {
-    if t.len() <= buf.len() && t.is_ascii() {
+/// ASCII lower case: `t` itself when it has no upper-case ASCII letter (enum values as usually
+/// written), else a copy into `buf` when it fits (enum values do), else an allocated copy.
+pub(super) fn lower<'b>(t: &'b str, buf: &'b mut [u8; 32]) -> std::borrow::Cow<'b, str> {
+    if !t.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(t)
+    } else if t.len() <= buf.len() {
         let out = &mut buf[..t.len()];
         out.copy_from_slice(t.as_bytes());
         out.make_ascii_lowercase();
+        // Lower-casing ASCII letters keeps UTF-8 valid.
         std::borrow::Cow::Borrowed(std::str::from_utf8(out).unwrap_or_default())
     } else {
         std::borrow::Cow::Owned(t.to_ascii_lowercase())
