@@ -3,8 +3,9 @@
 //! parsed once; a row's [`Cells`] are then a view of one position of every column.
 
 use super::columns::{is_number, Col, Columns, Number};
+use super::dates::{read_dates, DateCell};
 use crate::contract::input::{self as I, COUNT};
-use crate::contract::Column;
+use crate::contract::{Column, Type};
 
 /// The input columns of a block of rows (a column not in the input, or not of that kind,
 /// has an empty vector: every row reads as empty).
@@ -14,6 +15,8 @@ pub(crate) struct Block<'a> {
     text: Vec<Vec<Option<&'a str>>>,
     /// Per number column: the numbers, parsed from the text or read from a numeric column.
     num: Vec<Vec<Number>>,
+    /// Per date column: the dates.
+    dates: Vec<Vec<DateCell>>,
     /// facility_id and equipment_id verbatim (`None` when blank).
     ids: [Vec<Option<&'a str>>; 2],
 }
@@ -24,15 +27,19 @@ impl<'a> Block<'a> {
         let len = range.len();
         let mut text = Vec::with_capacity(COUNT);
         let mut num = Vec::with_capacity(COUNT);
+        let mut dates = Vec::with_capacity(COUNT);
         let mut ids = [Vec::new(), Vec::new()];
         let mut raw = Vec::with_capacity(len);
         for (idx, column) in I::ALL.iter().enumerate() {
-            let (mut t, mut n) = (Vec::new(), Vec::new());
+            let (mut t, mut n, mut d) = (Vec::new(), Vec::new(), Vec::new());
             match cols.at(idx) {
                 col @ Col::Text(_) => {
                     raw.clear();
                     col.text_values(range.clone(), &mut raw);
                     t.extend(raw.iter().map(|v| v.map(trim).filter(|s| !s.is_empty())));
+                    if column.ty == Type::Date {
+                        read_dates(&t, &mut d);
+                    }
                     if is_number(column) {
                         n.extend(t.iter().map(|v| match v {
                             None => Ok(None),
@@ -55,8 +62,14 @@ impl<'a> Block<'a> {
             }
             text.push(t);
             num.push(n);
+            dates.push(d);
         }
-        Block { text, num, ids }
+        Block {
+            text,
+            num,
+            dates,
+            ids,
+        }
     }
 }
 
@@ -83,6 +96,15 @@ impl<'b, 'a> Cells<'b, 'a> {
     #[inline(always)]
     pub(super) fn num(&self, c: &Column) -> Number {
         self.block.num[c.position]
+            .get(self.k)
+            .copied()
+            .unwrap_or(Ok(None))
+    }
+
+    /// The date of date column `c` (`Err(())` when its text is not a date).
+    #[inline(always)]
+    pub(super) fn date(&self, c: &Column) -> DateCell {
+        self.block.dates[c.position]
             .get(self.k)
             .copied()
             .unwrap_or(Ok(None))

@@ -5,6 +5,7 @@ pub(crate) mod calculate;
 pub(crate) mod cells;
 pub(crate) mod check;
 pub(crate) mod columns;
+mod dates;
 mod draft;
 pub mod duplicates;
 pub(crate) mod output;
