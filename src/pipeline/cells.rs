@@ -29,14 +29,22 @@ impl<'a> Block<'a> {
         let mut num = Vec::with_capacity(COUNT);
         let mut dates = Vec::with_capacity(COUNT);
         let mut ids = [Vec::new(), Vec::new()];
-        let mut raw = Vec::with_capacity(len);
         for (idx, column) in I::ALL.iter().enumerate() {
             let (mut t, mut n, mut d) = (Vec::new(), Vec::new(), Vec::new());
             match cols.at(idx) {
                 col @ Col::Text(_) => {
-                    raw.clear();
-                    col.text_values(range.clone(), &mut raw);
-                    t.extend(raw.iter().map(|v| v.map(trim).filter(|s| !s.is_empty())));
+                    t.reserve_exact(len);
+                    col.text_values(range.clone(), &mut t);
+                    if let Some(slot) = [&I::FACILITY_ID, &I::EQUIPMENT_ID]
+                        .iter()
+                        .position(|c| c.position == idx)
+                    {
+                        let blank = |s: &&str| trim(s).is_empty();
+                        ids[slot] = t.iter().map(|v| v.filter(|s| !blank(s))).collect();
+                    }
+                    for v in &mut t {
+                        *v = v.map(trim).filter(|s| !s.is_empty());
+                    }
                     if column.ty == Type::Date {
                         read_dates(&t, &mut d);
                     }
@@ -45,13 +53,6 @@ impl<'a> Block<'a> {
                             None => Ok(None),
                             Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
                         }));
-                    }
-                    if let Some(slot) = [&I::FACILITY_ID, &I::EQUIPMENT_ID]
-                        .iter()
-                        .position(|c| c.position == idx)
-                    {
-                        let blank = |s: &&str| trim(s).is_empty();
-                        ids[slot] = raw.iter().map(|v| v.filter(|s| !blank(s))).collect();
                     }
                 }
                 col @ Col::Num(_) => {
@@ -86,28 +87,28 @@ impl<'b, 'a> Cells<'b, 'a> {
         Cells { block, k }
     }
 
+    /// This row's cell of column `c` in `columns` (`empty` when the column has no cells).
+    #[inline(always)]
+    fn cell<T: Copy>(&self, columns: &[Vec<T>], c: &Column, empty: T) -> T {
+        columns[c.position].get(self.k).copied().unwrap_or(empty)
+    }
+
     /// The trimmed text of column `c` (`None` when empty or numeric).
     #[inline(always)]
     pub(super) fn text(&self, c: &Column) -> Option<&'a str> {
-        self.block.text[c.position].get(self.k).copied().flatten()
+        self.cell(&self.block.text, c, None)
     }
 
     /// The parsed number of column `c` (`Err(())` when its text is not a number).
     #[inline(always)]
     pub(super) fn num(&self, c: &Column) -> Number {
-        self.block.num[c.position]
-            .get(self.k)
-            .copied()
-            .unwrap_or(Ok(None))
+        self.cell(&self.block.num, c, Ok(None))
     }
 
     /// The date of date column `c` (`Err(())` when its text is not a date).
     #[inline(always)]
     pub(super) fn date(&self, c: &Column) -> DateCell {
-        self.block.dates[c.position]
-            .get(self.k)
-            .copied()
-            .unwrap_or(Ok(None))
+        self.cell(&self.block.dates, c, Ok(None))
     }
 
     /// facility_id (0) or equipment_id (1) verbatim (`None` when blank).
