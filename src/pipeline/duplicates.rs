@@ -60,11 +60,16 @@ impl PairKeys {
     /// The runs of rows with the same hash (two rows or more, in input order): the rows that
     /// may be duplicates, to be compared by their text.
     pub(crate) fn runs(mut self) -> Vec<Vec<u32>> {
-        self.keys.par_sort_unstable();
+        // By hash alone (one comparison, not two); the few runs are put in input order after.
+        self.keys.par_sort_unstable_by_key(|k| k.0);
         self.keys
             .chunk_by(|a, b| a.0 == b.0)
             .filter(|run| run.len() > 1)
-            .map(|run| run.iter().map(|k| k.1).collect())
+            .map(|run| {
+                let mut rows: Vec<u32> = run.iter().map(|k| k.1).collect();
+                rows.sort_unstable();
+                rows
+            })
             .collect()
     }
 }
