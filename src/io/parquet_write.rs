@@ -149,15 +149,23 @@ fn plan(array: &Utf8ViewArray) -> Plan {
     }
     let mut table = ViewTable::new();
     let mut keys: Vec<u32> = Vec::with_capacity(views.len());
-    for (i, v) in views.iter().enumerate() {
-        if !valid(i) {
-            keys.push(0);
-            continue;
-        }
-        match table.id(v.as_u128(), i) {
-            Some(k) => keys.push(k),
-            None => return Plan::Polars,
-        }
+    // Without nulls, no validity bit is read per view.
+    let all = match validity.filter(|b| b.unset_bits() > 0) {
+        None => views.iter().enumerate().try_for_each(|(i, v)| {
+            keys.push(table.id(v.as_u128(), i)?);
+            Some(())
+        }),
+        Some(bits) => views
+            .iter()
+            .zip(bits.iter())
+            .enumerate()
+            .try_for_each(|(i, (v, ok))| {
+                keys.push(if ok { table.id(v.as_u128(), i)? } else { 0 });
+                Some(())
+            }),
+    };
+    if all.is_none() {
+        return Plan::Polars;
     }
     let (values, remap) = merge_equal_texts(array, &table.first);
     if !dictionary_pays(values.len(), array.len()) {
@@ -241,6 +249,7 @@ impl ViewTable {
     }
 
     /// The id of view `v` seen at `row`; `None` once there are more than [`MAX_VIEWS`].
+    #[inline]
     fn id(&mut self, v: u128, row: usize) -> Option<u32> {
         if let Some((lv, id)) = self.last {
             if lv == v {
@@ -252,17 +261,7 @@ impl ViewTable {
         loop {
             let (sv, id) = self.slots[at];
             if id == Self::EMPTY {
-                if self.first.len() == MAX_VIEWS {
-                    return None;
-                }
-                let id = self.first.len() as u32;
-                self.slots[at] = (v, id);
-                self.first.push(row);
-                self.last = Some((v, id));
-                if 2 * self.first.len() > self.slots.len() {
-                    self.grow();
-                }
-                return Some(id);
+                return self.insert(v, row, at);
             }
             if sv == v {
                 self.last = Some((v, id));
@@ -270,6 +269,22 @@ impl ViewTable {
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /// Adds view `v` (first seen at `row`) at free slot `at`.
+    #[inline(never)]
+    fn insert(&mut self, v: u128, row: usize, at: usize) -> Option<u32> {
+        if self.first.len() == MAX_VIEWS {
+            return None;
+        }
+        let id = self.first.len() as u32;
+        self.slots[at] = (v, id);
+        self.first.push(row);
+        self.last = Some((v, id));
+        if 2 * self.first.len() > self.slots.len() {
+            self.grow();
+        }
+        Some(id)
     }
 
     /// Twice the slots, every view placed again.
