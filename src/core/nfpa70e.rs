@@ -230,12 +230,72 @@ const DC_SHARED_BOUNDS_V: [f64; 1] = [5_000.0];
 
 /// Rounds away the binary noise of the ft/in products (to 1e-6 mm).
 fn round_mm(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    round_half_away(v * 1e6) / 1e6
+}
+
+/// `f64::round` (halves away from zero) without the library call that baseline x86-64 makes
+/// of it (this runs three times a row). Below 2^52, adding and taking away 2^52 rounds to an
+/// integer exactly, halves to even; a half that went down to even is moved up. Larger values
+/// are integers already. A test checks it against `f64::round`.
+#[inline]
+fn round_half_away(x: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    let a = x.abs();
+    if a.is_nan() || a >= TWO_52 {
+        // Integers, infinities and NaN round to themselves.
+        return x;
+    }
+    let t = (a + TWO_52) - TWO_52;
+    // Exact: t and a are within one half.
+    let r = if t - a == -0.5 { t + 1.0 } else { t };
+    r.copysign(x)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn rounds_as_the_standard_library() {
+        let edges = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9.007_199_254_740_993e15,
+            1e300,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1066.8e6,
+            3_048.000_000_4e6,
+        ];
+        for x in edges {
+            assert_eq!(round_half_away(x).to_bits(), x.round().to_bits(), "{x:e}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        #[test]
+        fn rounds_any_number_as_the_standard_library(bits in any::<u64>(), halves in -1e7f64..1e7) {
+            for x in [f64::from_bits(bits), (halves * 2.0).round() / 2.0, halves * 1e6] {
+                if !x.is_nan() {
+                    prop_assert_eq!(round_half_away(x).to_bits(), x.round().to_bits(), "{:e}", x);
+                }
+            }
+        }
+    }
 
     #[test]
     fn ppe_category_edges() {
