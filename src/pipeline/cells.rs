@@ -4,6 +4,7 @@
 
 use super::columns::{is_number, Col, Columns, Number};
 use super::dates::{read_dates, DateCell};
+use super::decimal::parse_f64;
 use crate::contract::input::{self as I, COUNT};
 use crate::contract::{Column, Type};
 
@@ -51,7 +52,7 @@ impl<'a> Block<'a> {
                     if is_number(column) {
                         n.extend(t.iter().map(|v| match v {
                             None => Ok(None),
-                            Some(s) => s.parse::<f64>().map(Some).map_err(|_| ()),
+                            Some(s) => parse_f64(s).map(Some),
                         }));
                     }
                 }

@@ -6,6 +6,7 @@ pub(crate) mod cells;
 pub(crate) mod check;
 pub(crate) mod columns;
 mod dates;
+mod decimal;
 mod draft;
 pub mod duplicates;
 pub(crate) mod output;
