@@ -3,7 +3,7 @@
 //! approach boundaries.
 
 use super::algorithms::Results;
-use super::nfpa70e::{self, ShockBoundaries, SystemType};
+use super::nfpa70e::{self, ShockBoundaries};
 use serde::Serialize;
 
 /// `full` or `reduced`.
@@ -52,13 +52,9 @@ pub struct Assessment {
 }
 
 /// Derives the contract's values from a method's results (the governing case is the reduced
-/// one only when the method has one and it gives the higher energy).
-pub fn assess(
-    r: &Results,
-    system: SystemType,
-    nominal_v: f64,
-    danger_threshold_cal_cm2: f64,
-) -> Assessment {
+/// one only when the method has one and it gives the higher energy), with the shock boundaries
+/// of the equipment's voltage (worked out once for the row: [`nfpa70e::shock_boundaries`]).
+pub fn assess(r: &Results, shock: ShockBoundaries, danger_threshold_cal_cm2: f64) -> Assessment {
     let reduced = r.reduced_governs();
     let e_j = r.incident_energy_j_cm2();
     let e_cal = nfpa70e::j_to_cal(e_j);
@@ -78,6 +74,6 @@ pub fn assess(
         min_arc_rating_cal_cm2: nfpa70e::min_arc_rating_cal_cm2(e_cal),
         ppe_category: nfpa70e::ppe_category(e_cal),
         danger: nfpa70e::is_danger(e_cal, danger_threshold_cal_cm2),
-        shock: nfpa70e::shock_boundaries(system, nominal_v),
+        shock,
     }
 }

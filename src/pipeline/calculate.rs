@@ -12,6 +12,7 @@ use crate::core::algorithms::{
 };
 use crate::core::assessment::assess;
 use crate::core::compliance::{self, bit, Deadlines};
+use crate::core::nfpa70e::shock_boundaries;
 use crate::core::risk;
 use std::ops::Range;
 
@@ -57,12 +58,11 @@ fn finish<'d>(
     };
     match outcome {
         Ok((results, warnings)) => {
-            let a = assess(
-                results,
-                case.system,
-                case.voltage_v,
-                opts.danger_threshold_cal_cm2,
-            );
+            // A computed row's voltage is known, so its boundaries are too.
+            let shock = row
+                .shock
+                .unwrap_or_else(|| shock_boundaries(case.system, case.voltage_v));
+            let a = assess(results, shock, opts.danger_threshold_cal_cm2);
             ci.incident_energy_cal_cm2 = a.incident_energy_cal_cm2;
             ci.arc_flash_boundary_mm = a.arc_flash_boundary_mm;
             ci.ppe_category = a.ppe_category;

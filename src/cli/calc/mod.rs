@@ -342,7 +342,8 @@ pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Re
         timing = t.timing;
         durations = [Some(t.full_ms), m.reduced_case.then_some(t.reduced_ms)];
     }
-    let a = assess(&results, system, args.voltage, args.danger_threshold);
+    let shock = shock_boundaries(system, args.voltage);
+    let a = assess(&results, shock, args.danger_threshold);
     let row = RowResult {
         status: Status::Ok,
         errors: Vec::new(),
@@ -359,7 +360,7 @@ pub(crate) fn evaluate(args: &CalcArgs, devices: Option<&Library>) -> anyhow::Re
         method: Some(method),
         results: Some(results),
         assessment: Some(a),
-        shock: Some(shock_boundaries(system, args.voltage)),
+        shock: Some(shock),
         // calc takes no label or date inputs, so compliance is not evaluated (see `run`).
         findings: None,
         warnings,
