@@ -4,6 +4,7 @@ pub mod columns;
 pub mod devices;
 pub mod inputs;
 pub mod mapping;
+mod parquet_encode;
 mod parquet_pages;
 mod parquet_write;
 pub mod read;

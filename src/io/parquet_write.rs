@@ -10,18 +10,23 @@
 //!   in one pass over 16-byte integers, with no hashing of the text; distinct views holding
 //!   the same text are merged, so the dictionary is exactly what polars would build (the
 //!   distinct values in order of first appearance) and the pages are the same;
-//! - every other column is encoded as polars would encode it;
+//! - an Int32 column gets the dictionary polars would make of it (its distinct values, in
+//!   ascending order);
+//! - the data pages of these dictionaries and of the number columns are encoded by
+//!   [`super::parquet_encode`] from slices, byte for byte as polars encodes them;
+//! - every other column is encoded by polars;
 //! - columns are encoded *and compressed* in parallel; the file is then written in order.
 //!
 //! The file's schema and key-value metadata come from polars' batched writer, unchanged.
 
+use super::parquet_encode::{self, Keyed};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
-use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
-use polars_arrow::datatypes::{ArrowDataType, IntegerType};
+use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::datatypes::ArrowDataType;
 use polars_parquet::write::{
     array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, Encoding,
-    ParquetType, Version, WriteOptions,
+    Page, ParquetType, Version, WriteOptions,
 };
 use rayon::prelude::*;
 use std::io::Write;
@@ -87,10 +92,10 @@ pub(crate) fn write_row_group<W: Write>(
     batched.write_row_group(df.height() as u64, &pages)
 }
 
-/// How a text column is encoded.
+/// How a column is encoded.
 enum Plan {
-    /// A dictionary taken from its views.
-    Dictionary(DictionaryArray<u32>),
+    /// A dictionary: taken from a text column's views, or an Int32 column's distinct values.
+    Dictionary(Keyed),
     /// Plain: too many distinct values for a dictionary to pay.
     Plain,
     /// polars' own choice.
@@ -104,19 +109,29 @@ fn encode_column(
     options: WriteOptions,
 ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
     let any = array.as_any();
-    let plan = match (
-        any.downcast_ref::<Utf8ViewArray>(),
-        any.downcast_ref::<PrimitiveArray<f64>>(),
-    ) {
-        (Some(text), _) => plan(text),
+    let plan = if let Some(text) = any.downcast_ref::<Utf8ViewArray>() {
+        plan(text)
+    } else if let Some(numbers) = any.downcast_ref::<PrimitiveArray<f64>>() {
+        if let Some(pages) = parquet_encode::plain_f64_pages(numbers, &field, options) {
+            return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
+        }
         // polars would estimate the column's cardinality and then write it plain anyway: it
         // has no dictionary for Float64 (`encode_as_dictionary_optional` gives up on the cast).
-        (None, Some(_)) => Plan::Plain,
-        _ => Plan::Polars,
+        Plan::Plain
+    } else if let Some(integers) = any.downcast_ref::<PrimitiveArray<i32>>() {
+        parquet_encode::int_dictionary(integers).map_or(Plan::Polars, Plan::Dictionary)
+    } else {
+        Plan::Polars
     };
+    if let Plan::Dictionary(d) = &plan {
+        if let Some(pages) = parquet_encode::dictionary_pages(d, field.clone(), options)? {
+            return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
+        }
+    }
     let leaves = match &plan {
         Plan::Dictionary(d) => {
-            array_to_columns(d as &dyn Array, field, options, &[Encoding::RleDictionary])?
+            let d = d.array(d.keys.clone())?;
+            array_to_columns(&d as &dyn Array, field, options, &[Encoding::RleDictionary])?
         }
         Plan::Plain => array_to_columns(array, field, options, &[Encoding::Plain])?,
         Plan::Polars => {
@@ -125,11 +140,18 @@ fn encode_column(
     };
     leaves
         .into_iter()
-        .map(|pages| {
-            pages
-                .map(|page| Ok(compress(page?, vec![], options.compression)?))
-                .collect::<PolarsResult<Vec<_>>>()
-        })
+        .map(|pages| compressed(pages, options))
+        .collect()
+}
+
+/// `pages`, compressed as `options` say.
+fn compressed(
+    pages: impl IntoIterator<Item = PolarsResult<Page>>,
+    options: WriteOptions,
+) -> PolarsResult<Vec<CompressedPage>> {
+    pages
+        .into_iter()
+        .map(|page| Ok(compress(page?, vec![], options.compression)?))
         .collect()
 }
 
@@ -177,13 +199,8 @@ fn plan(array: &Utf8ViewArray) -> Plan {
         }
     }
     let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity.cloned());
-    let values = Utf8ViewArray::from_slice_values(values);
-    let dtype = ArrowDataType::Dictionary(
-        IntegerType::UInt32,
-        Box::new(ArrowDataType::Utf8View),
-        false,
-    );
-    DictionaryArray::try_new(dtype, keys, values.boxed()).map_or(Plan::Polars, Plan::Dictionary)
+    let values = Utf8ViewArray::from_slice_values(values).boxed();
+    Plan::Dictionary(Keyed { keys, values })
 }
 
 /// Whether more than 95 % of the first [`SAMPLE_ROWS`] views are
@@ -311,8 +328,8 @@ mod tests {
         let Plan::Dictionary(d) = plan(&array) else {
             return None;
         };
-        let keys = d.keys().iter().map(|k| k.copied()).collect();
-        let dict = d.values().as_any().downcast_ref::<Utf8ViewArray>()?;
+        let keys = d.keys.iter().map(|k| k.copied()).collect();
+        let dict = d.values.as_any().downcast_ref::<Utf8ViewArray>()?;
         let texts = dict.values_iter().map(str::to_string).collect();
         Some((keys, texts))
     }
@@ -354,12 +371,32 @@ mod tests {
         let Plan::Dictionary(d) = plan(&array) else {
             panic!("a dictionary")
         };
-        assert_eq!(d.values().len(), 2000);
+        assert_eq!(d.values.len(), 2000);
         // More than MAX_VIEWS distinct, few of them per row: polars chooses.
         let many: Vec<Option<&str>> = (0..400_000)
             .map(|i| at(if i < SAMPLE_ROWS { i % 5 } else { i % 70_000 }))
             .collect();
         assert_eq!(kind(&many), "polars");
+    }
+
+    /// `df` as one row group by `write_row_group` and by polars' own writer.
+    fn both_files(df: &mut DataFrame, statistics: StatisticsOptions) -> (Vec<u8>, Vec<u8>) {
+        let compression = ParquetCompression::Lz4Raw;
+        let mut ours: Vec<u8> = Vec::new();
+        let mut b = ParquetWriter::new(&mut ours)
+            .with_compression(compression)
+            .with_statistics(statistics)
+            .batched(df.schema())
+            .unwrap();
+        write_row_group(&mut b, df, write_options(compression, statistics)).unwrap();
+        b.finish().unwrap();
+        let mut theirs: Vec<u8> = Vec::new();
+        ParquetWriter::new(&mut theirs)
+            .with_compression(compression)
+            .with_statistics(statistics)
+            .finish(df)
+            .unwrap();
+        (ours, theirs)
     }
 
     #[test]
@@ -370,22 +407,55 @@ mod tests {
             .map(|i| (i % 9 != 0).then_some(f64::from(i % 4) * 1.5))
             .collect();
         let mut df = df!("energy" => energy).unwrap();
-        let (compression, statistics) = (ParquetCompression::Lz4Raw, StatisticsOptions::default());
-        let mut ours: Vec<u8> = Vec::new();
-        let mut b = ParquetWriter::new(&mut ours)
-            .with_compression(compression)
-            .with_statistics(statistics)
-            .batched(df.schema())
-            .unwrap();
-        write_row_group(&mut b, &df, write_options(compression, statistics)).unwrap();
-        b.finish().unwrap();
-        let mut theirs: Vec<u8> = Vec::new();
-        ParquetWriter::new(&mut theirs)
-            .with_compression(compression)
-            .with_statistics(statistics)
-            .finish(&mut df)
-            .unwrap();
+        let (ours, theirs) = both_files(&mut df, StatisticsOptions::default());
         assert_eq!(ours, theirs);
+    }
+
+    /// Codes, small integers and numbers with nulls in runs and at random, over enough rows
+    /// for several pages of each column.
+    fn results_like(rows: usize, seed: u64) -> DataFrame {
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut status, mut level, mut energy, mut ok) = (vec![], vec![], vec![], vec![]);
+        for i in 0..rows {
+            let r = next();
+            // Long stretches of one value now and then, as sorted or uniform inputs give.
+            let steady = (i / 5000) % 3 == 0;
+            let code = if steady { 1 } else { r % 4 };
+            status.push(
+                (r % 13 != 0).then_some(["ok", "invalid", "not_applicable", "ok"][code as usize]),
+            );
+            level.push((r % 17 != 0 || steady).then_some(code as i32 - 1));
+            energy.push((r % 11 != 0 && !steady).then_some((r % 1000) as f64 / 8.0));
+            ok.push(steady || r % 2 == 0);
+        }
+        let mut df =
+            df!("status" => status, "level" => level, "energy" => energy, "ok" => ok).unwrap();
+        df.rechunk_mut();
+        df
+    }
+
+    #[test]
+    fn codes_integers_and_numbers_are_written_as_polars_writes_them() {
+        // As the runs write them (null counts only), and with min/max statistics.
+        let production = write_options(
+            ParquetCompression::Lz4Raw,
+            crate::io::write::parquet_statistics(),
+        )
+        .statistics;
+        for (rows, seed) in [(1, 3), (100, 5), (9000, 7), (250_000, 11)] {
+            let mut df = results_like(rows, seed);
+            for statistics in [production, StatisticsOptions::default()] {
+                let (ours, theirs) = both_files(&mut df, statistics);
+                assert_eq!(ours.len(), theirs.len(), "{rows} rows");
+                assert!(ours == theirs, "{rows} rows: the files differ");
+            }
+        }
     }
 
     #[test]
