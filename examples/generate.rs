@@ -15,7 +15,7 @@
 //! times come from the devices. The other columns are the same with or without these flags.
 
 use polars::prelude::*;
-use voltmetrics::io::write::{write_parts, write_to_path, Format, RunMetadata};
+use voltmetrics::io::write::{write_parts, write_to_path, Format, Part, RunMetadata};
 
 struct Rng(u64);
 impl Rng {
@@ -178,7 +178,7 @@ fn main() -> anyhow::Result<()> {
     let meta = RunMetadata {
         pairs: vec![("generator.seed".into(), seed.to_string())],
     };
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part>>(1);
     let writer = std::thread::scope(|s| {
         let (out, meta) = (&out, &meta);
         let w = s.spawn(move || {
@@ -337,7 +337,7 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
                 let df = DataFrame::new(n, columns)?;
-                if tx.send(Some(df)).is_err() {
+                if tx.send(Some(df.into())).is_err() {
                     break;
                 }
             }

@@ -20,6 +20,7 @@
 //! The file's schema and key-value metadata come from polars' batched writer, unchanged.
 
 use super::parquet_encode::{self, Keyed};
+use super::write::CodedText;
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
@@ -65,28 +66,34 @@ pub(crate) fn write_options(
     }
 }
 
-/// Writes `df` as one row group of `batched`.
+/// Writes `df` as one row group of `batched`; its text columns named in `coded` are given by
+/// their codes as well.
 pub(crate) fn write_row_group<W: Write>(
     batched: &mut BatchedWriter<W>,
     df: &DataFrame,
+    coded: &[(String, CodedText)],
     options: WriteOptions,
 ) -> PolarsResult<()> {
     if df.height() == 0 {
         return Ok(());
     }
     let fields = batched.parquet_schema().fields().to_vec();
-    let arrays: Vec<Box<dyn Array>> = df
+    let arrays: Vec<(Box<dyn Array>, Option<&CodedText>)> = df
         .columns()
         .iter()
         .map(|c| {
             let s = c.as_materialized_series();
-            s.rechunk().to_arrow(0, CompatLevel::newest())
+            let codes = coded.iter().find(|(n, _)| n == c.name().as_str());
+            (
+                s.rechunk().to_arrow(0, CompatLevel::newest()),
+                codes.map(|(_, t)| t),
+            )
         })
         .collect();
     let columns: Vec<Vec<Vec<CompressedPage>>> = arrays
         .par_iter()
         .zip(fields)
-        .map(|(array, field)| encode_column(array.as_ref(), field, options))
+        .map(|((array, codes), field)| encode_column(array.as_ref(), *codes, field, options))
         .collect::<PolarsResult<_>>()?;
     let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
     batched.write_row_group(df.height() as u64, &pages)
@@ -105,12 +112,15 @@ enum Plan {
 /// One column's pages (one list per Parquet leaf), encoded and compressed.
 fn encode_column(
     array: &dyn Array,
+    codes: Option<&CodedText>,
     field: ParquetType,
     options: WriteOptions,
 ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
     let any = array.as_any();
     let plan = if let Some(text) = any.downcast_ref::<Utf8ViewArray>() {
-        plan(text)
+        codes
+            .and_then(|c| plan_coded(text, c))
+            .unwrap_or_else(|| plan(text))
     } else if let Some(numbers) = any.downcast_ref::<PrimitiveArray<f64>>() {
         if let Some(pages) = parquet_encode::plain_f64_pages(numbers, &field, options) {
             return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
@@ -201,6 +211,57 @@ fn plan(array: &Utf8ViewArray) -> Plan {
     let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity.cloned());
     let values = Utf8ViewArray::from_slice_values(values).boxed();
     Plan::Dictionary(Keyed { keys, values })
+}
+
+/// [`plan`] of a text column built from `coded` (its rows `coded.texts[code]`), from the
+/// codes: the same choice and the same dictionary (distinct texts in order of first
+/// appearance) without a look at the rows' views. `None` (ask [`plan`]) when the codes do not
+/// describe `array` one to one: not one code a row, or a text under two codes.
+fn plan_coded(array: &Utf8ViewArray, coded: &CodedText) -> Option<Plan> {
+    const UNSEEN: u32 = u32::MAX;
+    let (codes, texts) = (&coded.codes, &coded.texts);
+    let n = array.len();
+    if codes.len() != n || texts.len() > MAX_VIEWS {
+        return None;
+    }
+    let mut distinct: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    if !texts.iter().flatten().all(|t| distinct.insert(t.as_str())) {
+        return None;
+    }
+    let mut id = vec![UNSEEN; texts.len()];
+    let mut values: Vec<&str> = Vec::with_capacity(distinct.len());
+    let mut keys: Vec<u32> = Vec::with_capacity(n);
+    let mut in_sample = 0;
+    for (row, &code) in codes.iter().enumerate() {
+        let text = texts.get(code as usize)?;
+        let key = match (text, id[code as usize]) {
+            (None, _) => 0,
+            (Some(t), UNSEEN) => {
+                id[code as usize] = values.len() as u32;
+                values.push(t);
+                values.len() as u32 - 1
+            }
+            (Some(_), k) => k,
+        };
+        keys.push(key);
+        if row + 1 == n.min(SAMPLE_ROWS) {
+            in_sample = values.len();
+        }
+    }
+    // As `nearly_all_distinct` judges the views of the first rows.
+    if n > 128 && in_sample * 20 > n.min(SAMPLE_ROWS) * 19 {
+        return Some(Plan::Plain);
+    }
+    if !dictionary_pays(values.len(), n) {
+        return Some(Plan::Plain);
+    }
+    let keys = PrimitiveArray::<u32>::new(
+        ArrowDataType::UInt32,
+        keys.into(),
+        array.validity().cloned(),
+    );
+    let values = Utf8ViewArray::from_slice_values(values).boxed();
+    Some(Plan::Dictionary(Keyed { keys, values }))
 }
 
 /// Whether more than 95 % of the first [`SAMPLE_ROWS`] views are
@@ -379,6 +440,74 @@ mod tests {
         assert_eq!(kind(&many), "polars");
     }
 
+    fn described(plan: Plan) -> String {
+        match plan {
+            Plan::Dictionary(d) => format!("{:?} {:?}", d.keys, d.values),
+            Plan::Plain => "plain".into(),
+            Plan::Polars => "polars".into(),
+        }
+    }
+
+    #[test]
+    fn coded_columns_are_planned_as_their_texts_would_be() {
+        let long = "a text longer than twelve bytes";
+        let texts: Vec<Option<String>> = [None, Some("ok"), Some(long), Some(""), None]
+            .iter()
+            .map(|t| t.map(str::to_string))
+            .collect();
+        let mut x = 7u64;
+        for rows in [1usize, 5, 128, 129, 300, 9000, 20_000] {
+            for spread in [1u64, 2, 4] {
+                let codes: Vec<u32> = (0..rows)
+                    .map(|i| {
+                        x = x
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        if i % 97 < 40 {
+                            1
+                        } else {
+                            ((x >> 33) % spread) as u32 + (i % 2) as u32
+                        }
+                    })
+                    .collect();
+                let coded = CodedText {
+                    codes,
+                    texts: texts.clone(),
+                };
+                let rows_text: Vec<Option<&str>> = coded
+                    .codes
+                    .iter()
+                    .map(|&c| texts[c as usize].as_deref())
+                    .collect();
+                let array = Utf8ViewArray::from_slice(&rows_text);
+                let ours = plan_coded(&array, &coded).expect("codes describe the column");
+                assert_eq!(described(ours), described(plan(&array)), "{rows} rows");
+            }
+        }
+        // Many distinct texts in the first rows: plain, as the views would say.
+        let many: Vec<Option<String>> = (0..400).map(|i| Some(format!("E{i}"))).collect();
+        let coded = CodedText {
+            codes: (0..400).collect(),
+            texts: many.clone(),
+        };
+        let rows_text: Vec<Option<&str>> = many.iter().map(|t| t.as_deref()).collect();
+        let array = Utf8ViewArray::from_slice(&rows_text);
+        assert_eq!(described(plan_coded(&array, &coded).unwrap()), "plain");
+        assert_eq!(described(plan(&array)), "plain");
+        // A text under two codes, or codes that do not fit the column: left to `plan`.
+        let twice = CodedText {
+            codes: vec![0, 1],
+            texts: vec![Some("a".into()), Some("a".into())],
+        };
+        let array = Utf8ViewArray::from_slice([Some("a"), Some("a")]);
+        assert!(plan_coded(&array, &twice).is_none());
+        let short = CodedText {
+            codes: vec![0],
+            texts: vec![Some("a".into())],
+        };
+        assert!(plan_coded(&array, &short).is_none());
+    }
+
     /// `df` as one row group by `write_row_group` and by polars' own writer.
     fn both_files(df: &mut DataFrame, statistics: StatisticsOptions) -> (Vec<u8>, Vec<u8>) {
         let compression = ParquetCompression::Lz4Raw;
@@ -388,7 +517,7 @@ mod tests {
             .with_statistics(statistics)
             .batched(df.schema())
             .unwrap();
-        write_row_group(&mut b, df, write_options(compression, statistics)).unwrap();
+        write_row_group(&mut b, df, &[], write_options(compression, statistics)).unwrap();
         b.finish().unwrap();
         let mut theirs: Vec<u8> = Vec::new();
         ParquetWriter::new(&mut theirs)
@@ -477,8 +606,8 @@ mod tests {
         {
             let options = write_options(ParquetCompression::Lz4Raw, StatisticsOptions::default());
             let mut b = ParquetWriter::new(&mut buf).batched(df.schema()).unwrap();
-            write_row_group(&mut b, &df.slice(0, 1000), options).unwrap();
-            write_row_group(&mut b, &df.slice(1000, 2000), options).unwrap();
+            write_row_group(&mut b, &df.slice(0, 1000), &[], options).unwrap();
+            write_row_group(&mut b, &df.slice(1000, 2000), &[], options).unwrap();
             b.finish().unwrap();
         }
         let back = ParquetReader::new(std::io::Cursor::new(buf))

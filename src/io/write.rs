@@ -8,6 +8,36 @@ use polars::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// A text column given as codes into a short table of texts (`None`: missing), as a run
+/// builds its coded result columns: the Parquet writer takes the column's dictionary from the
+/// codes instead of looking at every row's text.
+#[derive(Clone, Debug)]
+pub struct CodedText {
+    /// Per row, an index into `texts`.
+    pub codes: Vec<u32>,
+    /// The texts the codes stand for.
+    pub texts: Vec<Option<String>>,
+}
+
+/// A part of the results on its way to a writer: its frame, and its columns built from codes
+/// (by name; other formats than Parquet use the frame alone).
+#[derive(Default)]
+pub struct Part {
+    /// The rows.
+    pub frame: DataFrame,
+    /// Text columns of `frame` (by name) with the codes they were built from.
+    pub coded: Vec<(String, CodedText)>,
+}
+
+impl From<DataFrame> for Part {
+    fn from(frame: DataFrame) -> Part {
+        Part {
+            frame,
+            coded: Vec::new(),
+        }
+    }
+}
+
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -142,7 +172,7 @@ pub fn write_parts(
     format: Format,
     meta: &RunMetadata,
     style: Style,
-    parts: &std::sync::mpsc::Receiver<Option<DataFrame>>,
+    parts: &std::sync::mpsc::Receiver<Option<Part>>,
 ) -> Result<()> {
     let next = || match parts.recv() {
         Ok(part) => Ok(part),
@@ -155,7 +185,7 @@ pub fn write_parts(
     }
     let mut whole: Option<DataFrame> = None;
     let mut first = true;
-    while let Some(mut df) = next()? {
+    while let Some(Part { frame: mut df, .. }) = next()? {
         match format {
             Format::Csv => CsvWriter::new(&mut *w)
                 .include_header(first)
@@ -182,10 +212,14 @@ pub fn write_parts(
 fn write_parquet_parts(
     w: &mut dyn Write,
     meta: &RunMetadata,
-    next: &dyn Fn() -> Result<Option<DataFrame>>,
+    next: &dyn Fn() -> Result<Option<Part>>,
 ) -> Result<()> {
     let mut batched = None;
-    while let Some(mut df) = next()? {
+    while let Some(Part {
+        frame: mut df,
+        coded,
+    }) = next()?
+    {
         // Id and passed-through columns are slices of the input and may span its chunks.
         df.rechunk_mut_par();
         if batched.is_none() {
@@ -194,7 +228,7 @@ fn write_parquet_parts(
         if let Some(b) = batched.as_mut() {
             let options =
                 super::parquet_write::write_options(parquet_compression(), parquet_statistics());
-            super::parquet_write::write_row_group(b, &df, options)?;
+            super::parquet_write::write_row_group(b, &df, &coded, options)?;
         }
     }
     if let Some(b) = batched {

@@ -17,6 +17,7 @@ pub mod timing;
 
 use crate::core::algorithms::MethodId;
 use crate::io::read::Inventory;
+use crate::io::write::Part;
 use anyhow::Result;
 use calculate::{process_range, process_range_with};
 use columns::Columns;
@@ -138,8 +139,8 @@ pub fn process(
         jobs,
         progress,
         usize::MAX,
-        &mut |_, df| {
-            results = Some(df);
+        &mut |_, part| {
+            results = Some(part.frame);
             Ok(())
         },
     )?;
@@ -161,7 +162,7 @@ pub fn process_parts(
     jobs: usize,
     progress: &(dyn Fn(usize) + Sync),
     part_rows: usize,
-    sink: &mut dyn FnMut(usize, DataFrame) -> Result<()>,
+    sink: &mut dyn FnMut(usize, Part) -> Result<()>,
 ) -> Result<(crate::core::aggregation::PerRow, Counts)> {
     let cols = Columns::of(&inv.frame)?;
     let extra = |i: usize| dups.get(inv.position(i));

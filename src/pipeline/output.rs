@@ -4,6 +4,7 @@
 
 use crate::contract::results as R;
 use crate::io::read::Inventory;
+use crate::io::write::CodedText;
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
 
@@ -58,16 +59,22 @@ pub(crate) fn append_passthrough_rows(
 }
 
 /// A text column whose row values are `codes` looked up in `dict` (`None` = missing): the
-/// distinct strings are built once and the rows point into them (no string per row).
+/// distinct strings are built once and the rows point into them (no string per row). The
+/// codes come back with it, for the Parquet writer.
 pub(super) fn coded_column(
     name: &str,
-    dict: &[Option<String>],
+    dict: Vec<Option<String>>,
     codes: impl Iterator<Item = usize>,
-) -> PolarsResult<Column> {
+) -> PolarsResult<(Column, CodedText)> {
     let values =
         StringChunked::from_iter_options(PlSmallStr::EMPTY, dict.iter().map(|v| v.as_deref()));
-    let idx = IdxCa::from_vec(PlSmallStr::EMPTY, codes.map(|c| c as IdxSize).collect());
-    Ok(values.take(&idx)?.with_name(name.into()).into_column())
+    let codes: Vec<u32> = codes.map(|c| c as u32).collect();
+    let idx = IdxCa::from_vec(
+        PlSmallStr::EMPTY,
+        codes.iter().map(|&c| c as IdxSize).collect(),
+    );
+    let column = values.take(&idx)?.with_name(name.into()).into_column();
+    Ok((column, CodedText { codes, texts: dict }))
 }
 
 /// A text column of a small bit set: each distinct set is rendered once.
@@ -76,7 +83,7 @@ pub(super) fn keyed_column(
     keys: &[impl Copy + Into<u32>],
     missing: u32,
     render: impl Fn(u32) -> Option<String>,
-) -> PolarsResult<Column> {
+) -> PolarsResult<(Column, CodedText)> {
     // The keys are small (u8 or u16 bit sets): a dense table from key to code, no hashing.
     const UNSEEN: usize = usize::MAX;
     let size = keys
@@ -100,7 +107,7 @@ pub(super) fn keyed_column(
         };
         codes.push(code);
     }
-    coded_column(name, &dict, codes.into_iter())
+    coded_column(name, dict, codes.into_iter())
 }
 
 /// A text column of `n` rows, missing but for `values` (row numbers from `start`, ascending):
@@ -126,16 +133,21 @@ pub(super) fn sparse_text_column(
 /// The bits of `pred` over `values`, eight values to a byte (a loop the compiler vectorises,
 /// unlike collecting booleans), and how many are set.
 pub(super) fn bits<T>(values: &[T], pred: impl Fn(&T) -> bool) -> (Bitmap, usize) {
+    let byte = |eight: &[T]| {
+        eight
+            .iter()
+            .enumerate()
+            .fold(0u8, |b, (k, v)| b | (u8::from(pred(v)) << k))
+    };
     let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
-    let mut set = 0usize;
-    for eight in values.chunks(8) {
-        let mut byte = 0u8;
-        for (k, v) in eight.iter().enumerate() {
-            byte |= u8::from(pred(v)) << k;
-        }
-        set += byte.count_ones() as usize;
-        bytes.push(byte);
+    // Whole bytes of exactly 8 values: a fixed-length loop the compiler unrolls.
+    let eights = values.chunks_exact(8);
+    let rest = eights.remainder();
+    bytes.extend(eights.map(&byte));
+    if !rest.is_empty() {
+        bytes.push(byte(rest));
     }
+    let set = bytes.iter().map(|b| b.count_ones() as usize).sum();
     (Bitmap::from_u8_vec(bytes, values.len()), set)
 }
 
@@ -165,4 +177,22 @@ pub(super) fn hash_column(name: &str, hashes: &[u64]) -> Column {
         .map(|i| Some(&text[16 * i..16 * i + 16]))
         .collect();
     values.with_name(name.into()).into_column()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits_are_set_where_the_predicate_holds() {
+        for n in [0usize, 1, 7, 8, 9, 16, 63, 100] {
+            let values: Vec<u32> = (0..n as u32).map(|i| i * 7919 % 5).collect();
+            let (b, set) = bits(&values, |&v| v < 2);
+            assert_eq!(b.len(), n);
+            assert_eq!(set, values.iter().filter(|&&v| v < 2).count());
+            for (i, v) in values.iter().enumerate() {
+                assert_eq!(b.get_bit(i), *v < 2, "{n} values, bit {i}");
+            }
+        }
+    }
 }

@@ -21,6 +21,7 @@ use crate::core::algorithms::{MethodId, RangeWarnings};
 use crate::core::compliance::{bit, ComplianceStatus, Findings};
 use crate::core::defaults::DefaultsApplied;
 use crate::core::nfpa70e::{Approach, ShockBoundaries};
+use crate::io::write::{CodedText, Part};
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -360,17 +361,28 @@ impl Store {
 
     /// The result columns (without the passed-through ones) and the per-row values the
     /// facility summary aggregates. Columns are built in parallel.
-    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(DataFrame, PerRow)> {
+    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(Part, PerRow)> {
         self.errors.sort_unstable_by_key(|e| e.0);
         let worst = self.compliance_codes();
         let numbers = std::mem::take(&mut self.numbers);
-        let built: Vec<Column> = BUILDERS
+        let built: Vec<(Column, Option<CodedText>)> = BUILDERS
             .par_iter()
             .zip(numbers)
             .map(|((c, b), values)| self.build(c.name, *b, values, &worst, cols))
             .collect::<PolarsResult<_>>()?;
-        let aggregation = self.aggregation(&built, &worst)?;
-        Ok((DataFrame::new(self.n, built)?, aggregation))
+        let mut coded = Vec::new();
+        let columns: Vec<Column> = built
+            .into_iter()
+            .map(|(column, codes)| {
+                if let Some(codes) = codes {
+                    coded.push((column.name().to_string(), codes));
+                }
+                column
+            })
+            .collect();
+        let aggregation = self.aggregation(&columns, &worst)?;
+        let frame = DataFrame::new(self.n, columns)?;
+        Ok((Part { frame, coded }, aggregation))
     }
 
     /// Compliance status per row (its code; `NONE` for invalid rows), from the findings' worst
@@ -389,7 +401,7 @@ impl Store {
             .collect()
     }
 
-    /// One result column.
+    /// One result column, with its codes when it is built from them.
     fn build(
         &self,
         name: &str,
@@ -397,39 +409,45 @@ impl Store {
         numbers: Vec<f64>,
         worst: &[u8],
         cols: &Columns,
-    ) -> PolarsResult<Column> {
+    ) -> PolarsResult<(Column, Option<CodedText>)> {
         let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
+        let plain = |c: Column| Ok((c, None));
+        let with_codes = |r: PolarsResult<(Column, CodedText)>| r.map(|(c, t)| (c, Some(t)));
         match b {
-            Builder::Id(input) => Ok(self.id_column(cols, &input, name)),
-            Builder::Number(_) => Ok(f64_column(name, numbers)),
+            Builder::Id(input) => plain(self.id_column(cols, &input, name)),
+            Builder::Number(_) => plain(f64_column(name, numbers)),
             Builder::Sampled(_) if numbers.is_empty() => {
-                Ok(Column::full_null(name.into(), self.n, &DataType::Float64))
+                plain(Column::full_null(name.into(), self.n, &DataType::Float64))
             }
-            Builder::Sampled(_) => Ok(f64_column(name, numbers)),
+            Builder::Sampled(_) => plain(f64_column(name, numbers)),
             Builder::Coded(c) => self.coded(name, c),
-            Builder::Errors => Ok(sparse_text_column(name, self.n, self.start, &self.errors)),
+            Builder::Errors => plain(sparse_text_column(name, self.n, self.start, &self.errors)),
             Builder::Compliance => {
                 let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
-                coded_column(name, &dict, worst.iter().map(|&v| code(v)))
+                with_codes(coded_column(name, dict, worst.iter().map(|&v| code(v))))
             }
-            Builder::Findings => keyed_column(name, &self.findings, u32::from(NO_FINDINGS), |k| {
-                non_empty(Findings(k as u16).joined())
-            }),
-            Builder::Hash => Ok(hash_column(name, &self.hash)),
+            Builder::Findings => with_codes(keyed_column(
+                name,
+                &self.findings,
+                u32::from(NO_FINDINGS),
+                |k| non_empty(Findings(k as u16).joined()),
+            )),
+            Builder::Hash => plain(hash_column(name, &self.hash)),
         }
     }
 
-    /// A column of small codes.
-    fn coded(&self, name: &str, c: Code) -> PolarsResult<Column> {
+    /// A column of small codes (text ones with their codes).
+    fn coded(&self, name: &str, c: Code) -> PolarsResult<(Column, Option<CodedText>)> {
         let v = &self.codes[c as usize];
         let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
+        let with_codes = |r: PolarsResult<(Column, CodedText)>| r.map(|(c, t)| (c, Some(t)));
         let dict = match c {
             Code::Status => {
                 let d: Vec<Option<String>> = Status::ALL
                     .iter()
                     .map(|s| Some(s.as_str().to_string()))
                     .collect();
-                return coded_column(name, &d, v.iter().map(|&s| usize::from(s)));
+                return with_codes(coded_column(name, d, v.iter().map(|&s| usize::from(s))));
             }
             Code::Method => dictionary(MethodId::all().map(MethodId::id)),
             Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
@@ -437,14 +455,14 @@ impl Store {
             Code::Source => dictionary(values::ARC_DURATION_SOURCE.iter().copied()),
             Code::TripFull | Code::TripReduced => dictionary(values::TRIP_ELEMENT.iter().copied()),
             Code::Defaults => {
-                return keyed_column(name, v, u32::MAX, |k| {
+                return with_codes(keyed_column(name, v, u32::MAX, |k| {
                     non_empty(DefaultsApplied(k as u8).joined())
-                })
+                }))
             }
             Code::Warnings => {
-                return keyed_column(name, v, u32::MAX, |k| {
+                return with_codes(keyed_column(name, v, u32::MAX, |k| {
                     non_empty(RangeWarnings(k as u8).joined())
-                })
+                }))
             }
             Code::RiskLevel => dictionary(values::RISK_LEVEL.iter().copied()),
             Code::Ppe | Code::RiskSeverity | Code::RiskLikelihood | Code::RiskScore => {
@@ -453,9 +471,8 @@ impl Store {
                     .map(|&p| if p == NONE { 0 } else { i32::from(p) })
                     .collect();
                 let valid = validity(v, |&c| c != NONE);
-                return Ok(
-                    Int32Chunked::from_vec_validity(name.into(), values, valid).into_column()
-                );
+                let column = Int32Chunked::from_vec_validity(name.into(), values, valid);
+                return Ok((column.into_column(), None));
             }
             Code::Danger | Code::Capped => {
                 let array = polars_arrow::array::BooleanArray::new(
@@ -463,10 +480,13 @@ impl Store {
                     bits(v, |&d| d == 1).0,
                     validity(v, |&c| c != NONE),
                 );
-                return Ok(BooleanChunked::with_chunk(name.into(), array).into_column());
+                return Ok((
+                    BooleanChunked::with_chunk(name.into(), array).into_column(),
+                    None,
+                ));
             }
         };
-        coded_column(name, &dict, v.iter().map(|&x| code(x)))
+        with_codes(coded_column(name, dict, v.iter().map(|&x| code(x))))
     }
 
     /// Rows of an id column, exactly as read (a zero-copy slice).

@@ -10,7 +10,7 @@ use crate::core::algorithms::MethodId;
 use crate::io::inputs::Inputs;
 use crate::io::read::{Inventory, Source};
 use crate::io::stdout::{is_stdout_closed, write_stdout};
-use crate::io::write::{write_file_atomic, write_parts, write_to_path, RunMetadata};
+use crate::io::write::{write_file_atomic, write_parts, write_to_path, Part, RunMetadata};
 use crate::pipeline::output::append_passthrough_rows;
 use crate::pipeline::{process_parts, Counts, PART_ROWS};
 use anyhow::{Context, Result};
@@ -168,7 +168,7 @@ fn compute(
     let (counts, kept, output_closed) = std::thread::scope(|s| -> Result<_> {
         let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Inventory>>(1);
         s.spawn(move || read_chunks(inputs, first, cfg, &chunks_tx));
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<DataFrame>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part>>(1);
         let writer = s.spawn(move || write_output(cfg, meta, &rx));
         let stopped = std::cell::Cell::new(false);
         let computed = compute_chunks(
@@ -276,7 +276,7 @@ fn read_chunks(
 fn write_output(
     cfg: &Config,
     meta: &RunMetadata,
-    rx: &std::sync::mpsc::Receiver<Option<DataFrame>>,
+    rx: &std::sync::mpsc::Receiver<Option<Part>>,
 ) -> Result<bool> {
     let written = match &cfg.output {
         Output::File(path) => {
@@ -302,7 +302,7 @@ fn compute_chunks(
     cfg: &Config,
     first: &Scan,
     chunks: std::sync::mpsc::Receiver<Result<Inventory>>,
-    tx: &std::sync::mpsc::SyncSender<Option<DataFrame>>,
+    tx: &std::sync::mpsc::SyncSender<Option<Part>>,
     stopped: &std::cell::Cell<bool>,
     summary: &mut Summary,
     on_progress: &(dyn Fn(usize) + Sync),
@@ -317,19 +317,19 @@ fn compute_chunks(
     for inv in chunks {
         let inv = inv?;
         let progress = |d: usize| on_progress(done + d);
-        let mut sink = |start: usize, mut df: DataFrame| -> Result<()> {
+        let mut sink = |start: usize, mut part: Part| -> Result<()> {
             // Empty parts (a chunk without rows of the shard) are not written, except as the
             // only part of an empty run (its header or schema).
-            if df.height() == 0 && sent {
+            if part.frame.height() == 0 && sent {
                 return Ok(());
             }
-            append_passthrough_rows(&inv, &mut df, start)?;
+            append_passthrough_rows(&inv, &mut part.frame, start)?;
             if let Some(k) = kept.as_mut() {
-                k.push(df.clone());
+                k.push(part.frame.clone());
             }
             sent = true;
-            let df = select_columns(cfg, &mut selected, df)?;
-            tx.send(Some(df)).map_err(|_| {
+            part.frame = select_columns(cfg, &mut selected, part.frame)?;
+            tx.send(Some(part)).map_err(|_| {
                 stopped.set(true);
                 anyhow::anyhow!("the results writer stopped")
             })
