@@ -56,9 +56,23 @@ impl EquipmentClass {
     /// Parses the contract's name, ignoring case and surrounding spaces.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+        // One candidate by length (and first letter for the two of 10), then one comparison:
+        // every row has a class, and trying the 7 names in turn was ~1 % of a run. (A test
+        // parses every name of `ALL`, so a new class cannot be missed here.)
+        let candidate = match s.len() {
+            3 => Self::Mcc,
+            5 => Self::Other,
+            8 => Self::OpenAir,
+            10 if s.as_bytes()[0].eq_ignore_ascii_case(&b'p') => Self::Panelboard,
+            10 => Self::Switchgear,
+            11 => Self::Switchboard,
+            18 => Self::CableJunctionBox,
+            _ => return None,
+        };
+        candidate
+            .as_str()
+            .eq_ignore_ascii_case(s)
+            .then_some(candidate)
     }
 
     /// The electrode configuration this class implies.
@@ -283,6 +297,38 @@ pub fn apply_defaults(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_class_name_parses_and_nothing_else_does() {
+        for c in EquipmentClass::ALL {
+            let name = c.as_str();
+            assert_eq!(EquipmentClass::parse(name), Some(c));
+            assert_eq!(
+                EquipmentClass::parse(&format!("  {}\t", name.to_uppercase())),
+                Some(c)
+            );
+            // One letter changed, one added or dropped: not a class.
+            let mut other = name.to_string();
+            other.replace_range(name.len() - 1.., "#");
+            assert_eq!(EquipmentClass::parse(&other), None, "{other}");
+            assert_eq!(EquipmentClass::parse(&format!("{name}s")), None);
+            assert_eq!(EquipmentClass::parse(&name[1..]), None);
+        }
+        for s in [
+            "",
+            "p",
+            "panelboarD",
+            "Panelboard",
+            "switchgeaR",
+            "pwitchgear",
+            "qanelboard",
+        ] {
+            let want = EquipmentClass::ALL
+                .into_iter()
+                .find(|c| c.as_str().eq_ignore_ascii_case(s));
+            assert_eq!(EquipmentClass::parse(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn lv_mcc_depth_is_typical_and_reported() {

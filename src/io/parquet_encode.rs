@@ -17,7 +17,7 @@
 
 use polars::prelude::PolarsResult;
 use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray};
-use polars_arrow::bitmap::{Bitmap, MutableBitmap};
+use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::{ArrowDataType, IntegerType};
 use polars_parquet::parquet::encoding::{bitpacked, uleb128};
 use polars_parquet::parquet::page::{DataPage, DataPageHeader, DataPageHeaderV1};
@@ -268,36 +268,43 @@ fn present_runs(bits: &Bitmap, mut f: impl FnMut(Range<usize>)) {
 /// that dictionary (no values; a range past 65,535; too many distinct values for it to pay)
 /// and would decide otherwise.
 pub(crate) fn int_dictionary(array: &PrimitiveArray<i32>) -> Option<Keyed> {
-    let present = || {
-        let valid = array.validity().filter(|b| b.unset_bits() > 0);
-        array
-            .values()
-            .iter()
-            .enumerate()
-            .filter(move |(i, _)| valid.is_none_or(|b| b.get_bit(*i)))
-            .map(|(_, &v)| v)
-    };
-    let (min, max) = present().fold(None, |acc: Option<(i32, i32)>, v| {
-        Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
-    })?;
+    let values = array.values().as_slice();
+    // The stretches of values that are there: min, max and the values seen are of those.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    match array.validity().filter(|b| b.unset_bits() > 0) {
+        None => runs.push(0..values.len()),
+        Some(bits) => present_runs(bits, |run| runs.push(run)),
+    }
+    let (min, max) = runs
+        .iter()
+        .filter(|run| !run.is_empty())
+        .map(|run| {
+            let part = &values[run.clone()];
+            let lo = part.iter().copied().fold(i32::MAX, i32::min);
+            let hi = part.iter().copied().fold(i32::MIN, i32::max);
+            (lo, hi)
+        })
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
     let span = usize::try_from(i64::from(max) - i64::from(min)).ok()?;
     if span > usize::from(u16::MAX) {
         return None;
     }
-    let mut seen = MutableBitmap::from_len_zeroed(span + 1);
-    for v in present() {
-        seen.set((v - min) as usize, true);
+    let mut seen = vec![false; span + 1];
+    for run in &runs {
+        for &v in &values[run.clone()] {
+            seen[(v - min) as usize] = true;
+        }
     }
-    let distinct = seen.set_bits();
+    let distinct = seen.iter().filter(|&&s| s).count();
     if distinct > 512 && (distinct as f64) / (array.len() as f64) >= 0.75 {
         return None;
     }
     let mut rank = vec![0u32; span + 1];
-    let mut values = Vec::with_capacity(distinct);
+    let mut dict = Vec::with_capacity(distinct);
     for (at, r) in rank.iter_mut().enumerate() {
-        if seen.get(at) {
-            *r = values.len() as u32;
-            values.push(min + at as i32);
+        if seen[at] {
+            *r = dict.len() as u32;
+            dict.push(min + at as i32);
         }
     }
     let keys: Vec<u32> = array
@@ -310,10 +317,10 @@ pub(crate) fn int_dictionary(array: &PrimitiveArray<i32>) -> Option<Keyed> {
         keys.into(),
         array.validity().cloned(),
     );
-    let values = PrimitiveArray::<i32>::new(ArrowDataType::Int32, values.into(), None);
+    let dict = PrimitiveArray::<i32>::new(ArrowDataType::Int32, dict.into(), None);
     Some(Keyed {
         keys,
-        values: values.boxed(),
+        values: dict.boxed(),
     })
 }
 
