@@ -85,9 +85,8 @@ pub(crate) fn dictionary_pages(
     let DataPageHeader::V1(mut header) = probe.header().clone() else {
         return Ok(None);
     };
-    let h = &mut header;
     // As polars sets it: the whole column's null count, whatever the options say.
-    if let Some(statistics) = h.statistics.as_mut() {
+    if let Some(statistics) = header.statistics.as_mut() {
         statistics.null_count = Some(keys.null_count() as i64);
     }
     let validity = keys.validity();
