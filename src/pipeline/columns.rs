@@ -75,13 +75,14 @@ impl Col {
         };
         for_rows(ca.downcast_iter(), range, |arr, rows| {
             let values = &arr.values()[rows.clone()];
-            match arr.validity() {
-                Some(valid) if valid.unset_bits() > 0 => {
-                    let valid = valid.clone().sliced(rows.start, rows.len());
-                    let both = values.iter().zip(valid.iter());
-                    out.extend(both.map(|(&v, ok)| Ok(ok.then_some(v))));
+            let at = out.len();
+            out.extend(values.iter().map(|&v| Ok(Some(v))));
+            // Then the missing ones, found a word of the validity at a time.
+            if let Some(valid) = arr.validity().filter(|v| v.unset_bits() > 0) {
+                let missing = !&valid.clone().sliced(rows.start, rows.len());
+                for i in missing.true_idx_iter() {
+                    out[at + i] = Ok(None);
                 }
-                _ => out.extend(values.iter().map(|&v| Ok(Some(v)))),
             }
         });
     }
@@ -137,5 +138,32 @@ impl Columns {
     /// Input column at position `idx`.
     pub(crate) fn at(&self, idx: usize) -> &Col {
         &self.cols[idx]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_across_chunks_with_their_gaps() {
+        let value = |i: usize| (i % 7 != 3 && i % 11 != 0).then_some(i as f64 / 4.0);
+        let mut ca = Float64Chunked::from_iter((0..150).map(value));
+        ca.append(&Float64Chunked::from_iter((150..300).map(value)))
+            .unwrap();
+        ca.append(&Float64Chunked::from_iter(
+            (300..310).map(|i| Some(i as f64)),
+        ))
+        .unwrap();
+        let col = Col::Num(ca);
+        for range in [0..0, 0..310, 5..149, 140..160, 149..301, 299..310, 300..310] {
+            let mut out = Vec::new();
+            col.num_values(range.clone(), &mut out);
+            let want: Vec<Number> = range
+                .clone()
+                .map(|i| Ok(if i < 300 { value(i) } else { Some(i as f64) }))
+                .collect();
+            assert_eq!(out, want, "rows {range:?}");
+        }
     }
 }
