@@ -62,7 +62,11 @@ impl Col {
             return;
         };
         for_rows(ca.downcast_iter(), range, |arr, rows| {
-            out.extend(rows.map(|i| arr.get(i)));
+            let at = out.len();
+            out.extend(rows.clone().map(|i| Some(arr.value(i))));
+            missing(polars_arrow::array::Array::validity(arr), rows, |i| {
+                out[at + i] = None
+            });
         });
     }
 
@@ -77,14 +81,21 @@ impl Col {
             let values = &arr.values()[rows.clone()];
             let at = out.len();
             out.extend(values.iter().map(|&v| Ok(Some(v))));
-            // Then the missing ones, found a word of the validity at a time.
-            if let Some(valid) = arr.validity().filter(|v| v.unset_bits() > 0) {
-                let missing = !&valid.clone().sliced(rows.start, rows.len());
-                for i in missing.true_idx_iter() {
-                    out[at + i] = Ok(None);
-                }
-            }
+            missing(arr.validity(), rows, |i| out[at + i] = Ok(None));
         });
+    }
+}
+
+/// Calls `f` with the position within `rows` of each row that `validity` marks missing, found
+/// a word of the validity at a time (the rows are first read as if all were there).
+fn missing(
+    validity: Option<&polars_arrow::bitmap::Bitmap>,
+    rows: std::ops::Range<usize>,
+    mut f: impl FnMut(usize),
+) {
+    if let Some(valid) = validity.filter(|v| v.unset_bits() > 0) {
+        let gaps = !&valid.clone().sliced(rows.start, rows.len());
+        gaps.true_idx_iter().for_each(&mut f);
     }
 }
 
@@ -164,6 +175,22 @@ mod tests {
                 .map(|i| Ok(if i < 300 { value(i) } else { Some(i as f64) }))
                 .collect();
             assert_eq!(out, want, "rows {range:?}");
+        }
+    }
+
+    #[test]
+    fn texts_are_read_across_chunks_with_their_gaps() {
+        let text = |i: usize| (i % 5 != 2).then(|| format!("text number {i}"));
+        let mut ca = StringChunked::from_iter((0..150).map(text));
+        ca.append(&StringChunked::from_iter((150..300).map(text)))
+            .unwrap();
+        let col = Col::Text(ca);
+        for range in [0..0, 0..300, 7..149, 140..160, 299..300] {
+            let mut out = Vec::new();
+            col.text_values(range.clone(), &mut out);
+            let want: Vec<Option<String>> = range.clone().map(text).collect();
+            let got: Vec<Option<String>> = out.iter().map(|t| t.map(str::to_string)).collect();
+            assert_eq!(got, want, "rows {range:?}");
         }
     }
 }
