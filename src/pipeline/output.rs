@@ -58,6 +58,9 @@ pub(crate) fn append_passthrough_rows(
     Ok(())
 }
 
+/// A result column, with the codes it was built from when it is a coded text column.
+pub(super) type Built = (Column, Option<CodedText>);
+
 /// A text column whose row values are `codes` looked up in `dict` (`None` = missing): the
 /// distinct strings are built once and the rows point into them (no string per row). The
 /// codes come back with it, for the Parquet writer.
@@ -65,7 +68,7 @@ pub(super) fn coded_column(
     name: &str,
     dict: Vec<Option<String>>,
     codes: impl Iterator<Item = usize>,
-) -> PolarsResult<(Column, CodedText)> {
+) -> PolarsResult<Built> {
     let values =
         StringChunked::from_iter_options(PlSmallStr::EMPTY, dict.iter().map(|v| v.as_deref()));
     let codes: Vec<u32> = codes.map(|c| c as u32).collect();
@@ -74,7 +77,7 @@ pub(super) fn coded_column(
         codes.iter().map(|&c| c as IdxSize).collect(),
     );
     let column = values.take(&idx)?.with_name(name.into()).into_column();
-    Ok((column, CodedText { codes, texts: dict }))
+    Ok((column, Some(CodedText { codes, texts: dict })))
 }
 
 /// A text column of a small bit set: each distinct set is rendered once.
@@ -83,7 +86,7 @@ pub(super) fn keyed_column(
     keys: &[impl Copy + Into<u32>],
     missing: u32,
     render: impl Fn(u32) -> Option<String>,
-) -> PolarsResult<(Column, CodedText)> {
+) -> PolarsResult<Built> {
     // The keys are small (u8 or u16 bit sets): a dense table from key to code, no hashing.
     const UNSEEN: usize = usize::MAX;
     let size = keys

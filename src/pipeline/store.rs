@@ -9,7 +9,7 @@
 use super::columns::{Col, Columns};
 use super::output::{
     bits, coded_column, f64_column, hash_column, keyed_column, non_empty, sparse_text_column,
-    validity,
+    validity, Built,
 };
 use super::rows::{RowResult, Status};
 use crate::contract::input as I;
@@ -21,7 +21,7 @@ use crate::core::algorithms::{MethodId, RangeWarnings};
 use crate::core::compliance::{bit, ComplianceStatus, Findings};
 use crate::core::defaults::DefaultsApplied;
 use crate::core::nfpa70e::{Approach, ShockBoundaries};
-use crate::io::write::{CodedText, Part};
+use crate::io::write::Part;
 use polars::prelude::*;
 use rayon::prelude::*;
 
@@ -365,7 +365,7 @@ impl Store {
         self.errors.sort_unstable_by_key(|e| e.0);
         let worst = self.compliance_codes();
         let numbers = std::mem::take(&mut self.numbers);
-        let built: Vec<(Column, Option<CodedText>)> = BUILDERS
+        let built: Vec<Built> = BUILDERS
             .par_iter()
             .zip(numbers)
             .map(|((c, b), values)| self.build(c.name, *b, values, &worst, cols))
@@ -409,10 +409,9 @@ impl Store {
         numbers: Vec<f64>,
         worst: &[u8],
         cols: &Columns,
-    ) -> PolarsResult<(Column, Option<CodedText>)> {
+    ) -> PolarsResult<Built> {
         let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
         let plain = |c: Column| Ok((c, None));
-        let with_codes = |r: PolarsResult<(Column, CodedText)>| r.map(|(c, t)| (c, Some(t)));
         match b {
             Builder::Id(input) => plain(self.id_column(cols, &input, name)),
             Builder::Number(_) => plain(f64_column(name, numbers)),
@@ -424,30 +423,26 @@ impl Store {
             Builder::Errors => plain(sparse_text_column(name, self.n, self.start, &self.errors)),
             Builder::Compliance => {
                 let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
-                with_codes(coded_column(name, dict, worst.iter().map(|&v| code(v))))
+                coded_column(name, dict, worst.iter().map(|&v| code(v)))
             }
-            Builder::Findings => with_codes(keyed_column(
-                name,
-                &self.findings,
-                u32::from(NO_FINDINGS),
-                |k| non_empty(Findings(k as u16).joined()),
-            )),
+            Builder::Findings => keyed_column(name, &self.findings, u32::from(NO_FINDINGS), |k| {
+                non_empty(Findings(k as u16).joined())
+            }),
             Builder::Hash => plain(hash_column(name, &self.hash)),
         }
     }
 
     /// A column of small codes (text ones with their codes).
-    fn coded(&self, name: &str, c: Code) -> PolarsResult<(Column, Option<CodedText>)> {
+    fn coded(&self, name: &str, c: Code) -> PolarsResult<Built> {
         let v = &self.codes[c as usize];
         let code = |v: u8| if v == NONE { 0 } else { usize::from(v) + 1 };
-        let with_codes = |r: PolarsResult<(Column, CodedText)>| r.map(|(c, t)| (c, Some(t)));
         let dict = match c {
             Code::Status => {
                 let d: Vec<Option<String>> = Status::ALL
                     .iter()
                     .map(|s| Some(s.as_str().to_string()))
                     .collect();
-                return with_codes(coded_column(name, d, v.iter().map(|&s| usize::from(s))));
+                return coded_column(name, d, v.iter().map(|&s| usize::from(s)));
             }
             Code::Method => dictionary(MethodId::all().map(MethodId::id)),
             Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
@@ -455,14 +450,14 @@ impl Store {
             Code::Source => dictionary(values::ARC_DURATION_SOURCE.iter().copied()),
             Code::TripFull | Code::TripReduced => dictionary(values::TRIP_ELEMENT.iter().copied()),
             Code::Defaults => {
-                return with_codes(keyed_column(name, v, u32::MAX, |k| {
+                return keyed_column(name, v, u32::MAX, |k| {
                     non_empty(DefaultsApplied(k as u8).joined())
-                }))
+                })
             }
             Code::Warnings => {
-                return with_codes(keyed_column(name, v, u32::MAX, |k| {
+                return keyed_column(name, v, u32::MAX, |k| {
                     non_empty(RangeWarnings(k as u8).joined())
-                }))
+                })
             }
             Code::RiskLevel => dictionary(values::RISK_LEVEL.iter().copied()),
             Code::Ppe | Code::RiskSeverity | Code::RiskLikelihood | Code::RiskScore => {
@@ -486,7 +481,7 @@ impl Store {
                 ));
             }
         };
-        with_codes(coded_column(name, dict, v.iter().map(|&x| code(x))))
+        coded_column(name, dict, v.iter().map(|&x| code(x)))
     }
 
     /// Rows of an id column, exactly as read (a zero-copy slice).
