@@ -8,7 +8,7 @@
 //! normalised name, a column missing from a file null there, a column whose type differs
 //! between files read as text everywhere), so chunks of different files stack.
 
-use super::read::{check_header_names, csv_header, fnv_hex, require_names, without_panicking};
+use super::read::{check_header_names, csv_header, require_names, without_panicking};
 use super::workbook::{self, is_workbook, SheetMap};
 use crate::contract::input;
 use anyhow::{bail, Context, Result};
@@ -140,31 +140,42 @@ pub struct Inputs {
     chunks: Vec<ChunkSpec>,
 }
 
-/// FNV-1a 64 of `bytes`, continued from `h` (the files' content hashes).
-pub(super) fn fnv_update(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+/// The content hash of a file's bytes fed in pieces: XXH3-64 (seed 0), 16 lowercase hex digits
+/// (the same as `xxhsum -H3` prints). A file is read once more just for it, on its own
+/// thread; the byte-serial FNV-1a used before took ~40 ms of a core per 33 MB.
+#[derive(Default)]
+pub(super) struct ContentHash(xxhash_rust::xxh3::Xxh3Default);
 
-/// The FNV-1a 64 offset basis.
-pub(super) const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+impl ContentHash {
+    /// Adds the next bytes.
+    pub(super) fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The hash as 16 lowercase hex digits.
+    pub(super) fn hex(&self) -> String {
+        format!("{:016x}", self.0.digest())
+    }
+
+    /// The hash of `bytes`, hex.
+    pub(super) fn of(bytes: &[u8]) -> String {
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(bytes))
+    }
+}
 
 /// Hashes a file on another thread.
 fn hash_later(file: &File) -> Result<Hash> {
     let f = file.try_clone()?;
     Ok(Hash::Pending(std::thread::spawn(move || {
-        let mut h = FNV_START;
+        let mut h = ContentHash::default();
         let mut buf = vec![0; BLOCK];
         let mut at = 0u64;
         loop {
             let n = f.read_at(&mut buf, at)?;
             if n == 0 {
-                return Ok(format!("{h:016x}"));
+                return Ok(h.hex());
             }
-            h = fnv_update(h, &buf[..n]);
+            h.update(&buf[..n]);
             at += n as u64;
         }
     })))
@@ -190,17 +201,17 @@ fn spool(from: &mut dyn Read) -> std::io::Result<Result<(Data, String)>> {
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
-    let mut h = FNV_START;
+    let mut h = ContentHash::default();
     let mut buf = vec![0; 1 << 20];
     loop {
         let n = from.read(&mut buf)?;
         if n == 0 {
             break;
         }
-        h = fnv_update(h, &buf[..n]);
+        h.update(&buf[..n]);
         f.write_all(&buf[..n])?;
     }
-    Ok(Ok((Data::File(f, Some(guard)), format!("{h:016x}"))))
+    Ok(Ok((Data::File(f, Some(guard)), h.hex())))
 }
 
 /// A gzip file's content, decompressed into a temporary file.
@@ -266,7 +277,7 @@ impl Inputs {
 
     /// One input held in memory, named `name` (the fuzz targets' entry point).
     pub fn from_bytes(name: &str, raw: Vec<u8>, chunk_rows: usize) -> Result<Inputs> {
-        let hash = Hash::Done(fnv_hex(&raw));
+        let hash = Hash::Done(ContentHash::of(&raw));
         let file = InputFile::open(
             name,
             Data::Memory(raw),
@@ -315,7 +326,7 @@ impl Inputs {
         self.files.iter().map(|f| f.path.as_str()).collect()
     }
 
-    /// The content hash of each file (FNV-1a 64 of its bytes as given, hex).
+    /// The content hash of each file ([`ContentHash`] of its bytes as given, hex).
     pub fn content_hashes(&self) -> Result<Vec<String>> {
         self.files
             .iter()
@@ -767,5 +778,25 @@ impl Inputs {
                 sheet: f.sheet.clone(),
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContentHash;
+
+    #[test]
+    fn content_hash_is_xxh3_64_whatever_the_pieces() {
+        // Published by `xxhsum -H3` / Python's xxhash for the same bytes.
+        assert_eq!(ContentHash::of(b""), "2d06800538d394c2");
+        let csv = b"facility_id,equipment_id\nF1,E1\n";
+        assert_eq!(ContentHash::of(csv), "9ae7476f74dacf50");
+        let long: Vec<u8> = (0..=255u8).cycle().take(256 * 40).collect();
+        assert_eq!(ContentHash::of(&long), "c03d2231ab9348f3");
+        for piece in [1, 7, 240, 4096] {
+            let mut h = ContentHash::default();
+            long.chunks(piece).for_each(|c| h.update(c));
+            assert_eq!(h.hex(), "c03d2231ab9348f3", "pieces of {piece}");
+        }
     }
 }

@@ -17,7 +17,7 @@ pub struct Source {
     pub path: String,
     /// Data rows.
     pub rows: usize,
-    /// FNV-1a 64 of the file's bytes, hex.
+    /// XXH3-64 of the file's bytes, hex.
     pub content_hash: String,
     /// A workbook's sheet: where its rows and columns are (cell addresses in messages).
     pub sheet: Option<std::sync::Arc<super::workbook::SheetMap>>,
@@ -78,13 +78,6 @@ pub fn locate(sources: &[Source], mut i: usize) -> (&str, usize) {
         i -= s.rows;
     }
     ("?", i + 1)
-}
-
-pub(super) fn fnv_hex(bytes: &[u8]) -> String {
-    format!(
-        "{:016x}",
-        super::inputs::fnv_update(super::inputs::FNV_START, bytes)
-    )
 }
 
 /// Decoders running under [`without_panicking`], in the whole process.

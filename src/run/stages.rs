@@ -125,7 +125,7 @@ fn metadata(run_id: &str, cfg: &Config, sources: &[Source]) -> RunMetadata {
 fn inputs_json(sources: &[Source]) -> serde_json::Value {
     sources
         .iter()
-        .map(|s| serde_json::json!({"path": s.path, RS::ROWS.name: s.rows, "fnv1a64": s.content_hash}))
+        .map(|s| serde_json::json!({"path": s.path, RS::ROWS.name: s.rows, "xxh3_64": s.content_hash}))
         .collect()
 }
 
