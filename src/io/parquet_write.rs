@@ -24,6 +24,7 @@ use super::write::CodedText;
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::ArrowDataType;
 use polars_parquet::write::{
     array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, Encoding,
@@ -78,25 +79,39 @@ pub(crate) fn write_row_group<W: Write>(
         return Ok(());
     }
     let fields = batched.parquet_schema().fields().to_vec();
-    let arrays: Vec<(Box<dyn Array>, Option<&CodedText>)> = df
+    // A coded column is taken from its codes (its frame column may be a placeholder).
+    let sources: Vec<Source> = df
         .columns()
         .iter()
-        .map(|c| {
-            let s = c.as_materialized_series();
-            let codes = coded.iter().find(|(n, _)| n == c.name().as_str());
-            (
-                s.rechunk().to_arrow(0, CompatLevel::newest()),
-                codes.map(|(_, t)| t),
-            )
-        })
+        .map(
+            |c| match coded.iter().find(|(n, _)| n == c.name().as_str()) {
+                Some((_, text)) => Source::Coded(text),
+                None => Source::Array(
+                    c.as_materialized_series()
+                        .rechunk()
+                        .to_arrow(0, CompatLevel::newest()),
+                ),
+            },
+        )
         .collect();
-    let columns: Vec<Vec<Vec<CompressedPage>>> = arrays
+    let columns: Vec<Vec<Vec<CompressedPage>>> = sources
         .par_iter()
         .zip(fields)
-        .map(|((array, codes), field)| encode_column(array.as_ref(), *codes, field, options))
+        .map(|(source, field)| match source {
+            Source::Array(array) => encode_column(array.as_ref(), field, options),
+            Source::Coded(text) => encode_coded(text, field, options),
+        })
         .collect::<PolarsResult<_>>()?;
     let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
     batched.write_row_group(df.height() as u64, &pages)
+}
+
+/// Where a column's values come from.
+enum Source<'a> {
+    /// Its Arrow array.
+    Array(Box<dyn Array>),
+    /// The codes of a text column.
+    Coded(&'a CodedText),
 }
 
 /// How a column is encoded.
@@ -112,15 +127,12 @@ enum Plan {
 /// One column's pages (one list per Parquet leaf), encoded and compressed.
 fn encode_column(
     array: &dyn Array,
-    codes: Option<&CodedText>,
     field: ParquetType,
     options: WriteOptions,
 ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
     let any = array.as_any();
     let plan = if let Some(text) = any.downcast_ref::<Utf8ViewArray>() {
-        codes
-            .and_then(|c| plan_coded(text, c))
-            .unwrap_or_else(|| plan(text))
+        plan(text)
     } else if let Some(numbers) = any.downcast_ref::<PrimitiveArray<f64>>() {
         if let Some(pages) = parquet_encode::plain_f64_pages(numbers, &field, options) {
             return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
@@ -134,20 +146,54 @@ fn encode_column(
         Plan::Polars
     };
     if let Plan::Dictionary(d) = &plan {
-        if let Some(pages) = parquet_encode::dictionary_pages(d, field.clone(), options)? {
-            return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
-        }
+        return encode_dictionary(d, field, options);
     }
-    let leaves = match &plan {
-        Plan::Dictionary(d) => {
-            let d = d.array(d.keys.clone())?;
-            array_to_columns(&d as &dyn Array, field, options, &[Encoding::RleDictionary])?
-        }
-        Plan::Plain => array_to_columns(array, field, options, &[Encoding::Plain])?,
-        Plan::Polars => {
-            array_to_columns(array, field, options, &get_dtype_encoding(array.dtype()))?
-        }
+    let encoding = match plan {
+        Plan::Plain => vec![Encoding::Plain],
+        _ => get_dtype_encoding(array.dtype()),
     };
+    leaves(array_to_columns(array, field, options, &encoding)?, options)
+}
+
+/// A coded text column's pages: from its codes when they give its dictionary, otherwise
+/// (plain, or codes that are not one to one with texts) from its texts, built here.
+fn encode_coded(
+    text: &CodedText,
+    field: ParquetType,
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    if let Some(Plan::Dictionary(d)) = plan_coded(text, text.validity()) {
+        return encode_dictionary(&d, field, options);
+    }
+    let column = text.column("")?;
+    let array = column
+        .as_materialized_series()
+        .rechunk()
+        .to_arrow(0, CompatLevel::newest());
+    encode_column(array.as_ref(), field, options)
+}
+
+/// The pages of a dictionary-encoded column.
+fn encode_dictionary(
+    d: &Keyed,
+    field: ParquetType,
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    if let Some(pages) = parquet_encode::dictionary_pages(d, field.clone(), options)? {
+        return Ok(vec![compressed(pages.into_iter().map(Ok), options)?]);
+    }
+    let d = d.array(d.keys.clone())?;
+    leaves(
+        array_to_columns(&d as &dyn Array, field, options, &[Encoding::RleDictionary])?,
+        options,
+    )
+}
+
+/// Each leaf's pages, compressed.
+fn leaves(
+    leaves: Vec<impl IntoIterator<Item = PolarsResult<Page>>>,
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
     leaves
         .into_iter()
         .map(|pages| compressed(pages, options))
@@ -213,15 +259,16 @@ fn plan(array: &Utf8ViewArray) -> Plan {
     Plan::Dictionary(Keyed { keys, values })
 }
 
-/// [`plan`] of a text column built from `coded` (its rows `coded.texts[code]`), from the
-/// codes: the same choice and the same dictionary (distinct texts in order of first
-/// appearance) without a look at the rows' views. `None` (ask [`plan`]) when the codes do not
-/// describe `array` one to one: not one code a row, or a text under two codes.
-fn plan_coded(array: &Utf8ViewArray, coded: &CodedText) -> Option<Plan> {
+/// [`plan`] of the text column `coded` stands for (its rows `coded.texts[code]`, present where
+/// `validity` says), from the codes: the same choice and the same dictionary (distinct texts
+/// in order of first appearance) without building the rows' texts. `None` (ask [`plan`] of
+/// the texts) when the codes are not one to one with texts: a text under two codes, or a
+/// table too long for a dictionary.
+fn plan_coded(coded: &CodedText, validity: Option<Bitmap>) -> Option<Plan> {
     const UNSEEN: u32 = u32::MAX;
     let (codes, texts) = (&coded.codes, &coded.texts);
-    let n = array.len();
-    if codes.len() != n || texts.len() > MAX_VIEWS {
+    let n = codes.len();
+    if texts.len() > MAX_VIEWS {
         return None;
     }
     let mut distinct: std::collections::HashSet<&str> = std::collections::HashSet::new();
@@ -255,11 +302,7 @@ fn plan_coded(array: &Utf8ViewArray, coded: &CodedText) -> Option<Plan> {
     if !dictionary_pays(values.len(), n) {
         return Some(Plan::Plain);
     }
-    let keys = PrimitiveArray::<u32>::new(
-        ArrowDataType::UInt32,
-        keys.into(),
-        array.validity().cloned(),
-    );
+    let keys = PrimitiveArray::<u32>::new(ArrowDataType::UInt32, keys.into(), validity);
     let values = Utf8ViewArray::from_slice_values(values).boxed();
     Some(Plan::Dictionary(Keyed { keys, values }))
 }
@@ -480,7 +523,13 @@ mod tests {
                     .map(|&c| texts[c as usize].as_deref())
                     .collect();
                 let array = Utf8ViewArray::from_slice(&rows_text);
-                let ours = plan_coded(&array, &coded).expect("codes describe the column");
+                assert_eq!(coded.validity().as_ref(), array.validity(), "{rows} rows");
+                let built = coded.column("c").unwrap();
+                let want = StringChunked::from_slice_options("c".into(), &rows_text);
+                assert!(built
+                    .as_materialized_series()
+                    .equals_missing(&want.into_series()));
+                let ours = plan_coded(&coded, coded.validity()).expect("one to one");
                 assert_eq!(described(ours), described(plan(&array)), "{rows} rows");
             }
         }
@@ -492,20 +541,72 @@ mod tests {
         };
         let rows_text: Vec<Option<&str>> = many.iter().map(|t| t.as_deref()).collect();
         let array = Utf8ViewArray::from_slice(&rows_text);
-        assert_eq!(described(plan_coded(&array, &coded).unwrap()), "plain");
+        assert_eq!(described(plan_coded(&coded, None).unwrap()), "plain");
         assert_eq!(described(plan(&array)), "plain");
-        // A text under two codes, or codes that do not fit the column: left to `plan`.
+        // A text under two codes: left to `plan` of the texts.
         let twice = CodedText {
             codes: vec![0, 1],
             texts: vec![Some("a".into()), Some("a".into())],
         };
-        let array = Utf8ViewArray::from_slice([Some("a"), Some("a")]);
-        assert!(plan_coded(&array, &twice).is_none());
-        let short = CodedText {
-            codes: vec![0],
-            texts: vec![Some("a".into())],
-        };
-        assert!(plan_coded(&array, &short).is_none());
+        assert!(plan_coded(&twice, None).is_none());
+    }
+
+    #[test]
+    fn coded_columns_are_written_from_their_codes_as_polars_writes_their_texts() {
+        // The frame holds a placeholder; the file is the one polars writes of the texts.
+        let texts: Vec<Option<String>> = [None, Some("ok"), Some("invalid"), Some("ok again")]
+            .iter()
+            .map(|t| t.map(str::to_string))
+            .collect();
+        let twice: Vec<Option<String>> = vec![Some("x".into()), Some("x".into())];
+        let compression = ParquetCompression::Lz4Raw;
+        for (rows, table) in [
+            (1usize, &texts),
+            (300, &texts),
+            (70_000, &texts),
+            (500, &twice),
+        ] {
+            let codes: Vec<u32> = (0..rows)
+                .map(|i| ((i * 7919) % (table.len() + usize::from(i % 5000 < 2000))) as u32)
+                .map(|c| c.min(table.len() as u32 - 1))
+                .collect();
+            let coded = CodedText {
+                codes,
+                texts: table.clone(),
+            };
+            let energy: Vec<Option<f64>> =
+                (0..rows).map(|i| (i % 3 > 0).then_some(i as f64)).collect();
+            let part = crate::io::write::Part::deferred(
+                rows,
+                vec![
+                    crate::io::write::Part::placeholder("status", rows),
+                    Column::new("energy".into(), energy),
+                ],
+                vec![("status".to_string(), coded)],
+            )
+            .unwrap();
+            let (frame, coded) = part.into_coded();
+            let production = write_options(compression, crate::io::write::parquet_statistics());
+            let mut ours: Vec<u8> = Vec::new();
+            let mut b = ParquetWriter::new(&mut ours)
+                .with_compression(compression)
+                .with_statistics(production.statistics)
+                .batched(frame.schema())
+                .unwrap();
+            write_row_group(&mut b, &frame, &coded, production).unwrap();
+            b.finish().unwrap();
+            let mut whole = crate::io::write::Part::deferred(rows, frame.columns().to_vec(), coded)
+                .unwrap()
+                .into_frame()
+                .unwrap();
+            let mut theirs: Vec<u8> = Vec::new();
+            ParquetWriter::new(&mut theirs)
+                .with_compression(compression)
+                .with_statistics(production.statistics)
+                .finish(&mut whole)
+                .unwrap();
+            assert!(ours == theirs, "{rows} rows: the files differ");
+        }
     }
 
     /// `df` as one row group by `write_row_group` and by polars' own writer.

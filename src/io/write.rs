@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// A text column given as codes into a short table of texts (`None`: missing), as a run
 /// builds its coded result columns: the Parquet writer takes the column's dictionary from the
-/// codes instead of looking at every row's text.
+/// codes instead of looking at every row's text, and only other consumers build the texts.
 #[derive(Clone, Debug)]
 pub struct CodedText {
     /// Per row, an index into `texts`.
@@ -19,14 +19,68 @@ pub struct CodedText {
     pub texts: Vec<Option<String>>,
 }
 
-/// A part of the results on its way to a writer: its frame, and its columns built from codes
-/// (by name; other formats than Parquet use the frame alone).
+impl CodedText {
+    /// The column of the rows' texts (each distinct text stored once, rows pointing into it).
+    pub fn column(&self, name: &str) -> PolarsResult<Column> {
+        let values = StringChunked::from_iter_options(
+            PlSmallStr::EMPTY,
+            self.texts.iter().map(|v| v.as_deref()),
+        );
+        let idx = IdxCa::from_vec(
+            PlSmallStr::EMPTY,
+            self.codes.iter().map(|&c| c as IdxSize).collect(),
+        );
+        Ok(values.take(&idx)?.with_name(name.into()).into_column())
+    }
+
+    /// Which rows have a text (`None` when all have; a code out of the table is missing).
+    pub fn validity(&self) -> Option<polars_arrow::bitmap::Bitmap> {
+        let present: Vec<bool> = self.texts.iter().map(Option::is_some).collect();
+        let (valid, set) = bits(&self.codes, |&c| {
+            present.get(c as usize).copied().unwrap_or(false)
+        });
+        (set < self.codes.len()).then_some(valid)
+    }
+}
+
+/// The bits of `pred` over `values`, eight values to a byte (a loop the compiler vectorises,
+/// unlike collecting booleans), and how many are set.
+pub(crate) fn bits<T>(
+    values: &[T],
+    pred: impl Fn(&T) -> bool,
+) -> (polars_arrow::bitmap::Bitmap, usize) {
+    let byte = |eight: &[T]| {
+        eight
+            .iter()
+            .enumerate()
+            .fold(0u8, |b, (k, v)| b | (u8::from(pred(v)) << k))
+    };
+    let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
+    // Whole bytes of exactly 8 values: a fixed-length loop the compiler unrolls.
+    let eights = values.chunks_exact(8);
+    let rest = eights.remainder();
+    bytes.extend(eights.map(&byte));
+    if !rest.is_empty() {
+        bytes.push(byte(rest));
+    }
+    let set = bytes.iter().map(|b| b.count_ones() as usize).sum();
+    (
+        polars_arrow::bitmap::Bitmap::from_u8_vec(bytes, values.len()),
+        set,
+    )
+}
+
+/// A part of the results on its way to a writer: its frame, and its text columns kept as
+/// codes (by name). A coded column's texts are built only when a consumer needs them
+/// ([`Part::into_frame`]); until then the frame holds a placeholder of missing values under
+/// its name, so the frame has the part's columns, names and types — and the Parquet writer,
+/// which takes such columns from their codes ([`Part::into_coded`]), never builds the texts.
 #[derive(Default)]
 pub struct Part {
-    /// The rows.
-    pub frame: DataFrame,
-    /// Text columns of `frame` (by name) with the codes they were built from.
-    pub coded: Vec<(String, CodedText)>,
+    frame: DataFrame,
+    coded: Vec<(String, CodedText)>,
+    /// Whether `frame` holds placeholders for the coded columns.
+    deferred: bool,
 }
 
 impl From<DataFrame> for Part {
@@ -34,7 +88,66 @@ impl From<DataFrame> for Part {
         Part {
             frame,
             coded: Vec::new(),
+            deferred: false,
         }
+    }
+}
+
+impl Part {
+    /// A part of `columns` (rows `height`) whose text columns named in `coded` are built from
+    /// their codes only when needed; their entries in `columns` are placeholders.
+    pub fn deferred(
+        height: usize,
+        columns: Vec<Column>,
+        coded: Vec<(String, CodedText)>,
+    ) -> PolarsResult<Part> {
+        Ok(Part {
+            frame: DataFrame::new(height, columns)?,
+            coded,
+            deferred: true,
+        })
+    }
+
+    /// The placeholder of a deferred coded column of `height` rows.
+    pub fn placeholder(name: &str, height: usize) -> Column {
+        Column::full_null(name.into(), height, &DataType::String)
+    }
+
+    /// Rows.
+    pub fn height(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// The frame, to add or select columns (a deferred coded column stays a placeholder: read
+    /// values through [`Part::into_frame`]).
+    pub fn frame_mut(&mut self) -> &mut DataFrame {
+        &mut self.frame
+    }
+
+    /// Builds the texts of the coded columns the frame still has.
+    pub fn materialize(&mut self) -> PolarsResult<()> {
+        if !self.deferred {
+            return Ok(());
+        }
+        for (name, text) in &self.coded {
+            if self.frame.column(name).is_ok() {
+                self.frame.with_column(text.column(name)?)?;
+            }
+        }
+        self.deferred = false;
+        Ok(())
+    }
+
+    /// The frame with every column's values.
+    pub fn into_frame(mut self) -> PolarsResult<DataFrame> {
+        self.materialize()?;
+        Ok(self.frame)
+    }
+
+    /// The frame and the coded columns, for a writer that takes coded columns from their
+    /// codes (those of the frame may be placeholders).
+    pub(crate) fn into_coded(self) -> (DataFrame, Vec<(String, CodedText)>) {
+        (self.frame, self.coded)
     }
 }
 
@@ -185,7 +298,8 @@ pub fn write_parts(
     }
     let mut whole: Option<DataFrame> = None;
     let mut first = true;
-    while let Some(Part { frame: mut df, .. }) = next()? {
+    while let Some(part) = next()? {
+        let mut df = part.into_frame()?;
         match format {
             Format::Csv => CsvWriter::new(&mut *w)
                 .include_header(first)
@@ -215,11 +329,8 @@ fn write_parquet_parts(
     next: &dyn Fn() -> Result<Option<Part>>,
 ) -> Result<()> {
     let mut batched = None;
-    while let Some(Part {
-        frame: mut df,
-        coded,
-    }) = next()?
-    {
+    while let Some(part) = next()? {
+        let (mut df, coded) = part.into_coded();
         // Id and passed-through columns are slices of the input and may span its chunks.
         df.rechunk_mut_par();
         if batched.is_none() {

@@ -140,7 +140,7 @@ pub fn process(
         progress,
         usize::MAX,
         &mut |_, part| {
-            results = Some(part.frame);
+            results = Some(part.into_frame()?);
             Ok(())
         },
     )?;

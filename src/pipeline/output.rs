@@ -4,7 +4,8 @@
 
 use crate::contract::results as R;
 use crate::io::read::Inventory;
-use crate::io::write::CodedText;
+pub(super) use crate::io::write::bits;
+use crate::io::write::{CodedText, Part};
 use polars::prelude::*;
 use polars_arrow::bitmap::Bitmap;
 
@@ -61,23 +62,20 @@ pub(crate) fn append_passthrough_rows(
 /// A result column, with the codes it was built from when it is a coded text column.
 pub(super) type Built = (Column, Option<CodedText>);
 
-/// A text column whose row values are `codes` looked up in `dict` (`None` = missing): the
-/// distinct strings are built once and the rows point into them (no string per row). The
-/// codes come back with it, for the Parquet writer.
+/// A text column whose row values are `codes` looked up in `dict` (`None` = missing), kept as
+/// its codes: the column itself is a placeholder until a consumer needs the texts (see
+/// [`crate::io::write::Part`]); the Parquet writer takes it from the codes.
 pub(super) fn coded_column(
     name: &str,
     dict: Vec<Option<String>>,
     codes: impl Iterator<Item = usize>,
+    height: usize,
 ) -> PolarsResult<Built> {
-    let values =
-        StringChunked::from_iter_options(PlSmallStr::EMPTY, dict.iter().map(|v| v.as_deref()));
     let codes: Vec<u32> = codes.map(|c| c as u32).collect();
-    let idx = IdxCa::from_vec(
-        PlSmallStr::EMPTY,
-        codes.iter().map(|&c| c as IdxSize).collect(),
-    );
-    let column = values.take(&idx)?.with_name(name.into()).into_column();
-    Ok((column, Some(CodedText { codes, texts: dict })))
+    Ok((
+        Part::placeholder(name, height),
+        Some(CodedText { codes, texts: dict }),
+    ))
 }
 
 /// A text column of a small bit set: each distinct set is rendered once.
@@ -110,7 +108,7 @@ pub(super) fn keyed_column(
         };
         codes.push(code);
     }
-    coded_column(name, dict, codes.into_iter())
+    coded_column(name, dict, codes.into_iter(), keys.len())
 }
 
 /// A text column of `n` rows, missing but for `values` (row numbers from `start`, ascending):
@@ -131,27 +129,6 @@ pub(super) fn sparse_text_column(
     }
     array.extend_null(n - next);
     StringChunked::with_chunk(name.into(), array.freeze()).into_column()
-}
-
-/// The bits of `pred` over `values`, eight values to a byte (a loop the compiler vectorises,
-/// unlike collecting booleans), and how many are set.
-pub(super) fn bits<T>(values: &[T], pred: impl Fn(&T) -> bool) -> (Bitmap, usize) {
-    let byte = |eight: &[T]| {
-        eight
-            .iter()
-            .enumerate()
-            .fold(0u8, |b, (k, v)| b | (u8::from(pred(v)) << k))
-    };
-    let mut bytes = Vec::with_capacity(values.len().div_ceil(8));
-    // Whole bytes of exactly 8 values: a fixed-length loop the compiler unrolls.
-    let eights = values.chunks_exact(8);
-    let rest = eights.remainder();
-    bytes.extend(eights.map(&byte));
-    if !rest.is_empty() {
-        bytes.push(byte(rest));
-    }
-    let set = bytes.iter().map(|b| b.count_ones() as usize).sum();
-    (Bitmap::from_u8_vec(bytes, values.len()), set)
 }
 
 /// The validity of `values` by `present` (`None` when every value is present).

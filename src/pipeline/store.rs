@@ -381,8 +381,7 @@ impl Store {
             })
             .collect();
         let aggregation = self.aggregation(&columns, &worst)?;
-        let frame = DataFrame::new(self.n, columns)?;
-        Ok((Part { frame, coded }, aggregation))
+        Ok((Part::deferred(self.n, columns, coded)?, aggregation))
     }
 
     /// Compliance status per row (its code; `NONE` for invalid rows), from the findings' worst
@@ -423,7 +422,7 @@ impl Store {
             Builder::Errors => plain(sparse_text_column(name, self.n, self.start, &self.errors)),
             Builder::Compliance => {
                 let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
-                coded_column(name, dict, worst.iter().map(|&v| code(v)))
+                coded_column(name, dict, worst.iter().map(|&v| code(v)), self.n)
             }
             Builder::Findings => keyed_column(name, &self.findings, u32::from(NO_FINDINGS), |k| {
                 non_empty(Findings(k as u16).joined())
@@ -442,7 +441,7 @@ impl Store {
                     .iter()
                     .map(|s| Some(s.as_str().to_string()))
                     .collect();
-                return coded_column(name, d, v.iter().map(|&s| usize::from(s)));
+                return coded_column(name, d, v.iter().map(|&s| usize::from(s)), self.n);
             }
             Code::Method => dictionary(MethodId::all().map(MethodId::id)),
             Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
@@ -481,7 +480,7 @@ impl Store {
                 ));
             }
         };
-        coded_column(name, dict, v.iter().map(|&x| code(x)))
+        coded_column(name, dict, v.iter().map(|&x| code(x)), self.n)
     }
 
     /// Rows of an id column, exactly as read (a zero-copy slice).

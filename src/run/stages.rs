@@ -320,15 +320,18 @@ fn compute_chunks(
         let mut sink = |start: usize, mut part: Part| -> Result<()> {
             // Empty parts (a chunk without rows of the shard) are not written, except as the
             // only part of an empty run (its header or schema).
-            if part.frame.height() == 0 && sent {
+            if part.height() == 0 && sent {
                 return Ok(());
             }
-            append_passthrough_rows(&inv, &mut part.frame, start)?;
+            append_passthrough_rows(&inv, part.frame_mut(), start)?;
             if let Some(k) = kept.as_mut() {
-                k.push(part.frame.clone());
+                // The database stages read every column's values.
+                part.materialize()?;
+                k.push(part.frame_mut().clone());
             }
             sent = true;
-            part.frame = select_columns(cfg, &mut selected, part.frame)?;
+            let frame = std::mem::take(part.frame_mut());
+            *part.frame_mut() = select_columns(cfg, &mut selected, frame)?;
             tx.send(Some(part)).map_err(|_| {
                 stopped.set(true);
                 anyhow::anyhow!("the results writer stopped")
