@@ -136,7 +136,7 @@ pub fn process(
         inv,
         &dups,
         opts,
-        jobs,
+        &pool(jobs)?,
         progress,
         usize::MAX,
         &mut |_, part| {
@@ -151,15 +151,23 @@ pub fn process(
     })
 }
 
-/// [`process`] in parts of `part_rows` rows: each part's result columns are handed to `sink`
-/// with the index of its first row, in input order, as soon as they are built (so a writer can
-/// write one part while the next is computed, and the results of a large run never need to be
-/// in memory at once). Returns the per-row values the summary aggregates, and the counts.
+/// The thread pool of `jobs` threads that [`process_parts`] computes on (one per run).
+pub fn pool(jobs: usize) -> Result<rayon::ThreadPool> {
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()?)
+}
+
+/// [`process`] in parts of `part_rows` rows, on `pool`: each part's result columns are handed
+/// to `sink` with the index of its first row, in input order, as soon as they are built (so a
+/// writer can write one part while the next is computed, and the results of a large run never
+/// need to be in memory at once). Returns the per-row values the summary aggregates, and the
+/// counts.
 pub fn process_parts(
     inv: &Inventory,
     dups: &Duplicates,
     opts: &RowOptions,
-    jobs: usize,
+    pool: &rayon::ThreadPool,
     progress: &(dyn Fn(usize) + Sync),
     part_rows: usize,
     sink: &mut dyn FnMut(usize, Part) -> Result<()>,
@@ -177,9 +185,6 @@ pub fn process_parts(
             .collect()
     };
     let done = AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()?;
     let mut counts = Counts::default();
     let mut aggregation = crate::core::aggregation::PerRow::default();
     for part in parts {

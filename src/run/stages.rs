@@ -5,7 +5,7 @@ use super::tracker::Tracker;
 use super::{Config, Output, Report};
 use crate::cache::RunStatus;
 use crate::contract::{history as H, run_status as RS};
-use crate::core::aggregation::Summary;
+use crate::core::aggregation::{PerRow, Summary};
 use crate::core::algorithms::MethodId;
 use crate::io::inputs::Inputs;
 use crate::io::read::{Inventory, Source};
@@ -164,22 +164,20 @@ fn compute(
         }
     };
     let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
-    let mut summary = Summary::new(cfg.summary.is_some() || persisting);
-    let (counts, kept, output_closed) = std::thread::scope(|s| -> Result<_> {
-        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Inventory>>(1);
+    let summary = Summary::new(cfg.summary.is_some() || persisting);
+    let (counts, kept, output_closed, summary) = std::thread::scope(|s| -> Result<_> {
+        // Each hand-over holds one item at most: the reader reads the next chunk and the
+        // writer writes the previous part while a chunk is computed, and no more is in memory.
+        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Inventory>>(0);
         s.spawn(move || read_chunks(inputs, first, cfg, &chunks_tx));
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part>>(0);
         let writer = s.spawn(move || write_output(cfg, meta, &rx));
+        // The summary is aggregated on its own thread, while the next chunk is computed.
+        let (agg_tx, agg_rx) = std::sync::mpsc::sync_channel::<PerRow>(1);
+        let aggregator = s.spawn(move || aggregate(summary, &agg_rx));
         let stopped = std::cell::Cell::new(false);
-        let computed = compute_chunks(
-            cfg,
-            first,
-            chunks_rx,
-            &tx,
-            &stopped,
-            &mut summary,
-            &on_progress,
-        );
+        let computed = compute_chunks(cfg, first, chunks_rx, &tx, &agg_tx, &stopped, &on_progress);
+        drop(agg_tx);
         t.lap("check+calculate");
         t.begin("write results");
         if computed.is_ok() {
@@ -190,13 +188,18 @@ fn compute(
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the results writer panicked")));
-        // Report the cause: the writer's error when it stopped first (the failed send is its
-        // consequence), otherwise the processing error.
-        match (computed, written) {
-            (Ok((counts, kept)), Ok(closed)) => Ok((counts, kept, closed)),
-            (Ok(_), Err(w)) => Err(w),
-            (Err(_), Err(w)) if stopped.get() => Err(w),
-            (Err(e), _) => Err(e),
+        let aggregated = aggregator
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the summary aggregation panicked")));
+        // Report the cause: the writer's or the aggregation's error when it stopped first (the
+        // failed send is its consequence), otherwise the processing error.
+        match (computed, written, aggregated) {
+            (Ok((counts, kept)), Ok(closed), Ok(summary)) => Ok((counts, kept, closed, summary)),
+            (Ok(_), Err(w), _) => Err(w),
+            (Err(_), Err(w), _) if stopped.get() => Err(w),
+            (Ok(_), _, Err(a)) => Err(a),
+            (Err(_), _, Err(a)) if stopped.get() => Err(a),
+            (Err(e), _, _) => Err(e),
         }
     })?;
     if let Some(b) = &bar {
@@ -297,14 +300,23 @@ fn write_output(
 /// Result parts kept for the database stages.
 type Kept = Option<Vec<DataFrame>>;
 
+/// The aggregation thread: every chunk's per-row values received, in input order, added to
+/// `summary`.
+fn aggregate(mut summary: Summary, parts: &std::sync::mpsc::Receiver<PerRow>) -> Result<Summary> {
+    for part in parts {
+        summary.add(&part)?;
+    }
+    Ok(summary)
+}
+
 /// Processes the chunks received, sending each result part to the writer.
 fn compute_chunks(
     cfg: &Config,
     first: &Scan,
     chunks: std::sync::mpsc::Receiver<Result<Inventory>>,
     tx: &std::sync::mpsc::SyncSender<Option<Part>>,
+    summary: &std::sync::mpsc::SyncSender<PerRow>,
     stopped: &std::cell::Cell<bool>,
-    summary: &mut Summary,
     on_progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Counts, Kept)> {
     let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
@@ -314,6 +326,7 @@ fn compute_chunks(
     let mut sent = false;
     // `--select`, resolved against the first part's columns (every part has the same).
     let mut selected: Option<Vec<String>> = None;
+    let pool = crate::pipeline::pool(cfg.jobs)?;
     for inv in chunks {
         let inv = inv?;
         let progress = |d: usize| on_progress(done + d);
@@ -341,12 +354,15 @@ fn compute_chunks(
             &inv,
             &first.dups,
             &cfg.rows,
-            cfg.jobs,
+            &pool,
             &progress,
             PART_ROWS,
             &mut sink,
         )?;
-        summary.add(&agg)?;
+        summary.send(agg).map_err(|_| {
+            stopped.set(true);
+            anyhow::anyhow!("the summary aggregation stopped")
+        })?;
         counts.merge(c);
         done += inv.frame.height();
     }
