@@ -696,22 +696,17 @@ fn parquet_layout(data: &Data) -> Result<Layout> {
     Ok((meta, raw, dtypes))
 }
 
-/// The page headers of one column chunk (read on its own, so the file is never in memory).
+/// The page headers of one column chunk (read a header at a time, so the file is never in
+/// memory).
 fn check_pages(
     data: &Data,
     len: u64,
     range: std::ops::Range<u64>,
     values: i64,
 ) -> std::result::Result<(), String> {
-    if range.start > range.end || range.end > len {
-        return Err(format!(
-            "a column chunk (bytes {}..{}) lies outside the file of {len} bytes",
-            range.start, range.end
-        ));
-    }
-    let (base, n) = (range.start, range.end - range.start);
-    let bytes = data.range(range).map_err(|e| e.to_string())?;
-    super::parquet_pages::check_chunk_at(&bytes, 0..n, values, base)
+    super::parquet_pages::check_pages(range, len, values, 0, &mut |r| {
+        data.range(r).map_err(|e| e.to_string())
+    })
 }
 
 /// Rows `slice` of a Parquet file (the columns `columns` as written, or all).

@@ -201,52 +201,53 @@ fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
     Ok(h)
 }
 
-/// Checks the page headers of one column chunk (`range` of `file`, `num_values` values), as
-/// polars reads them: pages one after the other until their values add up to the chunk's;
-/// every size and count non-negative; a data page's values within what the chunk has left, its
-/// null and row counts within its values, its level bytes within the page; every page inside
-/// the chunk.
+/// [`check_pages`] of a column chunk in memory (`range` of `file`).
 #[cfg(test)]
 pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Result<(), String> {
-    check_chunk_at(file, range, num_values, 0)
+    check_pages(range, file.len() as u64, num_values, 0, &mut |r| {
+        Ok(std::borrow::Cow::Borrowed(
+            &file[r.start as usize..r.end as usize],
+        ))
+    })
 }
 
-/// [`check_chunk`] of bytes that start at byte `base` of the file (named so in messages).
-pub(crate) fn check_chunk_at(
-    file: &[u8],
+/// Bytes read for a page header at first (more when it is longer: large statistics).
+const HEADER_WINDOW: u64 = 4096;
+
+/// Checks the page headers of one column chunk (`range` of a file of `len` bytes, read
+/// through `read`; positions named from `base` in messages), as polars reads them: pages one
+/// after the other until their values add up to the chunk's `num_values`; every size and
+/// count non-negative; a data page's values within what the chunk has left, its null and row
+/// counts within its values, its level bytes within the page; every page inside the chunk.
+/// Only each page's header is read, a window at a time, never the pages themselves — so a
+/// file on disk is checked without reading it whole.
+pub(crate) fn check_pages<'a>(
     range: Range<u64>,
+    len: u64,
     num_values: i64,
     base: u64,
+    read: &mut dyn FnMut(Range<u64>) -> Result<std::borrow::Cow<'a, [u8]>, String>,
 ) -> Result<(), String> {
-    let (start, end) = (
-        usize::try_from(range.start).unwrap_or(usize::MAX),
-        usize::try_from(range.end).unwrap_or(usize::MAX),
-    );
-    if start > end || end > file.len() {
+    let (start, end) = (range.start, range.end);
+    if start > end || end > len {
         return Err(format!(
-            "a column chunk (bytes {}..{}) lies outside the file of {} bytes",
-            range.start,
-            range.end,
-            file.len()
+            "a column chunk (bytes {}..{}) lies outside the file of {len} bytes",
+            range.start, range.end
         ));
     }
     if num_values < 0 {
         return Err(format!("a column chunk has num_values = {num_values}"));
     }
-    let mut c = Compact {
-        bytes: &file[..end],
-        pos: start,
-    };
+    let mut at = start;
     let mut seen = 0i64;
     while seen < num_values {
-        let at = c.pos;
-        let file_at = base + at as u64;
+        let file_at = base + at;
         if at >= end {
             return Err(format!(
                 "the column chunk's pages hold {seen} values where it says {num_values}"
             ));
         }
-        let h = page_header(&mut c)?;
+        let (h, header_len) = header_at(at, end, read)?;
         let values = h.num_values.unwrap_or(0);
         let left = if h.dictionary {
             i64::MAX
@@ -271,10 +272,35 @@ pub(crate) fn check_chunk_at(
         if !h.dictionary {
             seen += values;
         }
-        c.skip_bytes(h.compressed as u64)
-            .map_err(|_| format!("the page at byte {file_at} runs past its column chunk"))?;
+        at = (at + header_len)
+            .checked_add(h.compressed as u64)
+            .filter(|&next| next <= end)
+            .ok_or_else(|| format!("the page at byte {file_at} runs past its column chunk"))?;
     }
     Ok(())
+}
+
+/// The page header at `at` (before `end`) and its length in bytes, read a window at a time:
+/// a header cut short by the window is read again in a window 16 times as long, up to `end`.
+fn header_at<'a>(
+    at: u64,
+    end: u64,
+    read: &mut dyn FnMut(Range<u64>) -> Result<std::borrow::Cow<'a, [u8]>, String>,
+) -> Result<(PageHeader, u64), String> {
+    let mut window = HEADER_WINDOW;
+    loop {
+        let stop = at.saturating_add(window).min(end);
+        let bytes = read(at..stop)?;
+        let mut c = Compact {
+            bytes: &bytes,
+            pos: 0,
+        };
+        match page_header(&mut c) {
+            Ok(h) => return Ok((h, c.pos as u64)),
+            Err(_) if stop < end => window = window.saturating_mul(16),
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +334,39 @@ mod tests {
         h.push(0x00);
         h.push(0x00);
         h
+    }
+
+    #[test]
+    fn only_headers_are_read_and_a_long_header_gets_a_longer_window() {
+        // Page 1: a header with a 10,000-byte field polars skips (longer than the first
+        // window), then 4 bytes of data; page 2: a plain header with its data.
+        let mut file = vec![0x15, 0x00, 0x15, 0x08, 0x15, 0x08];
+        file.push(0x68); // field 9 (delta 6), binary
+        file.extend([0x90, 0x4e]); // 10,000
+        file.extend(std::iter::repeat_n(7u8, 10_000));
+        file.extend([0x0c, 0x0a]); // field 5 (long form), struct
+        file.extend([0x15, 0x04, 0x00, 0x00]); // num_values 2
+        file.extend([1, 2, 3, 4]);
+        let second = file.len() as u64;
+        file.extend(header(4, 4, 1));
+        file.extend([5, 6, 7, 8]);
+        let n = file.len() as u64;
+        let mut reads: Vec<Range<u64>> = Vec::new();
+        let got = check_pages(0..n, n, 3, 0, &mut |r| {
+            reads.push(r.clone());
+            Ok(std::borrow::Cow::Borrowed(
+                &file[r.start as usize..r.end as usize],
+            ))
+        });
+        assert_eq!(got, Ok(()));
+        // The first window is cut short; the second holds the whole header; then page 2.
+        assert_eq!(reads.len(), 3, "{reads:?}");
+        assert_eq!(reads[0], 0..HEADER_WINDOW);
+        assert_eq!(reads[1], 0..n);
+        assert_eq!(reads[2].start, second);
+        assert_eq!(check_chunk(&file, 0..n, 3), Ok(()));
+        // A header cut short by the chunk's end is still an error.
+        assert!(check_chunk(&file, 0..5000, 3).is_err());
     }
 
     #[test]
