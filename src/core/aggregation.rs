@@ -241,25 +241,40 @@ impl Summary {
     }
 
     /// The facility of each row of a part (index into `groups`; new facilities appended in
-    /// order of first appearance). Consecutive rows of one facility are looked up once, and a
-    /// lookup borrows the id (no allocation but for a new facility).
+    /// order of first appearance). Consecutive rows of one facility are looked up once (their
+    /// ids' views are equal), and a lookup borrows the id (no allocation but for a new
+    /// facility).
     fn group_of_rows(&mut self, ids: &StringChunked) -> Vec<u32> {
         let mut out = Vec::with_capacity(ids.len());
-        let mut last: Option<(Option<&str>, u32)> = None;
-        for id in ids.downcast_iter().flat_map(|a| a.iter()) {
-            let g = match last {
-                Some((l, g)) if l == id => g,
-                _ => {
-                    let found = match id {
-                        Some(t) => self.index.get(t).copied(),
-                        None => self.null_group,
+        // The view (length and inline bytes, or prefix and place) of the last id: an equal
+        // view is the same text, found without comparing or hashing it.
+        let mut last: Option<(u128, u32)> = None;
+        for arr in ids.downcast_iter() {
+            let validity = polars_arrow::array::Array::validity(arr);
+            for (i, view) in arr.views().iter().enumerate() {
+                if validity.is_some_and(|b| !b.get_bit(i)) {
+                    let g = match self.null_group {
+                        Some(g) => g,
+                        None => self.new_group(None),
                     };
-                    let g = found.unwrap_or_else(|| self.new_group(id));
-                    last = Some((id, g));
-                    g
+                    out.push(g);
+                    continue;
                 }
-            };
-            out.push(g);
+                let key = view.as_u128();
+                let g = match last {
+                    Some((k, g)) if k == key => g,
+                    _ => {
+                        let id = arr.value(i);
+                        let g = match self.index.get(id) {
+                            Some(&g) => g,
+                            None => self.new_group(Some(id)),
+                        };
+                        last = Some((key, g));
+                        g
+                    }
+                };
+                out.push(g);
+            }
         }
         out
     }
