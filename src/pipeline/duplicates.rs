@@ -1,6 +1,6 @@
 //! Duplicate `(facility_id, equipment_id)` pairs across the whole input.
 
-use super::columns::Columns;
+use super::columns::{Col, Columns};
 use super::rows::RowError;
 use super::CHUNK_ROWS;
 use crate::contract::input as I;
@@ -51,16 +51,76 @@ fn id_hash(s: &str, seed: u64) -> u64 {
     h
 }
 
-/// The key of an id pair: the two ids hashed independently (two chains the processor runs
+/// The view of a text of at most 12 bytes, as Arrow's string views hold it inline: the length
+/// (4 bytes), then the bytes, zero padded.
+#[cfg(test)]
+fn inline_view(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    b[..4].copy_from_slice(&(s.len() as u32).to_le_bytes());
+    b[4..4 + s.len()].copy_from_slice(s.as_bytes());
+    u128::from_le_bytes(b)
+}
+
+/// The longest text a view holds inline.
+const INLINE: usize = 12;
+
+/// The key of one id given its view when the text is short enough to be inside it (then the
+/// view is the text), else its text.
+#[inline]
+fn id_key<'a>(view: Option<u128>, text: &dyn Fn() -> &'a str, seed: u64) -> u64 {
+    match view {
+        Some(v) => fold(
+            (v as u64) ^ seed,
+            ((v >> 64) as u64) ^ 0xe703_7ed1_a0b4_28db,
+        ),
+        None => id_hash(text(), seed),
+    }
+}
+
+const SEEDS: [u64; 2] = [0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344];
+
+/// The key of an id pair: the two ids keyed independently (two chains the processor runs
 /// side by side), then folded together. Internal to one run (never written anywhere): equal
 /// pairs have equal keys, and rows whose keys meet are compared by their text.
 #[inline]
+fn pair_key(f: u64, e: u64) -> u64 {
+    fold(f ^ 0x5899_65cc_7537_4cc3, e ^ 0x1d8e_4e27_c47d_124f)
+}
+
+/// [`pair_key`] of two texts (as [`PairKeys::add`] keys them from their views).
+#[cfg(test)]
 fn pair_hash(facility: &str, equipment: &str) -> u64 {
-    let (f, e) = (
-        id_hash(facility, 0x243f_6a88_85a3_08d3),
-        id_hash(equipment, 0x1319_8a2e_0370_7344),
-    );
-    fold(f ^ 0x589965cc75374cc3, e ^ 0x1d8e4e27c47d124f)
+    let key = |s: &str, seed| {
+        let view = (s.len() <= INLINE).then(|| inline_view(s));
+        id_key(view, &|| s, seed)
+    };
+    pair_key(key(facility, SEEDS[0]), key(equipment, SEEDS[1]))
+}
+
+/// The key of each row `range` of a text column (`None` for a missing id).
+fn id_keys(
+    ca: &polars::prelude::StringChunked,
+    range: std::ops::Range<usize>,
+    seed: u64,
+) -> Vec<Option<u64>> {
+    let mut out = Vec::with_capacity(range.len());
+    let mut at = 0usize;
+    for arr in ca.downcast_iter() {
+        let len = polars_arrow::array::Array::len(arr);
+        let (from, to) = (range.start.max(at), range.end.min(at + len));
+        let validity = polars_arrow::array::Array::validity(arr);
+        for i in from.saturating_sub(at)..to.saturating_sub(at) {
+            if validity.is_some_and(|b| !b.get_bit(i)) {
+                out.push(None);
+                continue;
+            }
+            let view = arr.views()[i];
+            let inline = (view.length as usize <= INLINE).then(|| view.as_u128());
+            out.push(Some(id_key(inline, &|| arr.value(i), seed)));
+        }
+        at += len;
+    }
+    out
 }
 
 /// The 64-bit hash of each row's id pair with the row's position, collected part by part
@@ -81,13 +141,21 @@ impl PairKeys {
         let keyed: Vec<Vec<(u64, u32)>> = ranges
             .par_iter()
             .map(|r| {
-                let (f, e) = ids_of(cols, r.clone());
+                let (Col::Text(f), Col::Text(e)) =
+                    (cols.get(&I::FACILITY_ID), cols.get(&I::EQUIPMENT_ID))
+                else {
+                    return Vec::new();
+                };
+                let (f, e) = (
+                    id_keys(f, r.clone(), SEEDS[0]),
+                    id_keys(e, r.clone(), SEEDS[1]),
+                );
                 let start = r.start;
                 f.into_iter()
                     .zip(e)
                     .enumerate()
                     .filter_map(|(k, pair)| match pair {
-                        (Some(f), Some(e)) => Some((pair_hash(f, e), position(start + k) as u32)),
+                        (Some(f), Some(e)) => Some((pair_key(f, e), position(start + k) as u32)),
                         _ => None,
                     })
                     .collect()
@@ -247,6 +315,30 @@ mod tests {
         let keys: std::collections::HashSet<u64> =
             pairs.iter().map(|(f, e)| pair_hash(f, e)).collect();
         assert_eq!(keys.len(), pairs.len());
+        // Short texts are keyed from their views: the view of a short text is its inline form.
+        let texts = ["", "a", "SITE-0001", "EQ-0000001", "twelve bytes", "Ünï"];
+        let array = polars_arrow::array::Utf8ViewArray::from_slice_values(texts);
+        for (view, text) in array.views().iter().zip(texts) {
+            assert!(text.len() <= INLINE);
+            assert_eq!(view.as_u128(), inline_view(text), "{text:?}");
+        }
+        // And the keys of a column (inline and longer ids, missing ones) are those of its texts.
+        let ids = [
+            Some("SITE-0001"),
+            None,
+            Some("a facility id longer than 12"),
+            Some(""),
+        ];
+        let ca: polars::prelude::StringChunked = ids.iter().copied().collect();
+        let keys = id_keys(&ca, 0..4, SEEDS[0]);
+        for (k, id) in keys.iter().zip(ids) {
+            let want = id.map(|t| {
+                let view = (t.len() <= INLINE).then(|| inline_view(t));
+                id_key(view, &|| t, SEEDS[0])
+            });
+            assert_eq!(*k, want);
+        }
+        assert_eq!(id_keys(&ca, 1..3, SEEDS[0]), keys[1..3].to_vec());
         assert_eq!(
             pair_hash("F1", "E1"),
             pair_hash(&"F1".to_string(), &"E1".to_string())
