@@ -24,7 +24,7 @@ pub(super) struct Scan {
     /// Errors of duplicate pairs by position.
     pub(super) dups: Duplicates,
     /// Per chunk: its whole frame when the first pass read it whole (CSV within
-    /// [`KEEP_CSV_BYTES`]), taken by [`chunk`].
+    /// [`KEEP_CSV_BYTES`], and a Parquet input's first chunk), taken by [`chunk`].
     frames: Vec<std::sync::Mutex<Option<DataFrame>>>,
 }
 
@@ -91,8 +91,33 @@ pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>) -> Result<Scan> {
     scan_keeping(inputs, shard, KEEP_CSV_BYTES)
 }
 
-/// [`scan`], keeping whole CSV chunks up to `keep_csv_bytes` in all.
+/// [`scan`], keeping whole CSV chunks up to `keep_csv_bytes` in all. The first chunk of a
+/// Parquet input is read whole meanwhile, on another thread (the pass itself keeps a core
+/// busy only part of the time), and kept for [`chunk`].
 fn scan_keeping(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> Result<Scan> {
+    std::thread::scope(|s| {
+        let ahead = inputs
+            .chunks()
+            .first()
+            .filter(|spec| spec.csv_bytes().is_none())
+            .map(|spec| s.spawn(move || inputs.read(spec, None)));
+        let scan = first_pass(inputs, shard, keep_csv_bytes)?;
+        if let Some(read) = ahead {
+            let frame = read
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the first chunk panicked"))??;
+            if let Some(slot) = scan.frames.first() {
+                *slot
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("the first chunk's lock"))? = Some(frame);
+            }
+        }
+        Ok(scan)
+    })
+}
+
+/// The pass over the ids of every chunk (see [`scan_keeping`]).
+fn first_pass(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> Result<Scan> {
     let mut keys = PairKeys::default();
     let mut starts = Vec::with_capacity(inputs.chunks().len());
     let mut file_rows = vec![0usize; inputs.paths().len()];
