@@ -704,7 +704,7 @@ fn check_pages(
     range: std::ops::Range<u64>,
     values: i64,
 ) -> std::result::Result<(), String> {
-    super::parquet_pages::check_pages(range, len, values, 0, &mut |r| {
+    super::parquet_pages::check_pages(range, len, values, &mut |r| {
         data.range(r).map_err(|e| e.to_string())
     })
 }

@@ -204,7 +204,7 @@ fn page_header(c: &mut Compact) -> Result<PageHeader, String> {
 /// [`check_pages`] of a column chunk in memory (`range` of `file`).
 #[cfg(test)]
 pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Result<(), String> {
-    check_pages(range, file.len() as u64, num_values, 0, &mut |r| {
+    check_pages(range, file.len() as u64, num_values, &mut |r| {
         Ok(std::borrow::Cow::Borrowed(
             &file[r.start as usize..r.end as usize],
         ))
@@ -215,7 +215,7 @@ pub(crate) fn check_chunk(file: &[u8], range: Range<u64>, num_values: i64) -> Re
 const HEADER_WINDOW: u64 = 4096;
 
 /// Checks the page headers of one column chunk (`range` of a file of `len` bytes, read
-/// through `read`; positions named from `base` in messages), as polars reads them: pages one
+/// through `read`), as polars reads them: pages one
 /// after the other until their values add up to the chunk's `num_values`; every size and
 /// count non-negative; a data page's values within what the chunk has left, its null and row
 /// counts within its values, its level bytes within the page; every page inside the chunk.
@@ -225,7 +225,6 @@ pub(crate) fn check_pages<'a>(
     range: Range<u64>,
     len: u64,
     num_values: i64,
-    base: u64,
     read: &mut dyn FnMut(Range<u64>) -> Result<std::borrow::Cow<'a, [u8]>, String>,
 ) -> Result<(), String> {
     let (start, end) = (range.start, range.end);
@@ -241,7 +240,6 @@ pub(crate) fn check_pages<'a>(
     let mut at = start;
     let mut seen = 0i64;
     while seen < num_values {
-        let file_at = base + at;
         if at >= end {
             return Err(format!(
                 "the column chunk's pages hold {seen} values where it says {num_values}"
@@ -265,7 +263,7 @@ pub(crate) fn check_pages<'a>(
         for (name, v, max) in checks {
             if !(0..=max).contains(&v) {
                 return Err(format!(
-                    "the page at byte {file_at} has {name} = {v} (the column chunk holds {num_values} values)"
+                    "the page at byte {at} has {name} = {v} (the column chunk holds {num_values} values)"
                 ));
             }
         }
@@ -275,7 +273,7 @@ pub(crate) fn check_pages<'a>(
         at = (at + header_len)
             .checked_add(h.compressed as u64)
             .filter(|&next| next <= end)
-            .ok_or_else(|| format!("the page at byte {file_at} runs past its column chunk"))?;
+            .ok_or_else(|| format!("the page at byte {at} runs past its column chunk"))?;
     }
     Ok(())
 }
@@ -352,7 +350,7 @@ mod tests {
         file.extend([5, 6, 7, 8]);
         let n = file.len() as u64;
         let mut reads: Vec<Range<u64>> = Vec::new();
-        let got = check_pages(0..n, n, 3, 0, &mut |r| {
+        let got = check_pages(0..n, n, 3, &mut |r| {
             reads.push(r.clone());
             Ok(std::borrow::Cow::Borrowed(
                 &file[r.start as usize..r.end as usize],

@@ -26,7 +26,8 @@ fn fold(a: u64, b: u64) -> u64 {
     (p as u64) ^ ((p >> 64) as u64)
 }
 
-/// A 64-bit hash of one id's bytes, 16 bytes a step (ids are short: usually one step).
+/// A 64-bit hash of one id's bytes, 16 bytes a step (for ids longer than [`INLINE`]; shorter
+/// ones are keyed from their views).
 #[inline]
 fn id_hash(s: &str, seed: u64) -> u64 {
     const K: [u64; 3] = [
@@ -41,10 +42,7 @@ fn id_hash(s: &str, seed: u64) -> u64 {
     };
     let bytes = s.as_bytes();
     let mut h = seed ^ fold(bytes.len() as u64 ^ K[0], seed ^ K[1]);
-    let mut steps = bytes.chunks(16);
-    // An empty id still takes one step (of zeros).
-    let first = steps.next().unwrap_or_default();
-    for step in std::iter::once(first).chain(steps) {
+    for step in bytes.chunks(16) {
         let (a, b) = step.split_at(step.len().min(8));
         h = fold(word(a) ^ K[1] ^ h, word(b) ^ K[2]);
     }
