@@ -24,7 +24,7 @@ use columns::Columns;
 use duplicates::Duplicates;
 use polars::prelude::DataFrame;
 use rayon::prelude::*;
-use rows::{RowOptions, RowResult, Status};
+use rows::{RowOptions, RowResult};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Rows per parallel task. 1024 keeps a block's per-row drafts in the core's cache (4096 used
@@ -57,38 +57,6 @@ impl Counts {
             .filter(|m| self.methods & (1 << m.index()) != 0)
             .map(MethodId::id)
             .collect()
-    }
-
-    fn add(&mut self, r: &RowResult) {
-        self.rows += 1;
-        if let Some(m) = r.method {
-            self.methods |= 1 << m.index();
-        }
-        match r.status {
-            Status::Invalid => self.invalid += 1,
-            Status::NotApplicable => self.not_applicable += 1,
-            Status::Ok => {}
-        }
-        // Not-applicable rows have the findings that need no arc-flash result.
-        if r.status != Status::Invalid
-            && r.findings
-                .is_some_and(|f| f.status() == crate::core::compliance::ComplianceStatus::Fail)
-        {
-            self.noncompliant += 1;
-        }
-        if r.assessment.is_some_and(|a| a.danger) {
-            self.danger += 1;
-        }
-        if let Some(f) = r.findings.filter(|_| r.status != Status::Invalid) {
-            // Only the set bits (most rows have none or one).
-            let mut bits = f.0;
-            while bits != 0 {
-                if let Some(n) = self.findings.get_mut(bits.trailing_zeros() as usize) {
-                    *n += 1;
-                }
-                bits &= bits - 1;
-            }
-        }
     }
 
     pub(crate) fn merge(&mut self, o: Counts) {
@@ -190,26 +158,24 @@ pub fn process_parts(
     for part in parts {
         let mut store = store::Store::new(part.start, part.len(), opts.uncertainty.is_some());
         let blocks = store.blocks(CHUNK_ROWS);
-        let done_blocks: Vec<(Counts, Vec<(u32, String)>)> = pool.install(|| {
+        let done_blocks: Vec<Vec<(u32, String)>> = pool.install(|| {
             blocks
                 .into_par_iter()
                 .map(|mut slots| {
                     let r = slots.rows();
-                    let mut counts = Counts::default();
                     process_range_with(&cols, r.clone(), &extra, opts, true, &mut |k, row| {
-                        counts.add(row);
                         slots.put(k, row);
                     });
                     progress(done.fetch_add(r.len(), Ordering::Relaxed) + r.len());
-                    (counts, slots.take_errors())
+                    slots.take_errors()
                 })
                 .collect()
         });
-        for (c, errors) in done_blocks {
-            counts.merge(c);
+        for errors in done_blocks {
             store.add_errors(errors);
         }
-        let (results, agg) = store.finish(&cols)?;
+        let (results, agg, c) = store.finish(&cols)?;
+        counts.merge(c);
         aggregation.append(agg)?;
         sink(part.start, results)?;
     }

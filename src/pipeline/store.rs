@@ -12,6 +12,7 @@ use super::output::{
     validity, Built,
 };
 use super::rows::{RowResult, Status};
+use super::Counts;
 use crate::contract::input as I;
 use crate::contract::results::{self as R};
 use crate::contract::{values, Column as Contract};
@@ -361,7 +362,7 @@ impl Store {
 
     /// The result columns (without the passed-through ones) and the per-row values the
     /// facility summary aggregates. Columns are built in parallel.
-    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(Part, PerRow)> {
+    pub(crate) fn finish(mut self, cols: &Columns) -> PolarsResult<(Part, PerRow, Counts)> {
         self.errors.sort_unstable_by_key(|e| e.0);
         let worst = self.compliance_codes();
         let numbers = std::mem::take(&mut self.numbers);
@@ -381,7 +382,48 @@ impl Store {
             })
             .collect();
         let aggregation = self.aggregation(&columns, &worst)?;
-        Ok((Part::deferred(self.n, columns, coded)?, aggregation))
+        let counts = self.counts(&worst);
+        Ok((Part::deferred(self.n, columns, coded)?, aggregation, counts))
+    }
+
+    /// The run's counts over these rows, from the stored codes (`worst`: the compliance codes).
+    fn counts(&self, worst: &[u8]) -> Counts {
+        let code = |c: Code| &self.codes[c as usize];
+        let count = |c: Code, v: u8| code(c).iter().filter(|&&x| x == v).count();
+        let mut counts = Counts {
+            rows: self.n,
+            invalid: count(Code::Status, Status::Invalid as u8),
+            not_applicable: count(Code::Status, Status::NotApplicable as u8),
+            noncompliant: worst
+                .iter()
+                .filter(|&&w| w == ComplianceStatus::Fail as u8)
+                .count(),
+            danger: count(Code::Danger, 1),
+            ..Counts::default()
+        };
+        // The methods that produced results: a bit per method code seen.
+        let mut seen = [false; 256];
+        for &m in code(Code::Method) {
+            seen[usize::from(m)] = true;
+        }
+        for (m, _) in seen
+            .iter()
+            .enumerate()
+            .filter(|(m, s)| **s && *m != usize::from(NONE))
+        {
+            counts.methods |= 1 << m;
+        }
+        // Rows with each finding (invalid rows have none), counted by their set bits.
+        for &f in self.findings.iter().filter(|&&f| f != NO_FINDINGS) {
+            let mut bits = f;
+            while bits != 0 {
+                if let Some(n) = counts.findings.get_mut(bits.trailing_zeros() as usize) {
+                    *n += 1;
+                }
+                bits &= bits - 1;
+            }
+        }
+        counts
     }
 
     /// Compliance status per row (its code; `NONE` for invalid rows), from the findings' worst
