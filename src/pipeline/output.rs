@@ -69,11 +69,10 @@ pub(super) fn coded_column(
     name: &str,
     dict: Vec<Option<String>>,
     codes: impl Iterator<Item = usize>,
-    height: usize,
 ) -> PolarsResult<Built> {
     let codes: Vec<u32> = codes.map(|c| c as u32).collect();
     Ok((
-        Part::placeholder(name, height),
+        Part::placeholder(name, codes.len()),
         Some(CodedText { codes, texts: dict }),
     ))
 }
@@ -108,7 +107,7 @@ pub(super) fn keyed_column(
         };
         codes.push(code);
     }
-    coded_column(name, dict, codes.into_iter(), keys.len())
+    coded_column(name, dict, codes.into_iter())
 }
 
 /// A text column of `n` rows, missing but for `values` (row numbers from `start`, ascending):

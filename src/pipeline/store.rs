@@ -401,16 +401,8 @@ impl Store {
             danger: count(Code::Danger, 1),
             ..Counts::default()
         };
-        // The methods that produced results: a bit per method code seen.
-        let mut seen = [false; 256];
-        for &m in code(Code::Method) {
-            seen[usize::from(m)] = true;
-        }
-        for (m, _) in seen
-            .iter()
-            .enumerate()
-            .filter(|(m, s)| **s && *m != usize::from(NONE))
-        {
+        // The methods that produced results, as bits by registry position.
+        for &m in code(Code::Method).iter().filter(|&&m| m != NONE) {
             counts.methods |= 1 << m;
         }
         // Rows with each finding (invalid rows have none), counted by their set bits.
@@ -464,7 +456,7 @@ impl Store {
             Builder::Errors => plain(sparse_text_column(name, self.n, self.start, &self.errors)),
             Builder::Compliance => {
                 let dict = dictionary(values::COMPLIANCE_STATUS.iter().copied());
-                coded_column(name, dict, worst.iter().map(|&v| code(v)), self.n)
+                coded_column(name, dict, worst.iter().map(|&v| code(v)))
             }
             Builder::Findings => keyed_column(name, &self.findings, u32::from(NO_FINDINGS), |k| {
                 non_empty(Findings(k as u16).joined())
@@ -483,7 +475,7 @@ impl Store {
                     .iter()
                     .map(|s| Some(s.as_str().to_string()))
                     .collect();
-                return coded_column(name, d, v.iter().map(|&s| usize::from(s)), self.n);
+                return coded_column(name, d, v.iter().map(|&s| usize::from(s)));
             }
             Code::Method => dictionary(MethodId::all().map(MethodId::id)),
             Code::Config => dictionary(ElectrodeConfig::ALL.iter().map(|c| c.as_str())),
@@ -522,7 +514,7 @@ impl Store {
                 ));
             }
         };
-        coded_column(name, dict, v.iter().map(|&x| code(x)), self.n)
+        coded_column(name, dict, v.iter().map(|&x| code(x)))
     }
 
     /// Rows of an id column, exactly as read (a zero-copy slice).
