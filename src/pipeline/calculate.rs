@@ -2,6 +2,7 @@
 //! lookups, governing case) and the compliance rules.
 
 use super::cells::Block;
+use super::check::input_hashes;
 use super::columns::Columns;
 use super::draft::{draft, Draft};
 use super::rows::{RowError, RowOptions, RowResult, Status};
@@ -260,9 +261,11 @@ pub(crate) fn process_range_with(
 ) {
     let block = Block::read(cols, range.clone());
     let deadlines = Deadlines::new(opts.as_of, opts.intervals);
+    let hashes = input_hashes(&block, range.len());
     let mut drafts: Vec<Draft> = range
         .clone()
-        .map(|i| draft(&block, i - range.start, extra(i), opts, &deadlines))
+        .zip(hashes)
+        .map(|(i, hash)| draft(&block, i - range.start, hash, extra(i), opts, &deadlines))
         .collect();
     if !calculate {
         for (k, d) in drafts.iter_mut().enumerate() {

@@ -75,6 +75,18 @@ impl<'a> Block<'a> {
     }
 }
 
+impl<'a> Block<'a> {
+    /// The trimmed texts of column `c`, one per row (empty when the column has no text).
+    pub(super) fn texts(&self, c: &Column) -> &[Option<&'a str>] {
+        &self.text[c.position]
+    }
+
+    /// The numbers of column `c`, one per row (empty when the column has no numbers).
+    pub(super) fn numbers(&self, c: &Column) -> &[Number] {
+        &self.num[c.position]
+    }
+}
+
 /// One row's cells: row `k` of a [`Block`].
 #[derive(Clone, Copy)]
 pub(crate) struct Cells<'b, 'a> {

@@ -1,7 +1,8 @@
 //! Checking one row's cells: every value parsed, every bad value a [`RowError`] naming the
 //! column, the value and what is accepted; and the row's `input_hash`. Nothing here panics.
 
-use super::cells::{lower, Cells};
+use super::cells::{lower, Block, Cells};
+use super::columns::Number;
 use super::rows::{err, RowError};
 use crate::contract::input::{self as I};
 use crate::contract::{values, Column};
@@ -334,35 +335,23 @@ pub(super) fn parse_row<'a>(cells: &Cells<'_, 'a>, errs: &mut Vec<RowError>) -> 
     }
 }
 
-/// The `input_hash` of a row ([`crate::core::hash`]): its calculation inputs — class, system
-/// type, voltage, fault current, electrode configuration, geometry, clearing times, device,
-/// method, grounding — normalised: numbers by value (so `480` and `480.0` agree), text
-/// trimmed, enum values in lower case, an empty `system_type` as `ac` and an empty
+/// The `input_hash` of each row of `block` ([`crate::core::hash`]): its calculation inputs —
+/// class, system type, voltage, fault current, electrode configuration, geometry, clearing
+/// times, device, method, grounding — normalised: numbers by value (so `480` and `480.0`
+/// agree), text trimmed, enum values in lower case, an empty `system_type` as `ac` and an empty
 /// `arc_duration_reduced_ms` as `arc_duration_ms` (what the calculation uses). Ids, labels,
 /// dates and maintenance data are not calculation inputs; a cell that is not a number is hashed
 /// as written; absent values are left out.
-pub(crate) fn input_hash(cells: &Cells) -> u64 {
-    let mut h = InputHasher::default();
-    let mut buf = [0u8; 32];
-    // Each value goes straight into the hasher, in contract order, tagged with its position.
-    let mut lowered = |h: &mut InputHasher, c: &Column, empty: Option<&str>| {
-        match cells.text(c) {
-            Some(t) => h.value(c.position as u8, Some(HashValue::Text(&lower(t, &mut buf)))),
-            None => h.value(c.position as u8, empty.map(HashValue::Text)),
-        };
-    };
-    let value = |c: &Column| match cells.num(c) {
-        Ok(v) => v.map(HashValue::Num),
-        Err(()) => cells.text(c).map(HashValue::Text),
-    };
-    let number = |h: &mut InputHasher, c: &Column| {
-        h.value(c.position as u8, value(c));
-    };
-    lowered(&mut h, &I::EQUIPMENT_CLASS, None);
-    lowered(&mut h, &I::SYSTEM_TYPE, Some("ac"));
-    number(&mut h, &I::NOMINAL_VOLTAGE_V);
-    number(&mut h, &I::BOLTED_FAULT_CURRENT_KA);
-    lowered(&mut h, &I::ELECTRODE_CONFIG, None);
+///
+/// Column by column over the block (each row's values still in contract order): the rows'
+/// hash chains are independent, so they overlap instead of waiting on one another.
+pub(crate) fn input_hashes(block: &Block, rows: usize) -> Vec<u64> {
+    let mut h = vec![InputHasher::default(); rows];
+    lowered(&mut h, block, &I::EQUIPMENT_CLASS, None);
+    lowered(&mut h, block, &I::SYSTEM_TYPE, Some("ac"));
+    number(&mut h, block, &I::NOMINAL_VOLTAGE_V);
+    number(&mut h, block, &I::BOLTED_FAULT_CURRENT_KA);
+    lowered(&mut h, block, &I::ELECTRODE_CONFIG, None);
     for c in [
         &I::GAP_MM,
         &I::WORKING_DISTANCE_MM,
@@ -371,14 +360,135 @@ pub(crate) fn input_hash(cells: &Cells) -> u64 {
         &I::ENCLOSURE_DEPTH_MM,
         &I::ARC_DURATION_MS,
     ] {
-        number(&mut h, c);
+        number(&mut h, block, c);
     }
-    let reduced = value(&I::ARC_DURATION_REDUCED_MS).or_else(|| value(&I::ARC_DURATION_MS));
-    h.value(I::ARC_DURATION_REDUCED_MS.position as u8, reduced);
-    let device = cells.text(&I::PROTECTIVE_DEVICE_ID).map(HashValue::Text);
-    h.value(I::PROTECTIVE_DEVICE_ID.position as u8, device);
-    lowered(&mut h, &I::METHOD, None);
-    lowered(&mut h, &I::GROUNDING, None);
-    number(&mut h, &I::DEVICE_CURRENT_FACTOR);
-    h.finish()
+    let full = Values::of(block, &I::ARC_DURATION_MS);
+    let reduced = Values::of(block, &I::ARC_DURATION_REDUCED_MS);
+    let tag = I::ARC_DURATION_REDUCED_MS.position as u8;
+    for (k, h) in h.iter_mut().enumerate() {
+        h.value(tag, reduced.at(k).or_else(|| full.at(k)));
+    }
+    let devices = block.texts(&I::PROTECTIVE_DEVICE_ID);
+    let tag = I::PROTECTIVE_DEVICE_ID.position as u8;
+    for (h, d) in h.iter_mut().zip(devices) {
+        h.value(tag, d.map(HashValue::Text));
+    }
+    lowered(&mut h, block, &I::METHOD, None);
+    lowered(&mut h, block, &I::GROUNDING, None);
+    number(&mut h, block, &I::DEVICE_CURRENT_FACTOR);
+    h.iter().map(InputHasher::finish).collect()
+}
+
+/// Adds text column `c` in ASCII lower case to each row's hash (`empty` for an empty cell).
+fn lowered(h: &mut [InputHasher], block: &Block, c: &Column, empty: Option<&str>) {
+    let (tag, texts) = (c.position as u8, block.texts(c));
+    let mut buf = [0u8; 32];
+    for (k, h) in h.iter_mut().enumerate() {
+        match texts.get(k).copied().flatten() {
+            Some(t) => h.value(tag, Some(HashValue::Text(&lower(t, &mut buf)))),
+            None => h.value(tag, empty.map(HashValue::Text)),
+        };
+    }
+}
+
+/// Adds number column `c` to each row's hash.
+fn number(h: &mut [InputHasher], block: &Block, c: &Column) {
+    let (tag, values) = (c.position as u8, Values::of(block, c));
+    for (k, h) in h.iter_mut().enumerate() {
+        h.value(tag, values.at(k));
+    }
+}
+
+/// A number column's hashed values: the number, or the text of a cell that is not one.
+struct Values<'b, 'a> {
+    numbers: &'b [Number],
+    texts: &'b [Option<&'a str>],
+}
+
+impl<'b, 'a> Values<'b, 'a> {
+    fn of(block: &'b Block<'a>, c: &Column) -> Self {
+        Values {
+            numbers: block.numbers(c),
+            texts: block.texts(c),
+        }
+    }
+
+    #[inline]
+    fn at(&self, k: usize) -> Option<HashValue<'a>> {
+        match self.numbers.get(k).copied().unwrap_or(Ok(None)) {
+            Ok(v) => v.map(HashValue::Num),
+            Err(()) => self.texts.get(k).copied().flatten().map(HashValue::Text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::hash::input_hash;
+    use crate::pipeline::columns::Columns;
+    use polars::prelude::{DataFrame, NamedFrom, Series};
+    use HashValue::{Num, Text};
+
+    /// Each row's hash is [`input_hash`] of its normalised values in contract order: enum
+    /// values lower-cased, an empty system type as `ac`, numbers by value, a cell that is not
+    /// a number as written, an empty reduced clearing time as the full one, absent values and
+    /// columns not in the input left out.
+    #[test]
+    fn hashes_of_a_block_are_each_rows_normalised_inputs() {
+        let text = |c: &Column, v: [Option<&str>; 3]| -> polars::prelude::Column {
+            Series::new(c.name.into(), v).into()
+        };
+        let df = DataFrame::new(
+            3,
+            vec![
+                text(
+                    &I::EQUIPMENT_CLASS,
+                    [Some("Switchgear"), None, Some("panelboard")],
+                ),
+                text(&I::SYSTEM_TYPE, [None, Some("DC"), Some("ac")]),
+                text(
+                    &I::NOMINAL_VOLTAGE_V,
+                    [Some("480"), Some("4.8e2"), Some("x")],
+                ),
+                text(&I::ARC_DURATION_MS, [Some("100"), None, Some("50")]),
+                text(&I::ARC_DURATION_REDUCED_MS, [None, Some("20"), Some("40")]),
+                text(&I::PROTECTIVE_DEVICE_ID, [None, Some("Fuse 1"), None]),
+            ],
+        )
+        .unwrap();
+        let cols = Columns::of(&df).unwrap();
+        let got = input_hashes(&Block::read(&cols, 0..3), 3);
+        let at = |c: &Column| c.position as u8;
+        let (class, system, volts) = (
+            at(&I::EQUIPMENT_CLASS),
+            at(&I::SYSTEM_TYPE),
+            at(&I::NOMINAL_VOLTAGE_V),
+        );
+        let (full, reduced) = (at(&I::ARC_DURATION_MS), at(&I::ARC_DURATION_REDUCED_MS));
+        let device = at(&I::PROTECTIVE_DEVICE_ID);
+        let want = [
+            input_hash([
+                (class, Text("switchgear")),
+                (system, Text("ac")),
+                (volts, Num(480.0)),
+                (full, Num(100.0)),
+                (reduced, Num(100.0)),
+            ]),
+            input_hash([
+                (system, Text("dc")),
+                (volts, Num(480.0)),
+                (reduced, Num(20.0)),
+                (device, Text("Fuse 1")),
+            ]),
+            input_hash([
+                (class, Text("panelboard")),
+                (system, Text("ac")),
+                (volts, Text("x")),
+                (full, Num(50.0)),
+                (reduced, Num(40.0)),
+            ]),
+        ];
+        assert_eq!(got, want);
+    }
 }

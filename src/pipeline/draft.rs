@@ -2,7 +2,7 @@
 //! row here (invalid, not applicable) or hand its [`Case`] to the method's kernel.
 
 use super::cells::{Block, Cells};
-use super::check::{input_hash, parse_row, Parsed};
+use super::check::{parse_row, Parsed};
 use super::rows::{err, RowError, RowOptions, RowResult, Status};
 use super::sampling::Sampling;
 use super::timing::{DeviceRef, PLACEHOLDER_MS};
@@ -277,10 +277,12 @@ fn other_system(method: MethodId, system: SystemType) -> Option<RowError> {
     ))
 }
 
-/// Checks, chooses the method and fills defaults for row `k` of `block`.
+/// Checks, chooses the method and fills defaults for row `k` of `block` (its `input_hash`
+/// given).
 pub(super) fn draft(
     block: &Block,
     k: usize,
+    input_hash: u64,
     extra_errors: Vec<RowError>,
     opts: &RowOptions,
     deadlines: &Deadlines,
@@ -288,7 +290,7 @@ pub(super) fn draft(
     let mut errs = extra_errors;
     let cells = Cells::read(block, k);
     let p = parse_row(&cells, &mut errs);
-    let mut row = new_row(&p, input_hash(&cells));
+    let mut row = new_row(&p, input_hash);
     let method = method_of(&p, opts);
     let device = early_errors(&cells, &p, method, opts, &mut errs);
     if !errs.is_empty() {
