@@ -208,10 +208,24 @@ impl Group {
     }
 }
 
-/// The values of a number column, read from its arrays (cheaper than the column's iterator).
-fn options(ca: &Float64Chunked) -> impl Iterator<Item = Option<f64>> + '_ {
-    ca.downcast_iter()
-        .flat_map(|a| a.iter().map(|v| v.copied()))
+/// Calls `f` with the row and the value of each value of a number column, in order, read
+/// from its arrays' slices (nothing to do for a column of nulls).
+fn each_value(ca: &Float64Chunked, mut f: impl FnMut(usize, f64)) {
+    if ca.null_count() == ca.len() {
+        return;
+    }
+    let mut offset = 0;
+    for a in ca.downcast_iter() {
+        let values = a.values().iter().enumerate();
+        match a.validity().filter(|b| b.unset_bits() > 0) {
+            None => values.for_each(|(j, &v)| f(offset + j, v)),
+            Some(valid) => values
+                .zip(valid.iter())
+                .filter(|(_, ok)| *ok)
+                .for_each(|((j, &v), _)| f(offset + j, v)),
+        }
+        offset += a.len();
+    }
 }
 
 /// The facility summary and the portfolio row, aggregated part by part.
@@ -295,39 +309,41 @@ impl Summary {
         g
     }
 
-    /// Adds a part's rows, parts in input order: one pass, each row's counted conditions by
-    /// their set bits.
+    /// Adds a part's rows, parts in input order: the counted conditions of each row by their
+    /// set bits and its risk score, then the rows' probabilities and energies (each group's
+    /// sums still take their values in input order).
     pub fn add(&mut self, part: &PerRow) -> PolarsResult<()> {
         let groups = self.group_of_rows(&part.facility_id);
         self.all.rows += groups.len() as u32;
-        let keep = self.keep_values;
-        let values = options(&part.incident_energy).zip(options(&part.prob_exceeds_label));
-        let equipment = |i: usize| move || part.equipment_id.get(i).map(str::to_string);
-        for (i, (v, p)) in values.enumerate() {
-            let group = &mut self.groups[groups[i] as usize];
+        for ((&g, &flags), &score) in groups.iter().zip(&part.flags).zip(&part.risk_score) {
+            let group = &mut self.groups[g as usize];
             group.rows += 1;
-            let mut f = part.flags[i];
+            let mut f = flags;
             while f != 0 {
                 let k = f.trailing_zeros() as usize;
                 group.counts[k] += 1;
                 self.all.counts[k] += 1;
                 f &= f - 1;
             }
-            for g in [&mut *group, &mut self.all] {
-                if part.risk_score[i] > 0 {
-                    g.risk.0 += u64::from(part.risk_score[i]);
+            if score > 0 {
+                for g in [&mut *group, &mut self.all] {
+                    g.risk.0 += u64::from(score);
                     g.risk.1 += 1;
                 }
-                if let Some(p) = p {
-                    g.exceed.0.add(p);
-                    g.exceed.1 += 1;
-                }
-            }
-            if let Some(v) = v {
-                group.energy(v, equipment(i), keep);
-                self.all.energy(v, equipment(i), false);
             }
         }
+        each_value(&part.prob_exceeds_label, |i, p| {
+            for g in [&mut self.groups[groups[i] as usize], &mut self.all] {
+                g.exceed.0.add(p);
+                g.exceed.1 += 1;
+            }
+        });
+        let keep = self.keep_values;
+        let equipment = |i: usize| move || part.equipment_id.get(i).map(str::to_string);
+        each_value(&part.incident_energy, |i, v| {
+            self.groups[groups[i] as usize].energy(v, equipment(i), keep);
+            self.all.energy(v, equipment(i), false);
+        });
         Ok(())
     }
 
