@@ -35,10 +35,19 @@ impl CodedText {
 
     /// Which rows have a text (`None` when all have; a code out of the table is missing).
     pub fn validity(&self) -> Option<polars_arrow::bitmap::Bitmap> {
-        let present: Vec<bool> = self.texts.iter().map(Option::is_some).collect();
-        let (valid, set) = bits(&self.codes, |&c| {
-            present.get(c as usize).copied().unwrap_or(false)
-        });
+        let n = self.texts.len() as u32;
+        let (valid, set) = match self.texts.split_first() {
+            // The usual table, "missing" at code 0 and a text at every other: a range check.
+            Some((None, rest)) if rest.iter().all(Option::is_some) => {
+                bits(&self.codes, |&c| c.wrapping_sub(1) < n - 1)
+            }
+            _ => {
+                let present: Vec<bool> = self.texts.iter().map(Option::is_some).collect();
+                bits(&self.codes, |&c| {
+                    present.get(c as usize).copied().unwrap_or(false)
+                })
+            }
+        };
         (set < self.codes.len()).then_some(valid)
     }
 }
@@ -596,5 +605,40 @@ fn parquet_compression() -> ParquetCompression {
         Ok("snappy") => ParquetCompression::Snappy,
         Ok("none") => ParquetCompression::Uncompressed,
         _ => ParquetCompression::Lz4Raw,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row is valid where its code points at a text: codes out of the table and codes of a
+    /// missing text are missing, whichever layout the table has.
+    #[test]
+    fn validity_of_codes_is_where_their_texts_are() {
+        let tables: [&[Option<&str>]; 6] = [
+            &[None, Some("a"), Some("b")],
+            &[None, Some("a"), None],
+            &[Some("a"), None],
+            &[Some("a"), Some("b")],
+            &[None],
+            &[],
+        ];
+        for table in tables {
+            let texts: Vec<Option<String>> = table.iter().map(|t| t.map(str::to_string)).collect();
+            // Every code of the table and one past it, over more than a byte of rows.
+            let codes = (0..70u32).map(|i| i % (table.len() as u32 + 1)).collect();
+            let coded = CodedText { codes, texts };
+            let want: Vec<bool> = coded
+                .codes
+                .iter()
+                .map(|&c| table.get(c as usize).is_some_and(Option::is_some))
+                .collect();
+            let got: Vec<bool> = match coded.validity() {
+                Some(valid) => valid.iter().collect(),
+                None => vec![true; want.len()],
+            };
+            assert_eq!(got, want, "{table:?}");
+        }
     }
 }
