@@ -174,7 +174,7 @@ fn compute(
         let writer = s.spawn(move || write_output(cfg, meta, &rx));
         // The summary is aggregated on its own thread, while the next chunk is computed.
         let (agg_tx, agg_rx) = std::sync::mpsc::sync_channel::<PerRow>(1);
-        let aggregator = s.spawn(move || aggregate(summary, &agg_rx));
+        let aggregator = s.spawn(move || aggregate(summary, &agg_rx, cfg, persisting));
         let stopped = std::cell::Cell::new(false);
         let computed = compute_chunks(cfg, first, chunks_rx, &tx, &agg_tx, &stopped, &on_progress);
         drop(agg_tx);
@@ -206,8 +206,11 @@ fn compute(
         b.finish_and_clear();
     }
     t.lap("write results");
-    let facilities = summary.facilities();
-    let (summary, facility_summary) = finish_summary(summary, cfg, persisting)?;
+    let Summarized {
+        facilities,
+        summary,
+        facility_summary,
+    } = summary;
     let results = join_parts(kept)?;
     Ok(Computed {
         results,
@@ -300,13 +303,33 @@ fn write_output(
 /// Result parts kept for the database stages.
 type Kept = Option<Vec<DataFrame>>;
 
+/// The summary of a run, finished.
+struct Summarized {
+    facilities: usize,
+    /// The summary file's frame (see [`finish_summary`]).
+    summary: Option<DataFrame>,
+    /// The facility summary.
+    facility_summary: Option<DataFrame>,
+}
+
 /// The aggregation thread: every chunk's per-row values received, in input order, added to
-/// `summary`.
-fn aggregate(mut summary: Summary, parts: &std::sync::mpsc::Receiver<PerRow>) -> Result<Summary> {
+/// `summary`, which is then finished there (while the writer writes the last part).
+fn aggregate(
+    mut summary: Summary,
+    parts: &std::sync::mpsc::Receiver<PerRow>,
+    cfg: &Config,
+    persisting: bool,
+) -> Result<Summarized> {
     for part in parts {
         summary.add(&part)?;
     }
-    Ok(summary)
+    let facilities = summary.facilities();
+    let (summary, facility_summary) = finish_summary(summary, cfg, persisting)?;
+    Ok(Summarized {
+        facilities,
+        summary,
+        facility_summary,
+    })
 }
 
 /// Processes the chunks received, sending each result part to the writer.
