@@ -261,7 +261,7 @@ pub(crate) fn process_range_with(
 ) {
     let block = Block::read(cols, range.clone());
     let deadlines = Deadlines::new(opts.as_of, opts.intervals);
-    let hashes = input_hashes(&block, range.len());
+    let hashes = input_hashes(&block);
     let mut drafts: Vec<Draft> = range
         .clone()
         .zip(hashes)

@@ -20,6 +20,8 @@ pub(crate) struct Block<'a> {
     dates: Vec<Vec<DateCell>>,
     /// facility_id and equipment_id verbatim (`None` when blank).
     ids: [Vec<Option<&'a str>>; 2],
+    /// Rows.
+    len: usize,
 }
 
 impl<'a> Block<'a> {
@@ -71,11 +73,15 @@ impl<'a> Block<'a> {
             num,
             dates,
             ids,
+            len,
         }
     }
-}
 
-impl<'a> Block<'a> {
+    /// Rows.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
     /// The trimmed texts of column `c`, one per row (empty when the column has no text).
     pub(super) fn texts(&self, c: &Column) -> &[Option<&'a str>] {
         &self.text[c.position]

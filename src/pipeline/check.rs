@@ -345,8 +345,8 @@ pub(super) fn parse_row<'a>(cells: &Cells<'_, 'a>, errs: &mut Vec<RowError>) -> 
 ///
 /// Column by column over the block (each row's values still in contract order): the rows'
 /// hash chains are independent, so they overlap instead of waiting on one another.
-pub(crate) fn input_hashes(block: &Block, rows: usize) -> Vec<u64> {
-    let mut h = vec![InputHasher::default(); rows];
+pub(crate) fn input_hashes(block: &Block) -> Vec<u64> {
+    let mut h = vec![InputHasher::default(); block.len()];
     lowered(&mut h, block, &I::EQUIPMENT_CLASS, None);
     lowered(&mut h, block, &I::SYSTEM_TYPE, Some("ac"));
     number(&mut h, block, &I::NOMINAL_VOLTAGE_V);
@@ -458,7 +458,7 @@ mod tests {
         )
         .unwrap();
         let cols = Columns::of(&df).unwrap();
-        let got = input_hashes(&Block::read(&cols, 0..3), 3);
+        let got = input_hashes(&Block::read(&cols, 0..3));
         let at = |c: &Column| c.position as u8;
         let (class, system, volts) = (
             at(&I::EQUIPMENT_CLASS),
