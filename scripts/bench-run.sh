@@ -14,6 +14,8 @@
 #               --devices devices.toml, clearing times given (the device is not used)
 #   device      the same rows without clearing times: every row's times from its device
 #               (issue 10: device within 1.2x of explicit)
+#   alternated  the parquet case and py-floor again, one after the other RUNS times (the
+#               ratio of their medians holds up better on a machine whose speed drifts)
 # Wall time and peak RSS come from /usr/bin/time -v.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,11 +57,22 @@ if python3 -c 'import polars' 2>/dev/null; then
   for _ in $(seq 1 "$RUNS"); do
     pyfloors+=("$(python3 scripts/floor.py "$WORK/inv.parquet" "$WORK/results.parquet" "$WORK/pyfloor.parquet")")
   done
-  pyf=$(printf '%s\n' "${pyfloors[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  pyf=$(median "${pyfloors[@]}")
   echo "py-floor (python polars $(python3 -c 'import polars; print(polars.__version__)')): median ${pyf} s (${pyfloors[*]})"
   for line in "$pq" "$csv"; do
     echo "$line" | awk -v pf="$pyf" -v fw="$fw" '{printf "%s / py-floor: %.2fx   (/ floor: %.2fx)\n", $1, $2/pf, $2/fw}'
   done
+  # The same ratio with the run and the floor alternated run by run: a machine whose speed
+  # drifts within the script (a shared host) then slows or speeds up both alike.
+  alt_runs=() alt_floors=()
+  for _ in $(seq 1 "$RUNS"); do
+    /usr/bin/time -v "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" \
+      --summary "$WORK/summary.parquet" --portfolio -q 2> "$WORK/time.txt" > /dev/null
+    alt_runs+=("$(wall_s "$WORK/time.txt")")
+    alt_floors+=("$(python3 scripts/floor.py "$WORK/inv.parquet" "$WORK/results.parquet" "$WORK/pyfloor.parquet")")
+  done
+  echo "${alt_runs[*]} | ${alt_floors[*]}" | awk -v r="$(median "${alt_runs[@]}")" -v f="$(median "${alt_floors[@]}")" \
+    '{printf "parquet / py-floor alternated run by run: %.2fx   (medians %s s / %s s; %s)\n", r/f, r, f, $0}'
 else
   echo "py-floor skipped: the Python package polars is not installed (pip install polars)"
 fi

@@ -6,12 +6,19 @@ measure() { # name, command...
   local walls=() rss=()
   for _ in $(seq 1 "$RUNS"); do
     /usr/bin/time -v "$@" 2> "$WORK/time.txt" > /dev/null
-    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2,a,":"); if (length(a)==3) print a[1]*3600+a[2]*60+a[3]; else print a[1]*60+a[2]}' "$WORK/time.txt")")
+    walls+=("$(wall_s "$WORK/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")")
   done
-  local med_wall med_rss
-  med_wall=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  med_rss=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$name ${med_wall} ${med_rss} ${walls[*]}"
+  echo "$name $(median "${walls[@]}") $(median "${rss[@]}") ${walls[*]}"
+}
+
+# wall_s FILE: the wall time in seconds of a /usr/bin/time -v report.
+wall_s() {
+  awk -F': ' '/Elapsed \(wall clock\)/ {split($2,a,":"); if (length(a)==3) print a[1]*3600+a[2]*60+a[3]; else print a[1]*60+a[2]}' "$1"
+}
+
+# median VALUE...: the median (of an even count, the lower of the two middle values).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
