@@ -38,7 +38,8 @@ source "$(dirname "$0")/measure.sh"
 
 echo "rows=$ROWS facilities=$FACILITIES runs=$RUNS cores=$(nproc) $(date -u +%FT%TZ)"
 floor=$(measure floor "$BIN/examples/io_floor" "$WORK/inv.parquet" "$WORK/floor.parquet")
-pq=$(measure parquet "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+pq_run=("$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
+pq=$(measure parquet "${pq_run[@]}")
 csv=$(measure csv "$BIN/voltmetrics" run "$WORK/inv.csv" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
 dev_args=(--devices "$WORK/devices.toml" -o "$WORK/results.parquet" --summary "$WORK/summary.parquet" --portfolio -q)
 explicit=$(measure explicit "$BIN/voltmetrics" run "$WORK/inv-explicit.parquet" "${dev_args[@]}")
@@ -52,10 +53,11 @@ for line in "$floor" "$pq" "$csv" "$explicit" "$device"; do
 done
 # The honest floor: the read and the write a run cannot avoid, in the fastest polars here.
 if python3 -c 'import polars' 2>/dev/null; then
-  "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" -q
+  "${pq_run[@]}"
+  py_floor=(python3 scripts/floor.py "$WORK/inv.parquet" "$WORK/results.parquet" "$WORK/pyfloor.parquet")
   pyfloors=()
   for _ in $(seq 1 "$RUNS"); do
-    pyfloors+=("$(python3 scripts/floor.py "$WORK/inv.parquet" "$WORK/results.parquet" "$WORK/pyfloor.parquet")")
+    pyfloors+=("$("${py_floor[@]}")")
   done
   pyf=$(median "${pyfloors[@]}")
   echo "py-floor (python polars $(python3 -c 'import polars; print(polars.__version__)')): median ${pyf} s (${pyfloors[*]})"
@@ -66,10 +68,9 @@ if python3 -c 'import polars' 2>/dev/null; then
   # drifts within the script (a shared host) then slows or speeds up both alike.
   alt_runs=() alt_floors=()
   for _ in $(seq 1 "$RUNS"); do
-    /usr/bin/time -v "$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.parquet" \
-      --summary "$WORK/summary.parquet" --portfolio -q 2> "$WORK/time.txt" > /dev/null
+    /usr/bin/time -v "${pq_run[@]}" 2> "$WORK/time.txt" > /dev/null
     alt_runs+=("$(wall_s "$WORK/time.txt")")
-    alt_floors+=("$(python3 scripts/floor.py "$WORK/inv.parquet" "$WORK/results.parquet" "$WORK/pyfloor.parquet")")
+    alt_floors+=("$("${py_floor[@]}")")
   done
   echo "${alt_runs[*]} | ${alt_floors[*]}" | awk -v r="$(median "${alt_runs[@]}")" -v f="$(median "${alt_floors[@]}")" \
     '{printf "parquet / py-floor alternated run by run: %.2fx   (medians %s s / %s s; %s)\n", r/f, r, f, $0}'

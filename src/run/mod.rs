@@ -96,6 +96,12 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether the run writes to PostgreSQL or warms Redis (those stages read every result
+    /// column and the facility summary).
+    pub(crate) fn persists(&self) -> bool {
+        self.postgres.is_some() || self.redis.is_some()
+    }
+
     /// A run of `inputs` to stdout as CSV with every default (for tests and embedding).
     pub fn new(inputs: Vec<String>, as_of: DateTime<Utc>) -> Config {
         Config {

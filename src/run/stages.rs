@@ -163,8 +163,7 @@ fn compute(
             b.set_position(done as u64);
         }
     };
-    let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
-    let summary = Summary::new(cfg.summary.is_some() || persisting);
+    let summary = Summary::new(cfg.summary.is_some() || cfg.persists());
     let (counts, kept, output_closed, summary) = std::thread::scope(|s| -> Result<_> {
         // Each hand-over holds one item at most: the reader reads the next chunk and the
         // writer writes the previous part while a chunk is computed, and no more is in memory.
@@ -174,7 +173,7 @@ fn compute(
         let writer = s.spawn(move || write_output(cfg, meta, &rx));
         // The summary is aggregated on its own thread, while the next chunk is computed.
         let (agg_tx, agg_rx) = std::sync::mpsc::sync_channel::<PerRow>(1);
-        let aggregator = s.spawn(move || aggregate(summary, &agg_rx, cfg, persisting));
+        let aggregator = s.spawn(move || aggregate(summary, &agg_rx, cfg));
         let stopped = std::cell::Cell::new(false);
         let computed = compute_chunks(cfg, first, chunks_rx, &tx, &agg_tx, &stopped, &on_progress);
         drop(agg_tx);
@@ -227,9 +226,8 @@ fn compute(
 fn finish_summary(
     summary: Summary,
     cfg: &Config,
-    persisting: bool,
 ) -> Result<(Option<DataFrame>, Option<DataFrame>)> {
-    if cfg.summary.is_none() && !persisting {
+    if cfg.summary.is_none() && !cfg.persists() {
         return Ok((None, None));
     }
     let portfolio = cfg.portfolio && cfg.summary.is_some();
@@ -318,13 +316,12 @@ fn aggregate(
     mut summary: Summary,
     parts: &std::sync::mpsc::Receiver<PerRow>,
     cfg: &Config,
-    persisting: bool,
 ) -> Result<Summarized> {
     for part in parts {
         summary.add(&part)?;
     }
     let facilities = summary.facilities();
-    let (summary, facility_summary) = finish_summary(summary, cfg, persisting)?;
+    let (summary, facility_summary) = finish_summary(summary, cfg)?;
     Ok(Summarized {
         facilities,
         summary,
@@ -342,8 +339,7 @@ fn compute_chunks(
     stopped: &std::cell::Cell<bool>,
     on_progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Counts, Kept)> {
-    let persisting = cfg.postgres.is_some() || cfg.redis.is_some();
-    let mut kept: Kept = persisting.then(Vec::new);
+    let mut kept: Kept = cfg.persists().then(Vec::new);
     let mut counts = Counts::default();
     let mut done = 0usize;
     let mut sent = false;
@@ -436,7 +432,7 @@ fn persist(
     c: &Computed,
     t: &mut Tracker,
 ) -> Result<()> {
-    if cfg.postgres.is_none() && cfg.redis.is_none() {
+    if !cfg.persists() {
         return Ok(());
     }
     t.begin(if cfg.postgres.is_some() {
