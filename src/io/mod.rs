@@ -1,6 +1,7 @@
 //! The edges: reading inventories and writing results. Everything else is pure.
 
 pub mod columns;
+mod csv_fields;
 pub mod devices;
 pub mod inputs;
 pub mod mapping;

@@ -5,7 +5,7 @@
 
 use crate::contract::input as I;
 use crate::core::shard::Shard;
-use crate::io::inputs::Inputs;
+use crate::io::inputs::{ChunkSpec, Inputs};
 use crate::io::read::{locate, Inventory, Source};
 use crate::pipeline::columns::Columns;
 use crate::pipeline::duplicates::{Duplicates, PairKeys};
@@ -86,22 +86,27 @@ pub(super) fn chunk(
     })
 }
 
-/// Reads the ids of every chunk: counts, positions, duplicates.
-pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>) -> Result<Scan> {
-    scan_keeping(inputs, shard, KEEP_CSV_BYTES)
+/// Reads the ids of every chunk, `jobs` chunks at a time: counts, positions, duplicates.
+pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan> {
+    scan_keeping(inputs, shard, KEEP_CSV_BYTES, jobs)
 }
 
 /// [`scan`], keeping whole CSV chunks up to `keep_csv_bytes` in all. The first chunk of a
 /// Parquet input is read whole meanwhile, on another thread (the pass itself keeps a core
 /// busy only part of the time), and kept for [`chunk`].
-fn scan_keeping(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> Result<Scan> {
+fn scan_keeping(
+    inputs: &Inputs,
+    shard: Option<Shard>,
+    keep_csv_bytes: u64,
+    jobs: usize,
+) -> Result<Scan> {
     std::thread::scope(|s| {
         let ahead = inputs
             .chunks()
             .first()
             .filter(|spec| spec.csv_bytes().is_none())
             .map(|spec| s.spawn(move || inputs.read(spec, None)));
-        let scan = first_pass(inputs, shard, keep_csv_bytes)?;
+        let scan = first_pass(inputs, shard, keep_csv_bytes, jobs)?;
         if let Some(read) = ahead {
             let frame = read
                 .join()
@@ -116,42 +121,87 @@ fn scan_keeping(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> R
     })
 }
 
-/// The pass over the ids of every chunk (see [`scan_keeping`]).
-fn first_pass(inputs: &Inputs, shard: Option<Shard>, keep_csv_bytes: u64) -> Result<Scan> {
+/// A chunk as the first pass reads it: whole when kept for the second pass, and its ids.
+struct Read {
+    whole: Option<DataFrame>,
+    ids: DataFrame,
+}
+
+/// Reads chunk `spec` for the first pass, `whole` or just its ids.
+fn read_ids(inputs: &Inputs, spec: &ChunkSpec, whole: bool) -> Result<Read> {
+    if !whole {
+        let ids = inputs.read(spec, Some(&IDS))?;
+        return Ok(Read { whole: None, ids });
+    }
+    let whole = inputs.read(spec, None)?;
+    // The id columns, as `inputs.read(spec, Some(&IDS))` gives them.
+    let ids = IDS.iter().filter_map(|n| whole.column(n).ok().cloned());
+    let ids = DataFrame::new(whole.height(), ids.collect())?;
+    Ok(Read {
+        whole: Some(whole),
+        ids,
+    })
+}
+
+/// Which chunks the first pass reads whole: CSV chunks while their bytes add up to at most
+/// `keep_csv_bytes`.
+fn kept_whole(inputs: &Inputs, keep_csv_bytes: u64) -> Vec<bool> {
+    let mut csv_kept = 0u64;
+    inputs
+        .chunks()
+        .iter()
+        .map(|spec| {
+            spec.csv_bytes()
+                .filter(|b| csv_kept + b <= keep_csv_bytes)
+                .inspect(|b| csv_kept += b)
+                .is_some()
+        })
+        .collect()
+}
+
+/// The pass over the ids of every chunk (see [`scan_keeping`]); `jobs` chunks are read at a
+/// time, each on its own thread (a CSV chunk is parsed on one), then taken in order.
+fn first_pass(
+    inputs: &Inputs,
+    shard: Option<Shard>,
+    keep_csv_bytes: u64,
+    jobs: usize,
+) -> Result<Scan> {
     let mut keys = PairKeys::default();
     let mut starts = Vec::with_capacity(inputs.chunks().len());
     let mut file_rows = vec![0usize; inputs.paths().len()];
     let (mut at, mut rows) = (0usize, 0usize);
     let mut frames = Vec::with_capacity(inputs.chunks().len());
-    let mut csv_kept = 0u64;
-    for spec in inputs.chunks() {
-        let whole = spec
-            .csv_bytes()
-            .filter(|b| csv_kept + b <= keep_csv_bytes)
-            .map(|b| -> Result<DataFrame> {
-                csv_kept += b;
-                inputs.read(spec, None)
-            })
-            .transpose()?;
-        let df = match &whole {
-            // The id columns, as `inputs.read(spec, Some(&IDS))` gives them.
-            Some(w) => {
-                let ids = IDS.iter().filter_map(|n| w.column(n).ok().cloned());
-                DataFrame::new(w.height(), ids.collect())?
-            }
-            None => inputs.read(spec, Some(&IDS))?,
-        };
-        frames.push(std::sync::Mutex::new(whole));
-        starts.push(at);
-        let (mask, positions) = keep(&df, at, shard)?;
-        let kept = match mask {
-            Some(m) => df.filter(&m)?,
-            None => df.clone(),
-        };
-        keys.add(&Columns::of(&kept)?, &|i| positions[i] as usize);
-        rows += kept.height();
-        at += df.height();
-        file_rows[spec.file] += df.height();
+    let whole = kept_whole(inputs, keep_csv_bytes);
+    let specs: Vec<(&ChunkSpec, bool)> = inputs.chunks().iter().zip(whole).collect();
+    for window in specs.chunks(jobs.max(1)) {
+        let read: Vec<Result<Read>> = std::thread::scope(|s| {
+            let reading: Vec<_> = window
+                .iter()
+                .map(|&(spec, whole)| s.spawn(move || read_ids(inputs, spec, whole)))
+                .collect();
+            reading
+                .into_iter()
+                .map(|r| {
+                    r.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("reading a chunk panicked")))
+                })
+                .collect()
+        });
+        for (&(spec, _), r) in window.iter().zip(read) {
+            let Read { whole, ids: df } = r?;
+            frames.push(std::sync::Mutex::new(whole));
+            starts.push(at);
+            let (mask, positions) = keep(&df, at, shard)?;
+            let kept = match mask {
+                Some(m) => df.filter(&m)?,
+                None => df.clone(),
+            };
+            keys.add(&Columns::of(&kept)?, &|i| positions[i] as usize);
+            rows += kept.height();
+            at += df.height();
+            file_rows[spec.file] += df.height();
+        }
     }
     if at > u32::MAX as usize {
         bail!(
@@ -219,7 +269,6 @@ fn texts_of(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::inputs::ChunkSpec;
 
     /// A CSV of `n` rows with a duplicate pair far apart.
     fn csv(n: usize) -> Vec<u8> {
@@ -252,7 +301,7 @@ mod tests {
             .filter_map(ChunkSpec::csv_bytes)
             .sum();
         for budget in [0, half, u64::MAX] {
-            let s = scan_keeping(&inputs, None, budget).unwrap();
+            let s = scan_keeping(&inputs, None, budget, 2).unwrap();
             let kept = s
                 .frames
                 .iter()

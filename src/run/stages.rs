@@ -42,7 +42,7 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.begin("read");
     t.status(RunStatus::Reading, &[])?;
     let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows, &cfg.open)?;
-    let first = scan(&inputs, cfg.shard)?;
+    let first = scan(&inputs, cfg.shard, cfg.jobs)?;
     tracing::debug!(
         rows = first.rows,
         files = first.sources.len(),

@@ -1,0 +1,285 @@
+//! CSV records read straight into text columns, one pass over the bytes, for the records a CSV
+//! file usually holds: every record with the header's number of fields, fields either plain
+//! (no quote in them) or quoted (RFC 4180: `""` inside is one quote), lines ending in `\n` or
+//! `\r\n`. Anything else — a record with fewer or more fields, a blank line, a quote inside a
+//! plain field or text after a closing quote, an unclosed quote, bytes that are not UTF-8 — is
+//! not read here: the caller hands the bytes to polars' CSV reader, whose errors and whose
+//! reading of such records stay what they were. Where this reads a text, it reads it as that
+//! reader does (a test compares the two on generated CSV): an empty plain field is missing, a
+//! quoted one is its text (even empty), a `\r` before the line end is not part of the field.
+//!
+//! It exists for speed: polars' reader splits the bytes into lines again, then builds each value
+//! through a general path; here a field is found by one scan and pushed into its column, and a
+//! chunk is read on one thread, so the chunks of a file are read side by side.
+
+use polars::prelude::*;
+use polars_arrow::array::MutableBinaryViewArray;
+
+/// The columns `wanted` (by position; at least one) of the CSV records in `bytes`, named
+/// `names`, each record having `names.len()` fields; `None` when a record is not of the kind
+/// read here.
+pub(crate) fn plain_columns(
+    bytes: &[u8],
+    names: &[String],
+    wanted: &[bool],
+) -> Option<Vec<Column>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let fields = names.len();
+    if wanted.len() != fields || !wanted.contains(&true) {
+        return None;
+    }
+    // A record is at least a line end; most are far longer, so this over-reserves little.
+    let rows_hint = bytes.len() / (2 * fields).max(8);
+    let mut columns: Vec<Option<MutableBinaryViewArray<str>>> = wanted
+        .iter()
+        .map(|&w| w.then(|| MutableBinaryViewArray::with_capacity(rows_hint)))
+        .collect();
+    let mut scratch = String::new();
+    let mut at = 0;
+    while at < text.len() {
+        for (k, column) in columns.iter_mut().enumerate() {
+            let last = k + 1 == fields;
+            let (value, end) = field(text, at, &mut scratch)?;
+            at = after(text.as_bytes(), end, last)?;
+            if let Some(c) = column {
+                match value {
+                    Value::Missing => c.push_null(),
+                    Value::Text(from, to) => c.push_value(&text[from..to]),
+                    Value::Unescaped => c.push_value(scratch.as_str()),
+                }
+            }
+        }
+    }
+    Some(
+        columns
+            .into_iter()
+            .zip(names)
+            .filter_map(|(c, name)| {
+                c.map(|c| StringChunked::with_chunk(name.as_str().into(), c.freeze()).into_column())
+            })
+            .collect(),
+    )
+}
+
+/// A field's value: missing (an empty plain field), a range of the text, or the text in the
+/// scratch buffer (a quoted field with doubled quotes).
+enum Value {
+    Missing,
+    Text(usize, usize),
+    Unescaped,
+}
+
+/// The field starting at `at` and the position just after it (at its delimiter or line end);
+/// `None` for a field not read here. A plain field's last `\r` is left out.
+fn field(text: &str, at: usize, scratch: &mut String) -> Option<(Value, usize)> {
+    let b = text.as_bytes();
+    if b.get(at) == Some(&b'"') {
+        return quoted(text, at + 1, scratch);
+    }
+    let mut end = at;
+    while end < b.len() {
+        match b[end] {
+            b',' | b'\n' => break,
+            b'"' => return None,
+            _ => end += 1,
+        }
+    }
+    // polars' reader leaves out a plain field's last `\r` (the `\r` of a `\r\n` line end,
+    // and any other).
+    let stop = if end > at && b[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    };
+    if stop == at {
+        // An empty line is not a record of empty fields for polars' reader.
+        let line_start = at == 0 || b[at - 1] == b'\n';
+        if line_start && b.get(end) != Some(&b',') {
+            return None;
+        }
+        return Some((Value::Missing, end));
+    }
+    Some((Value::Text(at, stop), end))
+}
+
+/// A quoted field whose text starts at `from` (after the opening quote): its value and the
+/// position just after its closing quote.
+fn quoted(text: &str, from: usize, scratch: &mut String) -> Option<(Value, usize)> {
+    let b = text.as_bytes();
+    let mut close = from + memchr::memchr(b'"', &b[from..])?;
+    if b.get(close + 1) != Some(&b'"') {
+        return Some((Value::Text(from, close), close + 1));
+    }
+    // Doubled quotes: the text without the second of each pair.
+    scratch.clear();
+    let mut piece = from;
+    loop {
+        if b.get(close + 1) == Some(&b'"') {
+            scratch.push_str(&text[piece..=close]);
+            piece = close + 2;
+            close = piece + memchr::memchr(b'"', &b[piece..])?;
+        } else {
+            scratch.push_str(&text[piece..close]);
+            return Some((Value::Unescaped, close + 1));
+        }
+    }
+}
+
+/// Where the next field starts after a field ending at `end`: past its delimiter, or past the
+/// line end (`\r\n` or `\n`, or the end of the text) for the record's `last` field; `None` when
+/// the record has more or fewer fields, or text follows a closing quote.
+fn after(b: &[u8], end: usize, last: bool) -> Option<usize> {
+    match (b.get(end), last) {
+        (Some(b','), false) => Some(end + 1),
+        (Some(b'\n'), true) => Some(end + 1),
+        (Some(b'\r'), true) if b.get(end + 1) == Some(&b'\n') => Some(end + 2),
+        (None, true) => Some(end),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What polars' CSV reader makes of `bytes` (every column text, no header).
+    fn polars_reads(bytes: &[u8], names: &[String], wanted: &[bool]) -> PolarsResult<DataFrame> {
+        let schema: Schema = names
+            .iter()
+            .map(|n| Field::new(n.as_str().into(), DataType::String))
+            .collect();
+        let columns: Arc<[PlSmallStr]> = names
+            .iter()
+            .zip(wanted)
+            .filter(|(_, w)| **w)
+            .map(|(n, _)| PlSmallStr::from(n.as_str()))
+            .collect();
+        CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(Arc::new(schema)))
+            .with_columns(Some(columns))
+            .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+            .finish()
+    }
+
+    /// The first row where two frames of text columns differ, for a failure's message.
+    fn first_difference(a: &DataFrame, b: &DataFrame) -> String {
+        let rows = |df: &DataFrame| -> Vec<Vec<Option<String>>> {
+            (0..df.height())
+                .map(|i| {
+                    df.columns()
+                        .iter()
+                        .map(|c| c.str().unwrap().get(i).map(str::to_string))
+                        .collect()
+                })
+                .collect()
+        };
+        let (ra, rb) = (rows(a), rows(b));
+        match ra.iter().zip(&rb).position(|(x, y)| x != y) {
+            Some(i) => format!("row {i}: ours {:?}, polars {:?}", ra[i], rb[i]),
+            None => format!("rows: ours {}, polars {}", ra.len(), rb.len()),
+        }
+    }
+
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|k| format!("c{k}")).collect()
+    }
+
+    fn read(text: &str, n: usize) -> Option<DataFrame> {
+        let wanted = vec![true; n];
+        plain_columns(text.as_bytes(), &names(n), &wanted)
+            .map(|cols| DataFrame::new(cols.first().map_or(0, |c| c.len()), cols).unwrap())
+    }
+
+    /// A field as written: plain (possibly empty, spaces, a `\r` inside), or quoted with
+    /// delimiters, line ends and doubled quotes inside (possibly empty).
+    fn field_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9 ._é\\-]{0,14}",
+            "[a-z]{1,3}\r[a-z]{0,3}",
+            "[a-z,\n\r é]{0,16}".prop_map(|s| format!("\"{s}\"")),
+            "[a-z\"]{0,10}".prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),
+        ]
+    }
+
+    /// The fields per record and a CSV text; whether it has a blank line (an empty field alone).
+    fn csv_text() -> impl Strategy<Value = (usize, String, bool)> {
+        (1usize..5, 1usize..30, any::<bool>(), any::<bool>()).prop_flat_map(
+            |(n, rows, crlf, final_end)| {
+                proptest::collection::vec(proptest::collection::vec(field_text(), n), rows)
+                    .prop_map(move |records| {
+                        let end = if crlf { "\r\n" } else { "\n" };
+                        let lines: Vec<String> = records.iter().map(|r| r.join(",")).collect();
+                        let mut text = lines.join(end);
+                        if final_end {
+                            text.push_str(end);
+                        }
+                        // (A last empty record without a line end is no text at all.)
+                        let ended = |i: usize| final_end || i + 1 < records.len();
+                        let blank = n == 1
+                            && (0..records.len()).any(|i| records[i][0].is_empty() && ended(i));
+                        (n, text, blank)
+                    })
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Every such CSV is read here, and as polars' reader reads it (all columns, and one).
+        #[test]
+        fn plain_records_read_as_polars_reads_them((n, text, blank) in csv_text(), pick in 0usize..4) {
+            let names = names(n);
+            // A single field that is empty makes a blank line: not read here (see below).
+            let ours = read(&text, n);
+            if blank {
+                prop_assert!(ours.is_none());
+                return Ok(());
+            }
+            let ours = ours.expect("a plain CSV is read here");
+            let want = polars_reads(text.as_bytes(), &names, &vec![true; n]).unwrap();
+            prop_assert!(ours.equals_missing(&want), "{text:?}\n{}", first_difference(&ours, &want));
+            let mut one = vec![false; n];
+            one[pick % n] = true;
+            let cols = plain_columns(text.as_bytes(), &names, &one).unwrap();
+            let want = polars_reads(text.as_bytes(), &names, &one).unwrap();
+            let ours = DataFrame::new(want.height(), cols).unwrap();
+            prop_assert!(ours.equals_missing(&want), "{text:?} column {pick}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_plain_is_left_to_polars() {
+        for text in [
+            "a,b\nc\n",       // fewer fields
+            "a,b\nc,d,e\n",   // more fields
+            "a,b\n\nc,d\n",   // a blank line
+            "a,b\n\r\nc,d\n", // a blank CRLF line
+            "a,x\"y\n",       // a quote inside a plain field
+            "\"a\"b,c\n",     // text after a closing quote
+            "\"a,b\n",        // an unclosed quote
+            "a,\"b\"\"\n",    // an unclosed quote after a doubled one
+        ] {
+            assert!(read(text, 2).is_none(), "{text:?}");
+        }
+        assert!(plain_columns(b"a,\xff\n", &names(2), &[true, true]).is_none());
+    }
+
+    #[test]
+    fn values_as_read() {
+        let df = read("x,\"\"\n,\"q\"\"r\"\"\"\r\n\" s \",t\r", 2).unwrap();
+        // (polars' reader: the same.)
+        let col = |k: usize| -> Vec<Option<String>> {
+            df.columns()[k]
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect()
+        };
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(col(0), vec![s("x"), None, s(" s ")]);
+        assert_eq!(col(1), vec![s(""), s("q\"r\""), s("t")]);
+    }
+}
