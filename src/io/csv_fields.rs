@@ -12,35 +12,40 @@
 //! through a general path; here a field is found by one scan and pushed into its column, and a
 //! chunk is read on one thread, so the chunks of a file are read side by side.
 
+use super::records::RecordEnds;
 use polars::prelude::*;
 use polars_arrow::array::MutableBinaryViewArray;
 
 /// The columns `wanted` (by position; at least one) of the CSV records in `bytes`, named
 /// `names`, each record having `names.len()` fields; `None` when a record is not of the kind
-/// read here.
+/// read here. The fields after the last one wanted are not read: each record's rest is skipped
+/// to its end as the chunks' boundaries were found ([`RecordEnds`]), so a record's number of
+/// fields is checked only when its last field is wanted (polars' reader with a projection does
+/// not check it either).
 pub(crate) fn plain_columns(
     bytes: &[u8],
     names: &[String],
     wanted: &[bool],
 ) -> Option<Vec<Column>> {
     let text = std::str::from_utf8(bytes).ok()?;
+    let b = text.as_bytes();
     let fields = names.len();
-    if wanted.len() != fields || !wanted.contains(&true) {
+    let last_wanted = wanted.iter().rposition(|&w| w)?;
+    if wanted.len() != fields {
         return None;
     }
-    // A record is at least a line end; most are far longer, so this over-reserves little.
-    let rows_hint = bytes.len() / (2 * fields).max(8);
-    let mut columns: Vec<Option<MutableBinaryViewArray<str>>> = wanted
+    // Every record but the text's last ends in a line end.
+    let records = memchr::memchr_iter(b'\n', b).count() + 1;
+    let mut columns: Vec<Option<MutableBinaryViewArray<str>>> = wanted[..=last_wanted]
         .iter()
-        .map(|&w| w.then(|| MutableBinaryViewArray::with_capacity(rows_hint)))
+        .map(|&w| w.then(|| MutableBinaryViewArray::with_capacity(records)))
         .collect();
     let mut scratch = String::new();
     let mut at = 0;
-    while at < text.len() {
+    while at < b.len() {
         for (k, column) in columns.iter_mut().enumerate() {
-            let last = k + 1 == fields;
             let (value, end) = field(text, at, &mut scratch)?;
-            at = after(text.as_bytes(), end, last)?;
+            at = after(b, end, k + 1 == fields)?;
             if let Some(c) = column {
                 match value {
                     Value::Missing => c.push_null(),
@@ -48,6 +53,10 @@ pub(crate) fn plain_columns(
                     Value::Unescaped => c.push_value(scratch.as_str()),
                 }
             }
+        }
+        if last_wanted + 1 < fields {
+            let rest = RecordEnds::new(b',').feed(&b[at..], &mut |_| false);
+            at = rest.map_or(b.len(), |end| at + end);
         }
     }
     Some(
@@ -264,6 +273,25 @@ mod tests {
             assert!(read(text, 2).is_none(), "{text:?}");
         }
         assert!(plain_columns(b"a,\xff\n", &names(2), &[true, true]).is_none());
+    }
+
+    #[test]
+    fn a_record_is_read_up_to_its_last_wanted_field() {
+        // The rest is skipped to the record's end (a quoted line end is not one), unchecked.
+        let text = "a,b,c\nd,\"e\n\",f,g\nh,i,\"j\"\"\n\"\n";
+        let names = names(3);
+        for wanted in [
+            [true, false, false],
+            [false, true, false],
+            [true, true, false],
+        ] {
+            let cols = plain_columns(text.as_bytes(), &names, &wanted).expect("read here");
+            let want = polars_reads(text.as_bytes(), &names, &wanted).unwrap();
+            let ours = DataFrame::new(3, cols).unwrap();
+            assert!(ours.equals_missing(&want), "{wanted:?}: {ours:?} {want:?}");
+        }
+        // The record with four fields is not read when the last field is wanted.
+        assert!(plain_columns(text.as_bytes(), &names, &[false, false, true]).is_none());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use crate::contract::input as I;
 use crate::core::shard::Shard;
-use crate::io::inputs::{ChunkSpec, Inputs};
+use crate::io::inputs::Inputs;
 use crate::io::read::{locate, Inventory, Source};
 use crate::pipeline::columns::Columns;
 use crate::pipeline::duplicates::{Duplicates, PairKeys};
@@ -23,15 +23,9 @@ pub(super) struct Scan {
     pub(super) rows: usize,
     /// Errors of duplicate pairs by position.
     pub(super) dups: Duplicates,
-    /// Per chunk: its whole frame when the first pass read it whole (CSV within
-    /// [`KEEP_CSV_BYTES`], and a Parquet input's first chunk), taken by [`chunk`].
-    frames: Vec<std::sync::Mutex<Option<DataFrame>>>,
+    /// The first chunk, read whole while the ids were scanned; taken by [`chunk`].
+    first: std::sync::Mutex<Option<DataFrame>>,
 }
-
-/// CSV chunks are parsed once while their bytes add up to at most this: the first pass reads
-/// them whole (tokenising a CSV chunk costs the same for two columns as for all) and keeps the
-/// frames for the second. Past it, chunks are read twice, so memory stays bounded.
-const KEEP_CSV_BYTES: u64 = 256 << 20;
 
 const IDS: [&str; 2] = [I::FACILITY_ID.name, I::EQUIPMENT_ID.name];
 
@@ -70,8 +64,8 @@ pub(super) fn chunk(
     k: usize,
     shard: Option<Shard>,
 ) -> Result<Inventory> {
-    let kept = scan.frames.get(k).and_then(|f| f.lock().ok()?.take());
-    let mut frame = match kept {
+    let ahead = (k == 0).then(|| scan.first.lock().ok()?.take()).flatten();
+    let mut frame = match ahead {
         Some(f) => f,
         None => inputs.read(&inputs.chunks()[k], None)?,
     };
@@ -86,99 +80,40 @@ pub(super) fn chunk(
     })
 }
 
-/// Reads the ids of every chunk, `jobs` chunks at a time: counts, positions, duplicates.
+/// Reads the ids of every chunk, `jobs` chunks at a time: counts, positions, duplicates. The
+/// first chunk is read whole meanwhile, on another thread, and kept for [`chunk`].
 pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan> {
-    scan_keeping(inputs, shard, KEEP_CSV_BYTES, jobs)
-}
-
-/// [`scan`], keeping whole CSV chunks up to `keep_csv_bytes` in all. The first chunk of a
-/// Parquet input is read whole meanwhile, on another thread (the pass itself keeps a core
-/// busy only part of the time), and kept for [`chunk`].
-fn scan_keeping(
-    inputs: &Inputs,
-    shard: Option<Shard>,
-    keep_csv_bytes: u64,
-    jobs: usize,
-) -> Result<Scan> {
     std::thread::scope(|s| {
         let ahead = inputs
             .chunks()
             .first()
-            .filter(|spec| spec.csv_bytes().is_none())
             .map(|spec| s.spawn(move || inputs.read(spec, None)));
-        let scan = first_pass(inputs, shard, keep_csv_bytes, jobs)?;
+        let scan = first_pass(inputs, shard, jobs)?;
         if let Some(read) = ahead {
             let frame = read
                 .join()
                 .map_err(|_| anyhow::anyhow!("reading the first chunk panicked"))??;
-            if let Some(slot) = scan.frames.first() {
-                *slot
-                    .lock()
-                    .map_err(|_| anyhow::anyhow!("the first chunk's lock"))? = Some(frame);
-            }
+            *scan
+                .first
+                .lock()
+                .map_err(|_| anyhow::anyhow!("the first chunk's lock"))? = Some(frame);
         }
         Ok(scan)
     })
 }
 
-/// A chunk as the first pass reads it: whole when kept for the second pass, and its ids.
-struct Read {
-    whole: Option<DataFrame>,
-    ids: DataFrame,
-}
-
-/// Reads chunk `spec` for the first pass, `whole` or just its ids.
-fn read_ids(inputs: &Inputs, spec: &ChunkSpec, whole: bool) -> Result<Read> {
-    if !whole {
-        let ids = inputs.read(spec, Some(&IDS))?;
-        return Ok(Read { whole: None, ids });
-    }
-    let whole = inputs.read(spec, None)?;
-    // The id columns, as `inputs.read(spec, Some(&IDS))` gives them.
-    let ids = IDS.iter().filter_map(|n| whole.column(n).ok().cloned());
-    let ids = DataFrame::new(whole.height(), ids.collect())?;
-    Ok(Read {
-        whole: Some(whole),
-        ids,
-    })
-}
-
-/// Which chunks the first pass reads whole: CSV chunks while their bytes add up to at most
-/// `keep_csv_bytes`.
-fn kept_whole(inputs: &Inputs, keep_csv_bytes: u64) -> Vec<bool> {
-    let mut csv_kept = 0u64;
-    inputs
-        .chunks()
-        .iter()
-        .map(|spec| {
-            spec.csv_bytes()
-                .filter(|b| csv_kept + b <= keep_csv_bytes)
-                .inspect(|b| csv_kept += b)
-                .is_some()
-        })
-        .collect()
-}
-
-/// The pass over the ids of every chunk (see [`scan_keeping`]); `jobs` chunks are read at a
-/// time, each on its own thread (a CSV chunk is parsed on one), then taken in order.
-fn first_pass(
-    inputs: &Inputs,
-    shard: Option<Shard>,
-    keep_csv_bytes: u64,
-    jobs: usize,
-) -> Result<Scan> {
+/// The pass over the ids of every chunk (see [`scan`]): `jobs` chunks read at a time, each on
+/// its own thread (a CSV chunk is parsed on one), then taken in order.
+fn first_pass(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan> {
     let mut keys = PairKeys::default();
     let mut starts = Vec::with_capacity(inputs.chunks().len());
     let mut file_rows = vec![0usize; inputs.paths().len()];
     let (mut at, mut rows) = (0usize, 0usize);
-    let mut frames = Vec::with_capacity(inputs.chunks().len());
-    let whole = kept_whole(inputs, keep_csv_bytes);
-    let specs: Vec<(&ChunkSpec, bool)> = inputs.chunks().iter().zip(whole).collect();
-    for window in specs.chunks(jobs.max(1)) {
-        let read: Vec<Result<Read>> = std::thread::scope(|s| {
+    for window in inputs.chunks().chunks(jobs.max(1)) {
+        let read: Vec<Result<DataFrame>> = std::thread::scope(|s| {
             let reading: Vec<_> = window
                 .iter()
-                .map(|&(spec, whole)| s.spawn(move || read_ids(inputs, spec, whole)))
+                .map(|spec| s.spawn(move || inputs.read(spec, Some(&IDS))))
                 .collect();
             reading
                 .into_iter()
@@ -188,9 +123,8 @@ fn first_pass(
                 })
                 .collect()
         });
-        for (&(spec, _), r) in window.iter().zip(read) {
-            let Read { whole, ids: df } = r?;
-            frames.push(std::sync::Mutex::new(whole));
+        for (spec, df) in window.iter().zip(read) {
+            let df = df?;
             starts.push(at);
             let (mask, positions) = keep(&df, at, shard)?;
             let kept = match mask {
@@ -227,7 +161,7 @@ fn first_pass(
         starts,
         rows,
         dups,
-        frames,
+        first: std::sync::Mutex::new(None),
     })
 }
 
@@ -288,37 +222,28 @@ mod tests {
     }
 
     #[test]
-    fn kept_csv_chunks_are_the_chunks_read_again() {
+    fn chunks_of_the_scan_are_the_chunks_read_again() {
         let inputs = Inputs::from_bytes("inv.csv", csv(40), 4).unwrap();
         let n = inputs.chunks().len();
         assert!(n > 4, "{n} chunks");
         let all: Vec<DataFrame> = (0..n)
             .map(|k| inputs.read(&inputs.chunks()[k], None).unwrap())
             .collect();
-        // Nothing kept, some chunks kept (the budget ends inside the file), all kept.
-        let half: u64 = inputs.chunks()[..n / 2]
-            .iter()
-            .filter_map(ChunkSpec::csv_bytes)
-            .sum();
-        for budget in [0, half, u64::MAX] {
-            let s = scan_keeping(&inputs, None, budget, 2).unwrap();
-            let kept = s
-                .frames
-                .iter()
-                .filter(|f| f.lock().unwrap().is_some())
-                .count();
-            let want = match budget {
-                0 => 0,
-                u64::MAX => n,
-                _ => n / 2,
-            };
-            assert_eq!(kept, want, "budget {budget}");
+        // One chunk at a time, a window ending inside the chunks, all at once.
+        for jobs in [1, 3, n] {
+            let s = scan(&inputs, None, jobs).unwrap();
             assert_eq!(s.rows, 41);
+            assert_eq!(s.starts, (0..n).map(|k| 4 * k).collect::<Vec<_>>());
             assert_eq!(s.dups.get(1).len(), 1, "the duplicate is found");
+            assert!(
+                s.first.lock().unwrap().is_some(),
+                "the first chunk read ahead"
+            );
             for (k, want) in all.iter().enumerate() {
                 let got = chunk(&inputs, &s, k, None).unwrap().frame;
-                assert!(got.equals_missing(want), "chunk {k}, budget {budget}");
+                assert!(got.equals_missing(want), "chunk {k}, jobs {jobs}");
             }
+            assert!(s.first.lock().unwrap().is_none(), "the first chunk taken");
         }
     }
 }
