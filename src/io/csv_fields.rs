@@ -14,7 +14,7 @@
 
 use super::records::RecordEnds;
 use polars::prelude::*;
-use polars_arrow::array::MutableBinaryViewArray;
+use polars_arrow::array::{MutableBinaryViewArray, View};
 
 /// The columns `wanted` (by position; at least one) of the CSV records in `bytes`, named
 /// `names`, each record having `names.len()` fields; `None` when a record is not of the kind
@@ -49,6 +49,9 @@ pub(crate) fn plain_columns(
             if let Some(c) = column {
                 match value {
                     Value::Missing => c.push_null(),
+                    Value::Text(from, to) if to - from <= View::MAX_INLINE_SIZE as usize => {
+                        c.push_view(inline_view(b, from, to - from), &[]);
+                    }
                     Value::Text(from, to) => c.push_value(&text[from..to]),
                     Value::Unescaped => c.push_value(scratch.as_str()),
                 }
@@ -85,13 +88,9 @@ fn field(text: &str, at: usize, scratch: &mut String) -> Option<(Value, usize)> 
     if b.get(at) == Some(&b'"') {
         return quoted(text, at + 1, scratch);
     }
-    let mut end = at;
-    while end < b.len() {
-        match b[end] {
-            b',' | b'\n' => break,
-            b'"' => return None,
-            _ => end += 1,
-        }
+    let end = field_end(b, at);
+    if b.get(end) == Some(&b'"') {
+        return None;
     }
     // polars' reader leaves out a plain field's last `\r` (the `\r` of a `\r\n` line end,
     // and any other).
@@ -109,6 +108,55 @@ fn field(text: &str, at: usize, scratch: &mut String) -> Option<(Value, usize)> 
         return Some((Value::Missing, end));
     }
     Some((Value::Text(at, stop), end))
+}
+
+/// `0x01` in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `word` equal to `c`: the high bit of the lowest such byte is set, and no bit
+/// below it (bytes above may be marked wrongly, which the lowest match does not depend on).
+#[inline]
+fn bytes_equal(word: u64, c: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
+/// The first position from `at` of a delimiter, line end or quote (the end of `b` if none),
+/// eight bytes at a time.
+#[inline]
+fn field_end(b: &[u8], mut at: usize) -> usize {
+    while let Some(w) = b.get(at..at + 8) {
+        let word = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        let stops = bytes_equal(word, b',') | bytes_equal(word, b'\n') | bytes_equal(word, b'"');
+        if stops != 0 {
+            return at + (stops.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + b[at..]
+        .iter()
+        .position(|c| matches!(c, b',' | b'\n' | b'"'))
+        .unwrap_or(b.len() - at)
+}
+
+/// The view of a text of at most [`View::MAX_INLINE_SIZE`] bytes at `from` in `b`: its length,
+/// then its bytes, zero padded (read as one 16-byte word when the text has room after it).
+#[inline]
+fn inline_view(b: &[u8], from: usize, len: usize) -> View {
+    let word = match b.get(from..from + 16) {
+        Some(w) => u128::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => {
+            let mut w = [0u8; 16];
+            w[..len].copy_from_slice(&b[from..from + len]);
+            u128::from_le_bytes(w)
+        }
+    };
+    let kept = if len == 0 {
+        0
+    } else {
+        word & (u128::MAX >> (128 - 8 * len))
+    };
+    View::from((kept << 32) | len as u128)
 }
 
 /// A quoted field whose text starts at `from` (after the opening quote): its value and the
@@ -255,6 +303,24 @@ mod tests {
             let want = polars_reads(text.as_bytes(), &names, &one).unwrap();
             let ours = DataFrame::new(want.height(), cols).unwrap();
             prop_assert!(ours.equals_missing(&want), "{text:?} column {pick}");
+        }
+    }
+
+    proptest! {
+        /// The word-at-a-time scan finds what a byte-by-byte one finds, and a short text's view
+        /// is polars' inline view of it, wherever they are in the bytes.
+        #[test]
+        fn field_ends_and_views_as_byte_by_byte(
+            b in proptest::collection::vec(prop_oneof![Just(b','), Just(b'\n'), Just(b'"'), any::<u8>()], 0..40),
+            at in 0usize..40,
+            len in 0usize..=12,
+        ) {
+            let at = at.min(b.len());
+            let naive = (at..b.len()).find(|&i| matches!(b[i], b',' | b'\n' | b'"')).unwrap_or(b.len());
+            prop_assert_eq!(field_end(&b, at), naive);
+            if at + len <= b.len() {
+                prop_assert_eq!(inline_view(&b, at, len), View::new_inline(&b[at..at + len]));
+            }
         }
     }
 
