@@ -197,6 +197,11 @@ impl Duplicates {
         self.errors.get(&position).cloned().unwrap_or_default()
     }
 
+    /// Whether a row at one of `positions` is in a duplicate pair.
+    pub(crate) fn any_in(&self, positions: std::ops::Range<usize>) -> bool {
+        self.errors.keys().any(|p| positions.contains(p))
+    }
+
     /// The duplicates among the rows of one inventory.
     pub(crate) fn of(inv: &Inventory, cols: &Columns) -> Duplicates {
         let mut keys = PairKeys::default();

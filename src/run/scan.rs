@@ -23,8 +23,6 @@ pub(super) struct Scan {
     pub(super) rows: usize,
     /// Errors of duplicate pairs by position.
     pub(super) dups: Duplicates,
-    /// The first chunk, read whole while the ids were scanned; taken by [`chunk`].
-    first: std::sync::Mutex<Option<DataFrame>>,
 }
 
 const IDS: [&str; 2] = [I::FACILITY_ID.name, I::EQUIPMENT_ID.name];
@@ -57,54 +55,30 @@ pub(super) fn keep(
     Ok((Some(mask), positions))
 }
 
-/// The rows of chunk `k` of the run (positions from the first pass), with every column.
+/// The rows of chunk `k` of the run, whose first row is at `start`, with every column (the
+/// files of the run, `sources`, are left empty when not known yet).
 pub(super) fn chunk(
     inputs: &Inputs,
-    scan: &Scan,
     k: usize,
+    start: usize,
+    sources: &[Source],
     shard: Option<Shard>,
 ) -> Result<Inventory> {
-    let ahead = (k == 0).then(|| scan.first.lock().ok()?.take()).flatten();
-    let mut frame = match ahead {
-        Some(f) => f,
-        None => inputs.read(&inputs.chunks()[k], None)?,
-    };
-    let (mask, positions) = keep(&frame, scan.starts[k], shard)?;
+    let mut frame = inputs.read(&inputs.chunks()[k], None)?;
+    let (mask, positions) = keep(&frame, start, shard)?;
     if let Some(m) = mask {
         frame = frame.filter(&m)?;
     }
     Ok(Inventory {
         frame,
-        sources: scan.sources.clone(),
+        sources: sources.to_vec(),
         kept: Some(positions),
     })
 }
 
-/// Reads the ids of every chunk, `jobs` chunks at a time: counts, positions, duplicates. The
-/// first chunk is read whole meanwhile, on another thread, and kept for [`chunk`].
+/// The pass over the ids of every chunk: counts, positions, duplicates; `jobs` chunks read at
+/// a time, each on its own thread (a CSV chunk is parsed on one), then taken in order.
 pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan> {
-    std::thread::scope(|s| {
-        let ahead = inputs
-            .chunks()
-            .first()
-            .map(|spec| s.spawn(move || inputs.read(spec, None)));
-        let scan = first_pass(inputs, shard, jobs)?;
-        if let Some(read) = ahead {
-            let frame = read
-                .join()
-                .map_err(|_| anyhow::anyhow!("reading the first chunk panicked"))??;
-            *scan
-                .first
-                .lock()
-                .map_err(|_| anyhow::anyhow!("the first chunk's lock"))? = Some(frame);
-        }
-        Ok(scan)
-    })
-}
-
-/// The pass over the ids of every chunk (see [`scan`]): `jobs` chunks read at a time, each on
-/// its own thread (a CSV chunk is parsed on one), then taken in order.
-fn first_pass(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan> {
     let mut keys = PairKeys::default();
     let mut starts = Vec::with_capacity(inputs.chunks().len());
     let mut file_rows = vec![0usize; inputs.paths().len()];
@@ -161,7 +135,6 @@ fn first_pass(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result<Scan
         starts,
         rows,
         dups,
-        first: std::sync::Mutex::new(None),
     })
 }
 
@@ -222,28 +195,23 @@ mod tests {
     }
 
     #[test]
-    fn chunks_of_the_scan_are_the_chunks_read_again() {
+    fn the_scan_is_the_same_whatever_chunks_are_read_together() {
         let inputs = Inputs::from_bytes("inv.csv", csv(40), 4).unwrap();
         let n = inputs.chunks().len();
         assert!(n > 4, "{n} chunks");
-        let all: Vec<DataFrame> = (0..n)
-            .map(|k| inputs.read(&inputs.chunks()[k], None).unwrap())
-            .collect();
         // One chunk at a time, a window ending inside the chunks, all at once.
         for jobs in [1, 3, n] {
             let s = scan(&inputs, None, jobs).unwrap();
             assert_eq!(s.rows, 41);
             assert_eq!(s.starts, (0..n).map(|k| 4 * k).collect::<Vec<_>>());
             assert_eq!(s.dups.get(1).len(), 1, "the duplicate is found");
-            assert!(
-                s.first.lock().unwrap().is_some(),
-                "the first chunk read ahead"
-            );
-            for (k, want) in all.iter().enumerate() {
-                let got = chunk(&inputs, &s, k, None).unwrap().frame;
-                assert!(got.equals_missing(want), "chunk {k}, jobs {jobs}");
+            assert!(s.dups.any_in(0..2) && !s.dups.any_in(2..40) && s.dups.any_in(40..41));
+            for k in 0..n {
+                let inv = chunk(&inputs, k, s.starts[k], &s.sources, None).unwrap();
+                let at = s.starts[k] as u32;
+                let want: Vec<u32> = (at..at + inv.frame.height() as u32).collect();
+                assert_eq!(inv.kept, Some(want), "chunk {k}, jobs {jobs}");
             }
-            assert!(s.first.lock().unwrap().is_none(), "the first chunk taken");
         }
     }
 }

@@ -11,6 +11,7 @@ use crate::io::inputs::Inputs;
 use crate::io::read::{Inventory, Source};
 use crate::io::stdout::{is_stdout_closed, write_stdout};
 use crate::io::write::{write_file_atomic, write_parts, write_to_path, Part, RunMetadata};
+use crate::pipeline::duplicates::Duplicates;
 use crate::pipeline::output::append_passthrough_rows;
 use crate::pipeline::{process_parts, Counts, PART_ROWS};
 use anyhow::{Context, Result};
@@ -42,7 +43,18 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.begin("read");
     t.status(RunStatus::Reading, &[])?;
     let inputs = Inputs::open(&cfg.inputs, cfg.chunk_rows, &cfg.open)?;
-    let first = scan(&inputs, cfg.shard, cfg.jobs)?;
+    let pool = crate::pipeline::pool(cfg.jobs)?;
+    // The first chunk is computed while the first pass runs (which leaves the cores idle part
+    // of the time), as if none of its rows were in a duplicate pair; kept when that is so.
+    let (first, early) = std::thread::scope(|s| -> Result<_> {
+        let early = s.spawn(|| first_chunk(&inputs, cfg, &pool));
+        let first = scan(&inputs, cfg.shard, cfg.jobs);
+        let early = early
+            .join()
+            .map_err(|_| anyhow::anyhow!("computing the first chunk panicked"))?;
+        Ok((first?, early?))
+    })?;
+    let early = early.map(|e| e.checked(&first));
     tracing::debug!(
         rows = first.rows,
         files = first.sources.len(),
@@ -60,7 +72,7 @@ fn stages(cfg: &Config, run_id: uuid::Uuid, t: &mut Tracker) -> Result<Report> {
     t.begin("check+calculate");
     t.status(RunStatus::Calculating, &[(RS::ROWS.name, rows)])?;
     let meta = metadata(&run_id.to_string(), cfg, &first.sources);
-    let c = compute(cfg, &inputs, &first, &meta, t)?;
+    let c = compute(cfg, &inputs, &first, early, &pool, &meta, t)?;
     t.begin("summary");
     if let (Some((path, format)), Some(mut summary)) = (&cfg.summary, c.summary.clone()) {
         write_file_atomic(path, &mut summary, *format, &meta)?;
@@ -154,6 +166,8 @@ fn compute(
     cfg: &Config,
     inputs: &Inputs,
     first: &Scan,
+    early: Option<Chunk>,
+    pool: &rayon::ThreadPool,
     meta: &RunMetadata,
     t: &mut Tracker,
 ) -> Result<Computed> {
@@ -167,15 +181,20 @@ fn compute(
     let (counts, kept, output_closed, summary) = std::thread::scope(|s| -> Result<_> {
         // Each hand-over holds one item at most: the reader reads the next chunk and the
         // writer writes the previous part while a chunk is computed, and no more is in memory.
-        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Inventory>>(0);
-        s.spawn(move || read_chunks(inputs, first, cfg, &chunks_tx));
+        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<Result<Chunk>>(0);
+        s.spawn(move || read_chunks(inputs, first, cfg, early, &chunks_tx));
         let (tx, rx) = std::sync::mpsc::sync_channel::<Option<Part>>(0);
         let writer = s.spawn(move || write_output(cfg, meta, &rx));
         // The summary is aggregated on its own thread, while the next chunk is computed.
         let (agg_tx, agg_rx) = std::sync::mpsc::sync_channel::<PerRow>(1);
         let aggregator = s.spawn(move || aggregate(summary, &agg_rx, cfg));
         let stopped = std::cell::Cell::new(false);
-        let computed = compute_chunks(cfg, first, chunks_rx, &tx, &agg_tx, &stopped, &on_progress);
+        let hand = Handover {
+            parts: &tx,
+            summary: &agg_tx,
+            stopped: &stopped,
+        };
+        let computed = compute_chunks(cfg, first, chunks_rx, pool, &hand, &on_progress);
         drop(agg_tx);
         t.lap("check+calculate");
         t.begin("write results");
@@ -190,16 +209,7 @@ fn compute(
         let aggregated = aggregator
             .join()
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the summary aggregation panicked")));
-        // Report the cause: the writer's or the aggregation's error when it stopped first (the
-        // failed send is its consequence), otherwise the processing error.
-        match (computed, written, aggregated) {
-            (Ok((counts, kept)), Ok(closed), Ok(summary)) => Ok((counts, kept, closed, summary)),
-            (Ok(_), Err(w), _) => Err(w),
-            (Err(_), Err(w), _) if stopped.get() => Err(w),
-            (Ok(_), _, Err(a)) => Err(a),
-            (Err(_), _, Err(a)) if stopped.get() => Err(a),
-            (Err(e), _, _) => Err(e),
-        }
+        the_cause(computed, written, aggregated, stopped.get())
     })?;
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -219,6 +229,25 @@ fn compute(
         facilities,
         output_closed,
     })
+}
+
+/// What the compute stage's threads did, or the cause of their stopping: the writer's or the
+/// aggregation's error when it `stopped` first (the failed send is its consequence), otherwise
+/// the processing error.
+fn the_cause(
+    computed: Result<(Counts, Kept)>,
+    written: Result<bool>,
+    aggregated: Result<Summarized>,
+    stopped: bool,
+) -> Result<(Counts, Kept, bool, Summarized)> {
+    match (computed, written, aggregated) {
+        (Ok((counts, kept)), Ok(closed), Ok(summary)) => Ok((counts, kept, closed, summary)),
+        (Ok(_), Err(w), _) => Err(w),
+        (Err(_), Err(w), _) if stopped => Err(w),
+        (Ok(_), _, Err(a)) => Err(a),
+        (Err(_), _, Err(a)) if stopped => Err(a),
+        (Err(e), _, _) => Err(e),
+    }
 }
 
 /// The summary file's frame (with the portfolio row when asked) and the facility summary,
@@ -250,25 +279,34 @@ fn join_parts(kept: Kept) -> Result<DataFrame> {
     Ok(all)
 }
 
-/// The reader thread: every chunk of the run in order (an empty one for an empty input), until
-/// the end, an error (sent on) or the receiver going away.
+/// The reader thread: the chunk computed ahead (`early`, the first), then every other chunk of
+/// the run in order (an empty one for an empty input), until the end, an error (sent on) or the
+/// receiver going away.
 fn read_chunks(
     inputs: &Inputs,
     first: &Scan,
     cfg: &Config,
-    tx: &std::sync::mpsc::SyncSender<Result<Inventory>>,
+    early: Option<Chunk>,
+    tx: &std::sync::mpsc::SyncSender<Result<Chunk>>,
 ) {
+    let from = usize::from(early.is_some());
+    if let Some(e) = early {
+        if tx.send(Ok(e)).is_err() {
+            return;
+        }
+    }
     if inputs.chunks().is_empty() {
-        let _ = tx.send(Ok(Inventory {
+        let inv = Inventory {
             frame: inputs.empty_frame(),
             sources: first.sources.clone(),
             kept: Some(Vec::new()),
-        }));
+        };
+        let _ = tx.send(Ok(Chunk { inv, done: None }));
     }
-    for k in 0..inputs.chunks().len() {
-        let inv = chunk(inputs, first, k, cfg.shard);
+    for k in from..inputs.chunks().len() {
+        let inv = chunk(inputs, k, first.starts[k], &first.sources, cfg.shard);
         let failed = inv.is_err();
-        if tx.send(inv).is_err() || failed {
+        if tx.send(inv.map(|inv| Chunk { inv, done: None })).is_err() || failed {
             return;
         }
     }
@@ -329,14 +367,85 @@ fn aggregate(
     })
 }
 
-/// Processes the chunks received, sending each result part to the writer.
+/// A chunk of the run: its rows, and its results when they were computed ahead (see
+/// [`first_chunk`]).
+struct Chunk {
+    inv: Inventory,
+    done: Option<Done>,
+}
+
+/// A chunk's results, computed ahead: the parts as the pipeline gave them (by their first row),
+/// the summary's values and the counts.
+struct Done {
+    parts: Vec<(usize, Part)>,
+    summary: PerRow,
+    counts: Counts,
+}
+
+impl Chunk {
+    /// The chunk with the run's files, its results kept only when none of its rows is in a
+    /// duplicate pair (they were computed as if none were).
+    fn checked(mut self, first: &Scan) -> Chunk {
+        self.inv.sources = first.sources.clone();
+        let end = self.inv.kept.as_ref().and_then(|k| k.last());
+        if first.dups.any_in(0..end.map_or(0, |&p| p as usize + 1)) {
+            self.done = None;
+        }
+        self
+    }
+}
+
+/// The run's first chunk, read and computed as if none of its rows were in a duplicate pair
+/// (`None` for an input without rows).
+fn first_chunk(inputs: &Inputs, cfg: &Config, pool: &rayon::ThreadPool) -> Result<Option<Chunk>> {
+    if inputs.chunks().is_empty() {
+        return Ok(None);
+    }
+    let inv = chunk(inputs, 0, 0, &[], cfg.shard)?;
+    let mut parts = Vec::new();
+    let (summary, counts) = process_parts(
+        &inv,
+        &Duplicates::default(),
+        &cfg.rows,
+        pool,
+        &|_| {},
+        PART_ROWS,
+        &mut |start, part| {
+            parts.push((start, part));
+            Ok(())
+        },
+    )?;
+    let done = Some(Done {
+        parts,
+        summary,
+        counts,
+    });
+    Ok(Some(Chunk { inv, done }))
+}
+
+/// Where the compute loop hands its work on: the parts to the writer, each chunk's values to
+/// the summary; `stopped` is set when either went away.
+struct Handover<'a> {
+    parts: &'a std::sync::mpsc::SyncSender<Option<Part>>,
+    summary: &'a std::sync::mpsc::SyncSender<PerRow>,
+    stopped: &'a std::cell::Cell<bool>,
+}
+
+impl Handover<'_> {
+    fn stopped(&self, what: &str) -> anyhow::Error {
+        self.stopped.set(true);
+        anyhow::anyhow!("the {what} stopped")
+    }
+}
+
+/// Processes the chunks (those computed ahead are handed on as they are), sending each result
+/// part to the writer.
 fn compute_chunks(
     cfg: &Config,
     first: &Scan,
-    chunks: std::sync::mpsc::Receiver<Result<Inventory>>,
-    tx: &std::sync::mpsc::SyncSender<Option<Part>>,
-    summary: &std::sync::mpsc::SyncSender<PerRow>,
-    stopped: &std::cell::Cell<bool>,
+    chunks: std::sync::mpsc::Receiver<Result<Chunk>>,
+    pool: &rayon::ThreadPool,
+    hand: &Handover,
     on_progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Counts, Kept)> {
     let mut kept: Kept = cfg.persists().then(Vec::new);
@@ -345,9 +454,8 @@ fn compute_chunks(
     let mut sent = false;
     // `--select`, resolved against the first part's columns (every part has the same).
     let mut selected: Option<Vec<String>> = None;
-    let pool = crate::pipeline::pool(cfg.jobs)?;
-    for inv in chunks {
-        let inv = inv?;
+    for chunk in chunks {
+        let Chunk { inv, done: ahead } = chunk?;
         let progress = |d: usize| on_progress(done + d);
         let mut sink = |start: usize, mut part: Part| -> Result<()> {
             // Empty parts (a chunk without rows of the shard) are not written, except as the
@@ -364,24 +472,31 @@ fn compute_chunks(
             sent = true;
             let frame = std::mem::take(part.frame_mut());
             *part.frame_mut() = select_columns(cfg, &mut selected, frame)?;
-            tx.send(Some(part)).map_err(|_| {
-                stopped.set(true);
-                anyhow::anyhow!("the results writer stopped")
-            })
+            hand.parts
+                .send(Some(part))
+                .map_err(|_| hand.stopped("results writer"))
         };
-        let (agg, c) = process_parts(
-            &inv,
-            &first.dups,
-            &cfg.rows,
-            &pool,
-            &progress,
-            PART_ROWS,
-            &mut sink,
-        )?;
-        summary.send(agg).map_err(|_| {
-            stopped.set(true);
-            anyhow::anyhow!("the summary aggregation stopped")
-        })?;
+        let (agg, c) = match ahead {
+            Some(d) => {
+                for (start, part) in d.parts {
+                    sink(start, part)?;
+                }
+                progress(inv.frame.height());
+                (d.summary, d.counts)
+            }
+            None => process_parts(
+                &inv,
+                &first.dups,
+                &cfg.rows,
+                pool,
+                &progress,
+                PART_ROWS,
+                &mut sink,
+            )?,
+        };
+        hand.summary
+            .send(agg)
+            .map_err(|_| hand.stopped("summary aggregation"))?;
         counts.merge(c);
         done += inv.frame.height();
     }
