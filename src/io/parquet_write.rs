@@ -26,6 +26,9 @@ use polars::prelude::*;
 use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::datatypes::ArrowDataType;
+use polars_parquet::parquet::compression::Compression;
+use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, DataPageHeader};
+use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
     array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, Encoding,
     Page, ParquetType, Version, WriteOptions,
@@ -200,15 +203,65 @@ fn leaves(
         .collect()
 }
 
-/// `pages`, compressed as `options` say.
+/// `pages`, compressed as `options` say (LZ4 by [`lz4_page`]).
 fn compressed(
     pages: impl IntoIterator<Item = PolarsResult<Page>>,
     options: WriteOptions,
 ) -> PolarsResult<Vec<CompressedPage>> {
     pages
         .into_iter()
-        .map(|page| Ok(compress(page?, vec![], options.compression)?))
+        .map(|page| match options.compression {
+            CompressionOptions::Lz4Raw => lz4_page(page?),
+            other => Ok(compress(page?, vec![], other)?),
+        })
         .collect()
+}
+
+thread_local! {
+    /// A thread's room for the LZ4 compression of one page at worst (see [`lz4_page`]).
+    static LZ4_ROOM: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A page compressed as polars' `compress` does with LZ4 (raw blocks, the same bytes), into a
+/// buffer of the compressed size: the block is compressed into room for the worst case that
+/// the thread keeps, where polars zero-fills a new buffer of that size for every page (and the
+/// page then holds all of it).
+fn lz4_page(page: Page) -> PolarsResult<CompressedPage> {
+    let compressed = |input: &[u8]| -> PolarsResult<Vec<u8>> {
+        LZ4_ROOM.with_borrow_mut(|room| {
+            let bound = lz4::block::compress_bound(input.len())?;
+            if room.len() < bound {
+                room.resize(bound, 0);
+            }
+            let n = lz4::block::compress_to_buffer(input, None, false, &mut room[..bound])?;
+            Ok(room[..n].to_vec())
+        })
+    };
+    Ok(match page {
+        Page::Data(p) => {
+            let rows = p.num_rows.ok_or_else(
+                || polars_err!(ComputeError: "a data page to compress has no row count"),
+            )?;
+            let DataPageHeader::V1(_) = p.header() else {
+                return Ok(compress(Page::Data(p), vec![], CompressionOptions::Lz4Raw)?);
+            };
+            CompressedPage::Data(CompressedDataPage::new(
+                p.header().clone(),
+                CowBuffer::Owned(compressed(p.buffer())?),
+                Compression::Lz4Raw,
+                p.buffer().len(),
+                p.descriptor.clone(),
+                rows,
+            ))
+        }
+        Page::Dict(p) => CompressedPage::Dict(CompressedDictPage::new(
+            CowBuffer::Owned(compressed(&p.buffer)?),
+            Compression::Lz4Raw,
+            p.buffer.len(),
+            p.num_values,
+            p.is_sorted,
+        )),
+    })
 }
 
 /// The encoding of a text column: plain when its first rows are nearly all distinct, else a
@@ -426,6 +479,48 @@ impl ViewTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pages of `array` (named `x`) as polars encodes them with `encoding`.
+    fn pages_of(array: &dyn Array, encoding: Encoding) -> Vec<Page> {
+        let field = polars_arrow::datatypes::Field::new("x".into(), array.dtype().clone(), true);
+        let field = polars_parquet::write::to_parquet_type(&field).unwrap();
+        let options = write_options(ParquetCompression::Lz4Raw, StatisticsOptions::default());
+        array_to_columns(array, field, options, &[encoding])
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn lz4_pages_are_polars_lz4_pages() {
+        let texts: Vec<Option<String>> = (0..5000)
+            .map(|i| (i % 7 != 0).then(|| format!("value {}", i % 300)))
+            .collect();
+        let texts: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+        let texts = Utf8ViewArray::from_slice(&texts);
+        let numbers: PrimitiveArray<f64> = (0..5000)
+            .map(|i| (i % 5 != 0).then_some(f64::from(i) * 0.37))
+            .collect();
+        let mut pages = pages_of(&texts, Encoding::RleDictionary);
+        pages.extend(pages_of(&texts, Encoding::Plain));
+        pages.extend(pages_of(&numbers, Encoding::Plain));
+        assert!(
+            pages.iter().any(|p| matches!(p, Page::Dict(_))),
+            "a dictionary page"
+        );
+        for page in pages {
+            let copy = match &page {
+                Page::Data(p) => Page::Data(p.clone()),
+                Page::Dict(p) => Page::Dict(p.clone()),
+            };
+            // Every field of the page, its bytes too (the pages show them only by `Debug`).
+            let ours = format!("{:?}", lz4_page(copy).unwrap());
+            let theirs = compress(page, vec![], CompressionOptions::Lz4Raw).unwrap();
+            assert_eq!(ours, format!("{theirs:?}"));
+        }
+    }
 
     fn dict_of(values: &[Option<&str>]) -> Option<(Vec<Option<u32>>, Vec<String>)> {
         let array = Utf8ViewArray::from_slice(values);
