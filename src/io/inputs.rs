@@ -117,16 +117,6 @@ pub struct ChunkSpec {
     part: Part,
 }
 
-impl ChunkSpec {
-    /// The bytes of a CSV chunk (`None` for a Parquet one).
-    pub fn csv_bytes(&self) -> Option<u64> {
-        match &self.part {
-            Part::Csv(r) => Some(r.end - r.start),
-            Part::Parquet { .. } => None,
-        }
-    }
-}
-
 #[derive(Clone, Debug)]
 enum Part {
     Csv(std::ops::Range<u64>),
