@@ -5,8 +5,9 @@
 //! plain field or text after a closing quote, an unclosed quote, bytes that are not UTF-8 — is
 //! not read here: the caller hands the bytes to polars' CSV reader, whose errors and whose
 //! reading of such records stay what they were. Where this reads a text, it reads it as that
-//! reader does (a test compares the two on generated CSV): an empty plain field is missing, a
-//! quoted one is its text (even empty), a `\r` before the line end is not part of the field.
+//! reader does (tests compare the two on generated CSV and on any text of delimiters, quotes
+//! and line ends): an empty plain field is missing, a quoted one is its text (even empty), a
+//! plain field's last `\r` is not part of it.
 //!
 //! It exists for speed: polars' reader splits the bytes into lines again, then builds each value
 //! through a general path; here a field is found by one scan and pushed into its column, and a
