@@ -103,6 +103,7 @@ enum Value {
 
 /// The field starting at `at` and the position just after it (at its delimiter or line end);
 /// `None` for a field not read here. A plain field's last `\r` is left out.
+#[inline(always)]
 fn field(text: &str, at: usize, scratch: &mut String) -> Option<(Value, usize)> {
     let b = text.as_bytes();
     if b.get(at) == Some(&b'"') {
@@ -181,6 +182,7 @@ fn inline_view(b: &[u8], from: usize, len: usize) -> View {
 
 /// A quoted field whose text starts at `from` (after the opening quote): its value and the
 /// position just after its closing quote.
+#[inline(never)]
 fn quoted(text: &str, from: usize, scratch: &mut String) -> Option<(Value, usize)> {
     let b = text.as_bytes();
     let mut close = from + memchr::memchr(b'"', &b[from..])?;
@@ -205,6 +207,7 @@ fn quoted(text: &str, from: usize, scratch: &mut String) -> Option<(Value, usize
 /// Where the next field starts after a field ending at `end`: past its delimiter, or past the
 /// line end (`\r\n` or `\n`, or the end of the text) for the record's `last` field; `None` when
 /// the record has more or fewer fields, or text follows a closing quote.
+#[inline(always)]
 fn after(b: &[u8], end: usize, last: bool) -> Option<usize> {
     match (b.get(end), last) {
         (Some(b','), false) => Some(end + 1),
