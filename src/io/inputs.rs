@@ -13,7 +13,6 @@ use super::workbook::{self, is_workbook, SheetMap};
 use crate::contract::input;
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{Cursor, Read, Write};
 use std::os::unix::fs::FileExt;
@@ -57,14 +56,10 @@ impl Data {
         })
     }
 
-    fn range(&self, r: std::ops::Range<u64>) -> Result<Cow<'_, [u8]>> {
+    fn range(&self, r: std::ops::Range<u64>) -> Result<Bytes<'_>> {
         Ok(match self {
-            Data::File(f, _) => {
-                let mut buf = vec![0; usize::try_from(r.end - r.start)?];
-                f.read_exact_at(&mut buf, r.start)?;
-                Cow::Owned(buf)
-            }
-            Data::Memory(b) => Cow::Borrowed(&b[r.start as usize..r.end as usize]),
+            Data::File(f, _) => file_range(f, r)?,
+            Data::Memory(b) => Bytes::Borrowed(&b[r.start as usize..r.end as usize]),
         })
     }
 
@@ -81,6 +76,57 @@ impl Data {
         }
         Ok(())
     }
+}
+
+/// Ranges of at least this many bytes are mapped rather than read.
+const MAP_BYTES: usize = 1 << 20;
+
+/// Some bytes of an input.
+enum Bytes<'a> {
+    Borrowed(&'a [u8]),
+    Read(Vec<u8>),
+    /// Mapped from the file (unmapped when dropped, by polars on a thread of its own).
+    Mapped(polars_utils::mmap::MMapSemaphore),
+}
+
+impl<'a> Bytes<'a> {
+    fn into_cow(self) -> std::borrow::Cow<'a, [u8]> {
+        match self {
+            Bytes::Borrowed(b) => std::borrow::Cow::Borrowed(b),
+            Bytes::Read(v) => std::borrow::Cow::Owned(v),
+            Bytes::Mapped(m) => std::borrow::Cow::Owned(m.as_ref().to_vec()),
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Borrowed(b) => b,
+            Bytes::Read(v) => v,
+            Bytes::Mapped(m) => m.as_ref(),
+        }
+    }
+}
+
+/// Bytes `r` of `file`: a large range mapped (the kernel copies nothing; a CSV file's bytes
+/// are scanned for records, hashed, read for ids and read for rows — four copies of the file
+/// by `read`), a small one read, as is any range the file cannot be mapped for.
+fn file_range(file: &File, r: std::ops::Range<u64>) -> Result<Bytes<'static>> {
+    let n = usize::try_from(r.end - r.start)?;
+    if n >= MAP_BYTES {
+        let mut options = memmap2::MmapOptions::new();
+        options.offset(r.start).len(n);
+        let mapped = polars_utils::mmap::MMapSemaphore::new_from_file_with_options(file, options);
+        if let Ok(m) = mapped.map_err(|e| tracing::debug!("reading instead of mapping: {e}")) {
+            return Ok(Bytes::Mapped(m));
+        }
+    }
+    let mut buf = vec![0; n];
+    file.read_exact_at(&mut buf, r.start)?;
+    Ok(Bytes::Read(buf))
 }
 
 /// A file's content hash: computed on its own thread while the file is read.
@@ -158,16 +204,15 @@ fn hash_later(file: &File) -> Result<Hash> {
     let f = file.try_clone()?;
     Ok(Hash::Pending(std::thread::spawn(move || {
         let mut h = ContentHash::default();
-        let mut buf = vec![0; BLOCK];
+        let len = f.metadata()?.len();
         let mut at = 0u64;
-        loop {
-            let n = f.read_at(&mut buf, at)?;
-            if n == 0 {
-                return Ok(h.hex());
-            }
-            h.update(&buf[..n]);
-            at += n as u64;
+        while at < len {
+            let end = (at + BLOCK as u64).min(len);
+            let bytes = file_range(&f, at..end).map_err(std::io::Error::other)?;
+            h.update(&bytes);
+            at = end;
         }
+        Ok(h.hex())
     })))
 }
 
@@ -506,7 +551,7 @@ impl InputFile {
             .with_has_header(false)
             .with_schema(Some(Arc::new(schema)))
             .with_columns(columns)
-            .into_reader_with_file_handle(Cursor::new(bytes.as_ref()))
+            .into_reader_with_file_handle(Cursor::new(&bytes[..]))
             .finish()
             .map_err(|e| anyhow::anyhow!("{}: not a readable CSV file: {e}", self.path))
     }
@@ -705,7 +750,9 @@ fn check_pages(
     values: i64,
 ) -> std::result::Result<(), String> {
     super::parquet_pages::check_pages(range, len, values, &mut |r| {
-        data.range(r).map_err(|e| e.to_string())
+        data.range(r)
+            .map(Bytes::into_cow)
+            .map_err(|e| e.to_string())
     })
 }
 
@@ -778,7 +825,48 @@ impl Inputs {
 
 #[cfg(test)]
 mod tests {
-    use super::ContentHash;
+    use super::{ContentHash, Inputs, OpenOptions, MAP_BYTES};
+    use std::io::Write;
+
+    #[test]
+    fn a_file_is_read_mapped_as_it_is_read_from_memory() {
+        // Over MAP_BYTES in all, and in chunks of either side of it: the scan for records,
+        // the content hash and the chunks read from mapped ranges and from read ones.
+        let mut csv = String::from(
+            "facility_id,equipment_id,nominal_voltage_v,bolted_fault_current_ka,\
+             arc_duration_ms,equipment_class,location\n",
+        );
+        let mut k = 0;
+        while csv.len() < 3 * MAP_BYTES {
+            let (f, v, row) = (k % 7, 208 + k % 3, k % 11);
+            csv.push_str(&format!(
+                "F{f},E{k},{v},2{k},50,mcc,\"room {k}, row {row}\"\n"
+            ));
+            k += 1;
+        }
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(csv.as_bytes()).unwrap();
+        let path = file.path().to_string_lossy().to_string();
+        for chunk_rows in [k / 5, k] {
+            let mapped = Inputs::open(
+                std::slice::from_ref(&path),
+                chunk_rows,
+                &OpenOptions::default(),
+            )
+            .unwrap();
+            let memory = Inputs::from_bytes(&path, csv.clone().into_bytes(), chunk_rows).unwrap();
+            assert_eq!(mapped.chunks().len(), memory.chunks().len());
+            for (a, b) in mapped.chunks().iter().zip(memory.chunks()) {
+                let (a, b) = (mapped.read(a, None).unwrap(), memory.read(b, None).unwrap());
+                assert!(
+                    a.height() > 0 && a.equals_missing(&b),
+                    "{chunk_rows}: {a:?} {b:?}"
+                );
+            }
+            let hash = ContentHash::of(csv.as_bytes());
+            assert_eq!(mapped.content_hashes().unwrap(), vec![hash]);
+        }
+    }
 
     #[test]
     fn content_hash_is_xxh3_64_whatever_the_pieces() {
