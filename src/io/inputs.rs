@@ -275,9 +275,17 @@ fn open_data(path: &str) -> Result<(Data, Hash)> {
         let (data, h) = spool(&mut stdin).context("-: cannot read standard input")??;
         return Ok((data, Hash::Done(h)));
     }
-    let f = File::open(path).with_context(|| format!("{path}: cannot read the file"))?;
-    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+    let mut f = File::open(path).with_context(|| format!("{path}: cannot read the file"))?;
+    let kind = f.metadata().map(|m| m.file_type());
+    if kind.as_ref().is_ok_and(|k| k.is_dir()) {
         bail!("{path}: cannot read the file: it is a directory");
+    }
+    if kind.is_ok_and(|k| !k.is_file()) {
+        // A pipe given by its path (`<(zcat inventory.csv.gz)`, `/dev/stdin`) or a device:
+        // it can be read once and has no size, so it is copied first, as standard input is.
+        let (data, h) =
+            spool(&mut f).with_context(|| format!("{path}: cannot read the file"))??;
+        return Ok((data, Hash::Done(h)));
     }
     let hash = hash_later(&f)?;
     Ok((Data::File(f, None), hash))

@@ -156,3 +156,28 @@ fn standard_input_is_read_in_chunks_too() {
     assert_eq!(run("5", &gz), file);
     assert_eq!(run("100000", &gz), file);
 }
+
+#[test]
+fn a_pipe_given_by_its_path_is_read_as_standard_input_is() {
+    // `voltmetrics run <(zcat inventory.csv.gz)` names a pipe: it has no size and can be
+    // read once (before, it read as an empty file).
+    let input = std::fs::read(fixture("inventory.csv")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &input).unwrap();
+    let gz = gz.finish().unwrap();
+    let file = crate::common::run_fixture(&[]);
+    for (stdin, rows) in [(&input, "5"), (&input, "100000"), (&gz, "5")] {
+        let out = voltmetrics()
+            .args(["run", "/dev/stdin", "--as-of", FIXTURE_AS_OF, "-q"])
+            .args(["--chunk-rows", rows])
+            .write_stdin(stdin.clone())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout, file, "{rows} rows a chunk");
+    }
+}
