@@ -114,13 +114,20 @@ pub fn run_fixture(extra: &[&str]) -> Vec<u8> {
 
 /// Runs `voltmetrics run INPUT -q EXTRA…`, asserting success; returns stdout.
 pub fn run_ok(input: &std::path::Path, extra: &[&str]) -> Vec<u8> {
-    let out = voltmetrics()
-        .arg("run")
-        .arg(input)
-        .arg("-q")
-        .args(extra)
-        .output()
-        .unwrap();
+    succeeded(
+        voltmetrics()
+            .arg("run")
+            .arg(input)
+            .arg("-q")
+            .args(extra)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// The standard output of a command that ran, asserting that it succeeded (its standard error
+/// shown when not).
+pub fn succeeded(out: std::process::Output) -> Vec<u8> {
     assert!(
         out.status.success(),
         "{}",
