@@ -201,17 +201,14 @@ impl ContentHash {
 
 /// Hashes a file on another thread.
 fn hash_later(file: &File) -> Result<Hash> {
-    let f = file.try_clone()?;
+    let data = Data::File(file.try_clone()?, None);
     Ok(Hash::Pending(std::thread::spawn(move || {
         let mut h = ContentHash::default();
-        let len = f.metadata()?.len();
-        let mut at = 0u64;
-        while at < len {
-            let end = (at + BLOCK as u64).min(len);
-            let bytes = file_range(&f, at..end).map_err(std::io::Error::other)?;
-            h.update(&bytes);
-            at = end;
-        }
+        data.blocks(0, &mut |_, block| {
+            h.update(block);
+            true
+        })
+        .map_err(std::io::Error::other)?;
         Ok(h.hex())
     })))
 }
