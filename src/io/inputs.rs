@@ -215,15 +215,7 @@ fn hash_later(file: &File) -> Result<Hash> {
 
 /// A new temporary file for a copy of `path`.
 fn spool_file() -> Result<(File, Spool)> {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let p = std::env::temp_dir().join(format!("voltmetrics-{}-{n}.spool", std::process::id()));
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(&p)
-        .with_context(|| format!("cannot create the temporary file {}", p.display()))?;
+    let (f, p) = super::temp_file("spool")?;
     Ok((f, Spool(p)))
 }
 

@@ -5,6 +5,7 @@ use super::rows::RowError;
 use super::CHUNK_ROWS;
 use crate::contract::input as I;
 use crate::io::read::Inventory;
+use crate::io::spill::{Keyed, SortedRuns};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -122,11 +123,14 @@ fn id_keys(
 }
 
 /// The 64-bit hash of each row's id pair with the row's position, collected part by part
-/// (16 bytes a row: the only per-row memory of the check), then sorted so equal hashes are
-/// adjacent with their rows in input order. Rows without both ids are not keyed.
+/// (16 bytes a row held: the only per-row memory of the check), then sorted so equal hashes
+/// are adjacent with their rows in input order. Rows without both ids are not keyed. Past a
+/// limit ([`PairKeys::spill_past`]) the keys held are sorted and written to a temporary file,
+/// and the runs are merged at the end, so the memory held is bounded whatever the input size.
 #[derive(Default)]
 pub(crate) struct PairKeys {
-    keys: Vec<(u64, u32)>,
+    keys: Vec<Keyed>,
+    spilled: SortedRuns,
 }
 
 impl PairKeys {
@@ -164,20 +168,52 @@ impl PairKeys {
         }
     }
 
+    /// Once `limit` keys or more are held, writes them, sorted, to a temporary file.
+    pub(crate) fn spill_past(&mut self, limit: usize) -> anyhow::Result<()> {
+        if self.keys.len() < limit {
+            return Ok(());
+        }
+        self.keys.par_sort_unstable();
+        self.spilled.write(&self.keys)?;
+        self.keys.clear();
+        Ok(())
+    }
+
     /// The runs of rows with the same hash (two rows or more, in input order): the rows that
-    /// may be duplicates, to be compared by their text.
-    pub(crate) fn runs(mut self) -> Vec<Vec<u32>> {
-        // By hash alone (one comparison, not two); the few runs are put in input order after.
-        self.keys.par_sort_unstable_by_key(|k| k.0);
-        self.keys
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter(|run| run.len() > 1)
-            .map(|run| {
-                let mut rows: Vec<u32> = run.iter().map(|k| k.1).collect();
-                rows.sort_unstable();
-                rows
-            })
-            .collect()
+    /// may be duplicates, to be compared by their text. In order of hash, whether spilled or
+    /// not.
+    pub(crate) fn runs(mut self) -> anyhow::Result<Vec<Vec<u32>>> {
+        if self.spilled.is_empty() {
+            // By hash alone (one comparison, not two); the few runs are put in input order
+            // after.
+            self.keys.par_sort_unstable_by_key(|k| k.0);
+            return Ok(self
+                .keys
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|run| run.len() > 1)
+                .map(|run| {
+                    let mut rows: Vec<u32> = run.iter().map(|k| k.1).collect();
+                    rows.sort_unstable();
+                    rows
+                })
+                .collect());
+        }
+        self.keys.par_sort_unstable();
+        let (mut runs, mut rows, mut hash) = (Vec::new(), Vec::new(), None);
+        self.spilled.merge(&self.keys, &mut |(h, at)| {
+            if hash != Some(h) {
+                if rows.len() > 1 {
+                    runs.push(std::mem::take(&mut rows));
+                }
+                rows.clear();
+                hash = Some(h);
+            }
+            rows.push(at);
+        })?;
+        if rows.len() > 1 {
+            runs.push(rows);
+        }
+        Ok(runs)
     }
 }
 
@@ -202,8 +238,8 @@ impl Duplicates {
         self.errors.keys().any(|p| positions.contains(p))
     }
 
-    /// The duplicates among the rows of one inventory.
-    pub(crate) fn of(inv: &Inventory, cols: &Columns) -> Duplicates {
+    /// The duplicates among the rows of one inventory (in memory: its keys are held).
+    pub(crate) fn of(inv: &Inventory, cols: &Columns) -> anyhow::Result<Duplicates> {
         let mut keys = PairKeys::default();
         keys.add(cols, &|i| i);
         let text = |i: u32| {
@@ -217,13 +253,13 @@ impl Duplicates {
             let (file, row) = inv.locate(i as usize);
             (file.to_string(), row)
         };
-        Duplicates::resolve(
-            keys.runs(),
+        Ok(Duplicates::resolve(
+            keys.runs()?,
             &text,
             &place,
             &|i| inv.position(i as usize),
             inv.sources.len() > 1,
-        )
+        ))
     }
 
     /// The duplicates of the same-hash `runs`: rows are split by their actual ids (`text`; a
@@ -297,6 +333,28 @@ fn error_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Keys written to temporary files past a limit and merged give the runs the keys held
+        /// in memory give: the same runs, in the same order, their rows in input order.
+        #[test]
+        fn spilled_keys_give_the_runs_of_keys_held(
+            hashes in proptest::collection::vec(0u64..40, 0..2_000),
+            part in 1usize..300,
+            limit in 1usize..500,
+        ) {
+            let keys: Vec<Keyed> = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+            let held = PairKeys { keys: keys.clone(), ..PairKeys::default() };
+            let mut spilled = PairKeys::default();
+            for p in keys.chunks(part) {
+                spilled.keys.extend_from_slice(p);
+                spilled.spill_past(limit).unwrap();
+            }
+            prop_assert_eq!(spilled.spilled.is_empty(), keys.len() < limit);
+            prop_assert_eq!(spilled.runs().unwrap(), held.runs().unwrap());
+        }
+    }
 
     #[test]
     fn pair_keys_tell_pairs_apart() {

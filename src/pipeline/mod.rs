@@ -98,7 +98,7 @@ pub fn process(
 ) -> Result<Processed> {
     let mut results = None;
     let cols = Columns::of(&inv.frame)?;
-    let dups = Duplicates::of(inv, &cols);
+    let dups = Duplicates::of(inv, &cols)?;
     drop(cols);
     let (aggregation, counts) = process_parts(
         inv,
@@ -186,7 +186,7 @@ pub fn process_parts(
 /// results. Used by `validate`.
 pub fn validate_rows(inv: &Inventory, opts: &RowOptions) -> Result<Vec<RowResult>> {
     let cols = Columns::of(&inv.frame)?;
-    let dups = Duplicates::of(inv, &cols);
+    let dups = Duplicates::of(inv, &cols)?;
     let extra = |i: usize| dups.get(inv.position(i));
     Ok(process_range(&cols, 0..cols.height, &extra, opts, false))
 }

@@ -1,7 +1,8 @@
 //! The first pass of a run: the id columns of every chunk, for the row counts and positions,
 //! the shard's rows and the duplicate `(facility_id, equipment_id)` pairs — exact across the
-//! whole input while only 16 bytes a row are held (see [`PairKeys`]); rows whose hashes meet
-//! are compared by their text in a second pass over just those rows.
+//! whole input while 16 bytes a row are held, up to [`KEYS_HELD`] rows, past which the keys go
+//! to temporary files in sorted runs (see [`PairKeys`]); rows whose hashes meet are compared by
+//! their text in a second pass over just those rows.
 
 use crate::contract::input as I;
 use crate::core::shard::Shard;
@@ -26,6 +27,10 @@ pub(super) struct Scan {
 }
 
 const IDS: [&str; 2] = [I::FACILITY_ID.name, I::EQUIPMENT_ID.name];
+
+/// Duplicate keys held in memory (16 bytes each, 256 MiB) before they are written, sorted, to
+/// a temporary file: an input of up to ~16.7 million rows is checked in memory alone.
+const KEYS_HELD: usize = 1 << 24;
 
 /// The rows of `df` (whose first row is at `start`) in `shard`: the filter (none without a
 /// shard) and the kept rows' positions.
@@ -106,6 +111,7 @@ pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result
                 None => df.clone(),
             };
             keys.add(&Columns::of(&kept)?, &|i| positions[i] as usize);
+            keys.spill_past(KEYS_HELD)?;
             rows += kept.height();
             at += df.height();
             file_rows[spec.file] += df.height();
@@ -117,7 +123,7 @@ pub(super) fn scan(inputs: &Inputs, shard: Option<Shard>, jobs: usize) -> Result
             u32::MAX
         );
     }
-    let runs = keys.runs();
+    let runs = keys.runs()?;
     let texts = if runs.is_empty() {
         HashMap::new()
     } else {
