@@ -7,8 +7,8 @@
 //! maximum as they come; the mean as a Kahan-compensated sum in input order (as polars'
 //! group-by mean sums); the 95th percentile (linear interpolation, as polars' `quantile`) from
 //! each facility's incident energies, kept until the end (8 bytes per ok row; the portfolio's
-//! percentile takes the facilities' values over one by one, so the peak stays 8 bytes per row
-//! plus the largest facility).
+//! percentile is selected across the facilities' values where they are, so the peak stays
+//! 8 bytes per ok row).
 
 use crate::contract::{summary as S, Column};
 use polars::prelude::*;
@@ -351,19 +351,21 @@ impl Summary {
     /// asked.
     pub fn finish(mut self, portfolio: bool) -> PolarsResult<DataFrame> {
         let mut rows: Vec<Row> = Vec::with_capacity(self.groups.len() + 1);
-        let mut all_values: Vec<f64> = Vec::new();
         for g in &mut self.groups {
-            rows.push(Row::of(g)?);
-            if portfolio {
-                all_values.append(&mut g.values);
-            } else {
+            rows.push(Row::of(g, None)?);
+            if !portfolio {
                 g.values = Vec::new();
             }
         }
         if portfolio {
+            // The portfolio's percentile is selected across the facilities' values where they
+            // are, not from a copy of them all.
+            let mut parts: Vec<&mut [f64]> =
+                self.groups.iter_mut().map(|g| &mut g.values[..]).collect();
+            let nulls = (self.all.rows - self.all.ok_values) as usize;
+            let p95 = p95_across(&mut parts, nulls);
             self.all.id = Some(PORTFOLIO_FACILITY_ID.to_string());
-            self.all.values = all_values;
-            rows.push(Row::of(&mut self.all)?);
+            rows.push(Row::of(&mut self.all, Some(p95))?);
         }
         Row::frame(&rows)
     }
@@ -373,28 +375,126 @@ impl Summary {
 /// a group whose other `nulls` rows have no value: the position (n − 1)·0.95 is offset by the
 /// nulls (they sort first), so its fraction — and the last bits of the result — depend on them.
 fn p95(values: &mut [f64], nulls: usize) -> Option<f64> {
-    const Q: f64 = 0.95;
     let n = values.len();
+    let (float_idx, rank, between) = p95_position(n, nulls)?;
+    // The two order statistics a sort would put at `rank` and `rank + 1`, selected in O(n): the
+    // values are the same bits as the sorted slice's (`total_cmp` is a total order).
+    let (_, lower, above) = values.select_nth_unstable_by(rank, f64::total_cmp);
+    let lower = *lower;
+    if !between {
+        return Some(lower);
+    }
+    let upper = above.iter().copied().min_by(f64::total_cmp)?;
+    Some(interpolate(float_idx, nulls + rank, lower, upper))
+}
+
+/// Where the 95th percentile of `n` values (and `nulls` rows without one) lies: polars'
+/// position `(n − 1)·0.95 + nulls`, the rank among the values of the order statistic below it,
+/// and whether it lies between two of them (`None` for no value).
+fn p95_position(n: usize, nulls: usize) -> Option<(f64, usize, bool)> {
+    const Q: f64 = 0.95;
     match n {
         0 => return None,
-        1 => return Some(values[0]),
+        1 => return Some((nulls as f64, 0, false)),
         _ => {}
     }
     let float_idx = (n as f64 - 1.0) * Q + nulls as f64;
     let idx = (float_idx as usize).clamp(0, n + nulls - 1);
-    let top = float_idx.ceil() as usize;
-    // The two order statistics a sort would put at `idx` and `idx + 1`, selected in O(n): the
-    // values are the same bits as the sorted slice's (`total_cmp` is a total order).
-    let (_, lower, above) = values.select_nth_unstable_by(idx - nulls, f64::total_cmp);
-    let lower = *lower;
-    if idx == top {
-        return Some(lower);
-    }
-    let upper = above.iter().copied().min_by(f64::total_cmp)?;
+    Some((float_idx, idx - nulls, idx != float_idx.ceil() as usize))
+}
+
+/// Linear interpolation at `float_idx` between the order statistics at `idx` and `idx + 1`.
+fn interpolate(float_idx: f64, idx: usize, lower: f64, upper: f64) -> f64 {
     if lower == upper {
+        return lower;
+    }
+    (float_idx - idx as f64) * (upper - lower) + lower
+}
+
+/// [`p95`] of all the values of `parts` together, selected across them in place (a
+/// quickselect whose partitions are made in each part): no copy of the values is made, so the
+/// portfolio's percentile needs no memory beyond the facilities' own values.
+fn p95_across(parts: &mut [&mut [f64]], nulls: usize) -> Option<f64> {
+    let n = parts.iter().map(|p| p.len()).sum();
+    let (float_idx, rank, between) = p95_position(n, nulls)?;
+    let lower = select_across(parts, rank)?;
+    if !between {
         return Some(lower);
     }
-    Some((float_idx - idx as f64) * (upper - lower) + lower)
+    let upper = select_across(parts, rank + 1)?;
+    Some(interpolate(float_idx, nulls + rank, lower, upper))
+}
+
+/// The value a sort of all of `parts` together (by `total_cmp`) would put at `rank`; the
+/// parts are reordered.
+fn select_across(parts: &mut [&mut [f64]], mut rank: usize) -> Option<f64> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let mut live: Vec<&mut [f64]> = parts.iter_mut().map(|p| &mut p[..]).collect();
+    loop {
+        live.retain(|p| !p.is_empty());
+        let pivot = pivot_of(&live)?;
+        // Each part to [< pivot | = pivot | > pivot] (Dijkstra's three-way partition).
+        let mut bounds = Vec::with_capacity(live.len());
+        let (mut below, mut equal) = (0usize, 0usize);
+        for p in live.iter_mut() {
+            let (mut lt, mut i, mut gt) = (0, 0, p.len());
+            while i < gt {
+                match p[i].total_cmp(&pivot) {
+                    Less => {
+                        p.swap(lt, i);
+                        lt += 1;
+                        i += 1;
+                    }
+                    Greater => {
+                        gt -= 1;
+                        p.swap(i, gt);
+                    }
+                    Equal => i += 1,
+                }
+            }
+            below += lt;
+            equal += gt - lt;
+            bounds.push((lt, gt));
+        }
+        let keep_below = rank < below;
+        if !keep_below && rank < below + equal {
+            return Some(pivot);
+        }
+        if !keep_below {
+            rank -= below + equal;
+        }
+        live = live
+            .into_iter()
+            .zip(bounds)
+            .map(|(p, (lt, gt))| {
+                if keep_below {
+                    &mut p[..lt]
+                } else {
+                    &mut p[gt..]
+                }
+            })
+            .collect();
+    }
+}
+
+/// A pivot for [`select_across`]: the median of five values spread over the parts' values.
+fn pivot_of(parts: &[&mut [f64]]) -> Option<f64> {
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    let at = |mut k: usize| {
+        for p in parts {
+            if k < p.len() {
+                return p[k];
+            }
+            k -= p.len();
+        }
+        f64::NAN
+    };
+    if n == 0 {
+        return None;
+    }
+    let mut five: Vec<f64> = (0..5).map(|j| at(j * (n - 1) / 4)).collect();
+    five.sort_unstable_by(f64::total_cmp);
+    Some(five[2])
 }
 
 /// One summary row's values.
@@ -412,8 +512,9 @@ struct Row {
 }
 
 impl Row {
-    fn of(g: &mut Group) -> PolarsResult<Row> {
-        let p95 = p95(&mut g.values, (g.rows - g.ok_values) as usize);
+    /// The row of `g`; its percentile from its values unless given.
+    fn of(g: &mut Group, p95_given: Option<Option<f64>>) -> PolarsResult<Row> {
+        let p95 = p95_given.unwrap_or_else(|| p95(&mut g.values, (g.rows - g.ok_values) as usize));
         let count = |c: Column| g.counts[COUNTS.iter().position(|o| o.name == c.name).unwrap_or(0)];
         let assessed = f64::from(count(S::COMPLIANCE_PASS_COUNT))
             + f64::from(count(S::COMPLIANCE_WARN_COUNT))
@@ -622,6 +723,27 @@ mod tests {
             let (mut a, mut b) = (values.clone(), values);
             let got = p95(&mut a, nulls).map(f64::to_bits);
             prop_assert_eq!(got, p95_by_sorting(&mut b, nulls).map(f64::to_bits));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        /// The percentile selected across parts in place is the percentile of the parts joined,
+        /// to the bit (ties, signed zeros, empty parts, nulls).
+        #[test]
+        fn p95_across_parts_equals_p95_of_the_parts_joined(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![(0u8..6).prop_map(f64::from), Just(-0.0), -1e3f64..1e3],
+                    0..60),
+                0..12),
+            nulls in 0usize..40,
+        ) {
+            let mut joined: Vec<f64> = parts.concat();
+            let want = p95(&mut joined, nulls).map(f64::to_bits);
+            let mut parts = parts;
+            let mut refs: Vec<&mut [f64]> = parts.iter_mut().map(|p| &mut p[..]).collect();
+            prop_assert_eq!(p95_across(&mut refs, nulls).map(f64::to_bits), want);
         }
     }
 
