@@ -352,7 +352,7 @@ impl Summary {
     pub fn finish(mut self, portfolio: bool) -> PolarsResult<DataFrame> {
         let mut rows: Vec<Row> = Vec::with_capacity(self.groups.len() + 1);
         for g in &mut self.groups {
-            rows.push(Row::of(g, None)?);
+            rows.push(Row::of(g)?);
             if !portfolio {
                 g.values = Vec::new();
             }
@@ -363,9 +363,10 @@ impl Summary {
             let mut parts: Vec<&mut [f64]> =
                 self.groups.iter_mut().map(|g| &mut g.values[..]).collect();
             let nulls = (self.all.rows - self.all.ok_values) as usize;
-            let p95 = p95_across(&mut parts, nulls);
             self.all.id = Some(PORTFOLIO_FACILITY_ID.to_string());
-            rows.push(Row::of(&mut self.all, Some(p95))?);
+            let mut row = Row::of(&mut self.all)?;
+            row.p95 = p95_across(&mut parts, nulls);
+            rows.push(row);
         }
         Row::frame(&rows)
     }
@@ -512,9 +513,8 @@ struct Row {
 }
 
 impl Row {
-    /// The row of `g`; its percentile from its values unless given.
-    fn of(g: &mut Group, p95_given: Option<Option<f64>>) -> PolarsResult<Row> {
-        let p95 = p95_given.unwrap_or_else(|| p95(&mut g.values, (g.rows - g.ok_values) as usize));
+    fn of(g: &mut Group) -> PolarsResult<Row> {
+        let p95 = p95(&mut g.values, (g.rows - g.ok_values) as usize);
         let count = |c: Column| g.counts[COUNTS.iter().position(|o| o.name == c.name).unwrap_or(0)];
         let assessed = f64::from(count(S::COMPLIANCE_PASS_COUNT))
             + f64::from(count(S::COMPLIANCE_WARN_COUNT))
