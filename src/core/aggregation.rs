@@ -412,18 +412,91 @@ fn interpolate(float_idx: f64, idx: usize, lower: f64, upper: f64) -> f64 {
     (float_idx - idx as f64) * (upper - lower) + lower
 }
 
-/// [`p95`] of all the values of `parts` together, selected across them in place (a
-/// quickselect whose partitions are made in each part): no copy of the values is made, so the
-/// portfolio's percentile needs no memory beyond the facilities' own values.
+/// [`p95`] of all the values of `parts` together, without a copy of them all: the values
+/// near the percentile are found by a histogram of their leading bits and selected from a copy
+/// of just those ([`near`]); when too many values share those bits, the percentile is selected
+/// across the parts in place (a quickselect whose partitions are made in each part). Either
+/// way the portfolio's percentile needs little memory beyond the facilities' own values.
 fn p95_across(parts: &mut [&mut [f64]], nulls: usize) -> Option<f64> {
+    let n: usize = parts.iter().map(|p| p.len()).sum();
+    p95_across_within(parts, nulls, (n / 64).max(1 << 16))
+}
+
+/// [`p95_across`], copying at most `room` values near the percentile.
+fn p95_across_within(parts: &mut [&mut [f64]], nulls: usize, room: usize) -> Option<f64> {
     let n = parts.iter().map(|p| p.len()).sum();
     let (float_idx, rank, between) = p95_position(n, nulls)?;
-    let lower = select_across(parts, rank)?;
+    let last = rank + usize::from(between);
+    let (lower, upper) = match near(parts, rank..=last, room) {
+        Some((mut values, below)) => {
+            let (_, lower, above) = values.select_nth_unstable_by(rank - below, f64::total_cmp);
+            let lower = *lower;
+            (lower, above.iter().copied().min_by(f64::total_cmp))
+        }
+        None => {
+            let lower = select_across(parts, rank)?;
+            let upper = if between {
+                select_across(parts, last)
+            } else {
+                None
+            };
+            (lower, upper)
+        }
+    };
     if !between {
         return Some(lower);
     }
-    let upper = select_across(parts, rank + 1)?;
-    Some(interpolate(float_idx, nulls + rank, lower, upper))
+    Some(interpolate(float_idx, nulls + rank, lower, upper?))
+}
+
+/// The leading 16 bits of `v`'s key in the order of `total_cmp` (a histogram bucket: buckets
+/// are in the order of the values in them).
+fn bucket(v: f64) -> usize {
+    let bits = v.to_bits() as i64;
+    let key = (bits ^ (((bits >> 63) as u64) >> 1) as i64) as u64 ^ (1 << 63);
+    (key >> 48) as usize
+}
+
+/// The values of `parts` in the histogram buckets of the order statistics at `ranks` (of all
+/// the values sorted by `total_cmp`), with the number of values in the buckets below them: a
+/// statistic's rank among the returned values is its rank less that number. `None` when those
+/// buckets hold more than `room` values.
+fn near(
+    parts: &[&mut [f64]],
+    ranks: std::ops::RangeInclusive<usize>,
+    room: usize,
+) -> Option<(Vec<f64>, usize)> {
+    let mut counts = vec![0u32; 1 << 16];
+    for &v in parts.iter().flat_map(|p| p.iter()) {
+        counts[bucket(v)] += 1;
+    }
+    // The buckets of the first and the last rank, and the values below the first.
+    let (mut seen, mut below, mut first) = (0usize, 0usize, None);
+    let mut last = 0;
+    for (b, &c) in counts.iter().enumerate() {
+        let upto = seen + c as usize;
+        if first.is_none() && *ranks.start() < upto {
+            first = Some(b);
+            below = seen;
+        }
+        if *ranks.end() < upto {
+            last = b;
+            break;
+        }
+        seen = upto;
+    }
+    let first = first?;
+    let held: usize = counts[first..=last].iter().map(|&c| c as usize).sum();
+    if held > room {
+        return None;
+    }
+    let mut values = Vec::with_capacity(held);
+    for &v in parts.iter().flat_map(|p| p.iter()) {
+        if (first..=last).contains(&bucket(v)) {
+            values.push(v);
+        }
+    }
+    Some((values, below))
 }
 
 /// The value a sort of all of `parts` together (by `total_cmp`) would put at `rank`; the
@@ -744,6 +817,34 @@ mod tests {
             let mut parts = parts;
             let mut refs: Vec<&mut [f64]> = parts.iter_mut().map(|p| &mut p[..]).collect();
             prop_assert_eq!(p95_across(&mut refs, nulls).map(f64::to_bits), want);
+        }
+
+        /// With any room for the values near the percentile — none (selected in place), some
+        /// (from the histogram's buckets where they fit) — the percentile is the same, to the
+        /// bit; values spread over many buckets, a few, or one (NaN, infinities, ±0 included).
+        #[test]
+        fn p95_near_or_in_place_is_p95_of_the_parts_joined(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        (0u8..6).prop_map(f64::from),
+                        Just(-0.0),
+                        Just(f64::NAN),
+                        Just(f64::INFINITY),
+                        Just(f64::NEG_INFINITY),
+                        -1e3f64..1e3,
+                        (28.0f64..29.0),
+                    ],
+                    0..60),
+                0..12),
+            nulls in 0usize..40,
+            room in 0usize..80,
+        ) {
+            let mut joined: Vec<f64> = parts.concat();
+            let want = p95(&mut joined, nulls).map(f64::to_bits);
+            let mut parts = parts;
+            let mut refs: Vec<&mut [f64]> = parts.iter_mut().map(|p| &mut p[..]).collect();
+            prop_assert_eq!(p95_across_within(&mut refs, nulls, room).map(f64::to_bits), want);
         }
     }
 
