@@ -471,8 +471,7 @@ fn near(
         counts[bucket(v)] += 1;
     }
     // The buckets of the first and the last rank, and the values below the first.
-    let (mut seen, mut below, mut first) = (0usize, 0usize, None);
-    let mut last = 0;
+    let (mut seen, mut below, mut first, mut last) = (0usize, 0usize, None, None);
     for (b, &c) in counts.iter().enumerate() {
         let upto = seen + c as usize;
         if first.is_none() && *ranks.start() < upto {
@@ -480,12 +479,12 @@ fn near(
             below = seen;
         }
         if *ranks.end() < upto {
-            last = b;
+            last = Some(b);
             break;
         }
         seen = upto;
     }
-    let first = first?;
+    let (first, last) = (first?, last?);
     let held: usize = counts[first..=last].iter().map(|&c| c as usize).sum();
     if held > room {
         return None;
@@ -797,6 +796,17 @@ mod tests {
             let got = p95(&mut a, nulls).map(f64::to_bits);
             prop_assert_eq!(got, p95_by_sorting(&mut b, nulls).map(f64::to_bits));
         }
+    }
+
+    #[test]
+    fn the_values_near_ranks_are_those_of_their_buckets() {
+        let (mut a, mut b) = (vec![3.0, 1.0], vec![2.0]);
+        let parts = [&mut a[..], &mut b[..]];
+        // 1.0, 2.0 and 3.0 fall in three buckets: ranks 1 and 2 are in the last two.
+        assert_eq!(near(&parts, 1..=2, 2), Some((vec![3.0, 2.0], 1)));
+        assert_eq!(near(&parts, 1..=2, 1), None);
+        // A rank past the values is in no bucket.
+        assert_eq!(near(&parts, 2..=3, 10), None);
     }
 
     proptest! {
