@@ -378,15 +378,19 @@ impl Summary {
 fn p95(values: &mut [f64], nulls: usize) -> Option<f64> {
     let n = values.len();
     let (float_idx, rank, between) = p95_position(n, nulls)?;
-    // The two order statistics a sort would put at `rank` and `rank + 1`, selected in O(n): the
-    // values are the same bits as the sorted slice's (`total_cmp` is a total order).
-    let (_, lower, above) = values.select_nth_unstable_by(rank, f64::total_cmp);
-    let lower = *lower;
+    let (lower, upper) = order_statistics(values, rank);
     if !between {
         return Some(lower);
     }
-    let upper = above.iter().copied().min_by(f64::total_cmp)?;
-    Some(interpolate(float_idx, nulls + rank, lower, upper))
+    Some(interpolate(float_idx, nulls + rank, lower, upper?))
+}
+
+/// The two order statistics a sort of `values` by `total_cmp` would put at `rank` and
+/// `rank + 1` (`None` past the last), selected in O(n): the same bits as the sorted slice's
+/// (`total_cmp` is a total order). `values` is reordered; `rank` must be below its length.
+fn order_statistics(values: &mut [f64], rank: usize) -> (f64, Option<f64>) {
+    let (_, lower, above) = values.select_nth_unstable_by(rank, f64::total_cmp);
+    (*lower, above.iter().copied().min_by(f64::total_cmp))
 }
 
 /// Where the 95th percentile of `n` values (and `nulls` rows without one) lies: polars'
@@ -428,11 +432,7 @@ fn p95_across_within(parts: &mut [&mut [f64]], nulls: usize, room: usize) -> Opt
     let (float_idx, rank, between) = p95_position(n, nulls)?;
     let last = rank + usize::from(between);
     let (lower, upper) = match near(parts, rank..=last, room) {
-        Some((mut values, below)) => {
-            let (_, lower, above) = values.select_nth_unstable_by(rank - below, f64::total_cmp);
-            let lower = *lower;
-            (lower, above.iter().copied().min_by(f64::total_cmp))
-        }
+        Some((mut values, below)) => order_statistics(&mut values, rank - below),
         None => {
             let lower = select_across(parts, rank)?;
             let upper = if between {
