@@ -159,8 +159,11 @@ pub fn process_parts(
         let mut store = store::Store::new(part.start, part.len(), opts.uncertainty.is_some());
         let blocks = store.blocks(CHUNK_ROWS);
         let done_blocks: Vec<Vec<(u32, String)>> = pool.install(|| {
+            // One block a task: the threads take blocks until none is left, so neither waits
+            // long for the other's last share at the end of a part.
             blocks
                 .into_par_iter()
+                .with_max_len(1)
                 .map(|mut slots| {
                     let r = slots.rows();
                     process_range_with(&cols, r.clone(), &extra, opts, true, &mut |k, row| {
@@ -174,7 +177,9 @@ pub fn process_parts(
         for errors in done_blocks {
             store.add_errors(errors);
         }
-        let (results, agg, c) = store.finish(&cols)?;
+        // On the run's pool, idle now: rayon's global pool is the writer's, busy encoding the
+        // previous part, and work queued there would wait behind it while these cores idle.
+        let (results, agg, c) = pool.install(|| store.finish(&cols))?;
         counts.merge(c);
         aggregation.append(agg)?;
         sink(part.start, results)?;
