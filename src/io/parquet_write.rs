@@ -15,7 +15,9 @@
 //! - the data pages of these dictionaries and of the number columns are encoded by
 //!   [`super::parquet_encode`] from slices, byte for byte as polars encodes them;
 //! - every other column is encoded by polars;
-//! - columns are encoded *and compressed* in parallel; the file is then written in order.
+//! - columns are encoded *and compressed* in parallel, and each is written to the file, in
+//!   order, as soon as it and those before it are ready (the last part's write overlaps its
+//!   encoding instead of following it at the end of a run).
 //!
 //! The file's schema and key-value metadata come from polars' batched writer, unchanged.
 
@@ -30,8 +32,9 @@ use polars_parquet::parquet::compression::Compression;
 use polars_parquet::parquet::page::{CompressedDataPage, CompressedDictPage, DataPageHeader};
 use polars_parquet::parquet::CowBuffer;
 use polars_parquet::write::{
-    array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, Encoding,
-    Page, ParquetType, Version, WriteOptions,
+    array_to_columns, compress, get_dtype_encoding, CompressedPage, CompressionOptions, DynIter,
+    DynStreamingIterator, Encoding, FallibleStreamingIterator, Page, ParquetType, Version,
+    WriteOptions,
 };
 use rayon::prelude::*;
 use std::io::Write;
@@ -97,16 +100,122 @@ pub(crate) fn write_row_group<W: Write>(
             },
         )
         .collect();
-    let columns: Vec<Vec<Vec<CompressedPage>>> = sources
-        .par_iter()
-        .zip(fields)
-        .map(|(source, field)| match source {
-            Source::Array(array) => encode_column(array.as_ref(), field, options),
-            Source::Coded(text) => encode_coded(text, field, options),
-        })
-        .collect::<PolarsResult<_>>()?;
-    let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
-    batched.write_row_group(df.height() as u64, &pages)
+    let count = sources.len();
+    // The columns are encoded in parallel on another thread while this one writes each, in
+    // order, as soon as it is ready: the file's bytes are those of writing them all at once.
+    let (done, encoded) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            sources.par_iter().zip(fields).enumerate().for_each_with(
+                done,
+                |done, (k, (source, field))| {
+                    let pages = match source {
+                        Source::Array(array) => encode_column(array.as_ref(), field, options),
+                        Source::Coded(text) => encode_coded(text, field, options),
+                    };
+                    // Disconnected: the write stopped on an error, which it reports.
+                    let _ = done.send((k, pages));
+                },
+            );
+        });
+        let leaves = InOrder::new(encoded, count).map(|leaf| {
+            leaf.map(|pages| {
+                DynStreamingIterator::new(Pages {
+                    pages: pages.into_iter(),
+                    current: None,
+                })
+            })
+        });
+        let mut writer = batched
+            .get_writer()
+            .lock()
+            .map_err(|_| polars_err!(ComputeError: "the Parquet writer was poisoned"))?;
+        writer.write(df.height() as u64, DynIter::new(leaves))
+    })
+}
+
+/// Encoded columns as they arrive: a column's position and its leaves' pages.
+type Arrived = std::sync::mpsc::Receiver<(usize, PolarsResult<Vec<Vec<CompressedPage>>>)>;
+
+/// A leaf's pages, owned, given out one by one to polars' writer.
+struct Pages {
+    pages: std::vec::IntoIter<CompressedPage>,
+    current: Option<CompressedPage>,
+}
+
+impl FallibleStreamingIterator for Pages {
+    type Item = CompressedPage;
+    type Error = PolarsError;
+
+    fn advance(&mut self) -> PolarsResult<()> {
+        self.current = self.pages.next();
+        Ok(())
+    }
+
+    fn get(&self) -> Option<&CompressedPage> {
+        self.current.as_ref()
+    }
+}
+
+/// The encoded columns' leaves (each a list of pages), in column order, from the columns as
+/// they arrive in any order: each column is held until those before it are given out. An
+/// encoding error is given out when it arrives, and ends the leaves.
+struct InOrder {
+    /// (A receiver is not `Sync`, which polars' writer asks of the iterator it is given.)
+    arrived: std::sync::Mutex<Arrived>,
+    held: Vec<Option<Vec<Vec<CompressedPage>>>>,
+    /// The next column to give out.
+    next: usize,
+    /// The rest of the current column's leaves.
+    leaves: std::vec::IntoIter<Vec<CompressedPage>>,
+}
+
+impl InOrder {
+    fn new(arrived: Arrived, columns: usize) -> InOrder {
+        InOrder {
+            arrived: std::sync::Mutex::new(arrived),
+            held: (0..columns).map(|_| None).collect(),
+            next: 0,
+            leaves: Vec::new().into_iter(),
+        }
+    }
+}
+
+impl Iterator for InOrder {
+    type Item = PolarsResult<Vec<CompressedPage>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(leaf) = self.leaves.next() {
+                return Some(Ok(leaf));
+            }
+            if self.next == self.held.len() {
+                return None;
+            }
+            if let Some(column) = self.held[self.next].take() {
+                self.next += 1;
+                self.leaves = column.into_iter();
+                continue;
+            }
+            let arrived = match self.arrived.get_mut() {
+                Ok(a) => a.recv(),
+                Err(_) => Err(std::sync::mpsc::RecvError),
+            };
+            match arrived {
+                Ok((k, Ok(column))) => self.held[k] = Some(column),
+                Ok((_, Err(e))) => {
+                    self.next = self.held.len();
+                    return Some(Err(e));
+                }
+                Err(_) => {
+                    self.next = self.held.len();
+                    return Some(Err(
+                        polars_err!(ComputeError: "encoding a result column stopped (panicked)"),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Where a column's values come from.
@@ -491,6 +600,44 @@ mod tests {
             .flatten()
             .map(Result::unwrap)
             .collect()
+    }
+
+    /// Columns sent in any order come out in column order, each leaf whole; an encoding error
+    /// ends the leaves when it arrives (the file is then discarded), and a sender gone before
+    /// every column arrived is an error.
+    #[test]
+    fn encoded_columns_are_given_out_in_order() {
+        let page = || {
+            let array = PrimitiveArray::<f64>::from_slice([1.0, 2.0]);
+            let page = pages_of(&array, Encoding::Plain).remove(0);
+            compress(page, vec![], CompressionOptions::Uncompressed).unwrap()
+        };
+        // Column k has one leaf of k pages, so the leaves' lengths name their columns.
+        let column = |k: usize| Ok(vec![(0..k).map(|_| page()).collect::<Vec<_>>()]);
+        let lengths = |out: Vec<PolarsResult<Vec<CompressedPage>>>| -> Vec<Option<usize>> {
+            out.into_iter().map(|l| l.ok().map(|l| l.len())).collect()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        for k in [3, 1, 0, 2] {
+            tx.send((k, column(k))).unwrap();
+        }
+        drop(tx);
+        let out: Vec<_> = InOrder::new(rx, 4).collect();
+        assert_eq!(lengths(out), [Some(0), Some(1), Some(2), Some(3)]);
+
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send((1, column(1))).unwrap();
+        tx.send((0, column(0))).unwrap();
+        tx.send((3, Err(polars_err!(ComputeError: "no")))).unwrap();
+        tx.send((2, column(2))).unwrap();
+        let out: Vec<_> = InOrder::new(rx, 4).collect();
+        assert_eq!(lengths(out), [Some(0), Some(1), None]);
+
+        let (tx, rx) = std::sync::mpsc::channel();
+        tx.send((1, column(1))).unwrap();
+        drop(tx);
+        let out: Vec<_> = InOrder::new(rx, 2).collect();
+        assert_eq!(lengths(out), [None]);
     }
 
     #[test]
