@@ -100,6 +100,18 @@ pub(crate) fn write_row_group<W: Write>(
             },
         )
         .collect();
+    if rayon::current_thread_index().is_some() {
+        // On a thread of a rayon pool, waiting for the columns could hold up the very jobs
+        // that encode them (on rayon's global pool of one thread, forever): all are encoded
+        // first, then written.
+        let columns = sources
+            .par_iter()
+            .zip(fields)
+            .map(|(source, field)| encode(source, field, options))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
+        return batched.write_row_group(df.height() as u64, &pages);
+    }
     let count = sources.len();
     // The columns are encoded in parallel on another thread while this one writes each, in
     // order, as soon as it is ready: the file's bytes are those of writing them all at once.
@@ -109,12 +121,8 @@ pub(crate) fn write_row_group<W: Write>(
             sources.par_iter().zip(fields).enumerate().for_each_with(
                 done,
                 |done, (k, (source, field))| {
-                    let pages = match source {
-                        Source::Array(array) => encode_column(array.as_ref(), field, options),
-                        Source::Coded(text) => encode_coded(text, field, options),
-                    };
                     // Disconnected: the write stopped on an error, which it reports.
-                    let _ = done.send((k, pages));
+                    let _ = done.send((k, encode(source, field, options)));
                 },
             );
         });
@@ -132,6 +140,18 @@ pub(crate) fn write_row_group<W: Write>(
             .map_err(|_| polars_err!(ComputeError: "the Parquet writer was poisoned"))?;
         writer.write(df.height() as u64, DynIter::new(leaves))
     })
+}
+
+/// One column's pages (one list per Parquet leaf), encoded and compressed.
+fn encode(
+    source: &Source,
+    field: ParquetType,
+    options: WriteOptions,
+) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+    match source {
+        Source::Array(array) => encode_column(array.as_ref(), field, options),
+        Source::Coded(text) => encode_coded(text, field, options),
+    }
 }
 
 /// Encoded columns as they arrive: a column's position and its leaves' pages.
@@ -928,6 +948,35 @@ mod tests {
                 assert!(ours == theirs, "{rows} rows: the files differ");
             }
         }
+    }
+
+    #[test]
+    fn a_row_group_written_from_a_pools_thread_is_the_same_file() {
+        // From a pool's thread the columns are encoded first and written after; from any
+        // other thread each is written as it is ready. Both give the same bytes.
+        let production = write_options(
+            ParquetCompression::Lz4Raw,
+            crate::io::write::parquet_statistics(),
+        );
+        let mut df = results_like(9000, 13);
+        let file = |df: &mut DataFrame| {
+            let mut out: Vec<u8> = Vec::new();
+            let mut b = ParquetWriter::new(&mut out)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(production.statistics)
+                .batched(df.schema())
+                .unwrap();
+            write_row_group(&mut b, df, &[], production).unwrap();
+            b.finish().unwrap();
+            out
+        };
+        let here = file(&mut df);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let in_pool = pool.install(|| file(&mut df));
+        assert!(here == in_pool, "the files differ");
     }
 
     #[test]
