@@ -100,21 +100,43 @@ pub(crate) fn write_row_group<W: Write>(
             },
         )
         .collect();
+    let rows = df.height() as u64;
     if rayon::current_thread_index().is_some() {
         // On a thread of a rayon pool, waiting for the columns could hold up the very jobs
-        // that encode them (on rayon's global pool of one thread, forever): all are encoded
-        // first, then written.
-        let columns = sources
-            .par_iter()
-            .zip(fields)
-            .map(|(source, field)| encode(source, field, options))
-            .collect::<PolarsResult<Vec<_>>>()?;
-        let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
-        return batched.write_row_group(df.height() as u64, &pages);
+        // that encode them (on rayon's global pool of one thread, forever).
+        write_encoded_first(batched, rows, &sources, fields, options)
+    } else {
+        write_as_encoded(batched, rows, &sources, fields, options)
     }
-    let count = sources.len();
-    // The columns are encoded in parallel on another thread while this one writes each, in
-    // order, as soon as it is ready: the file's bytes are those of writing them all at once.
+}
+
+/// A row group whose columns are all encoded (in parallel) before any is written.
+fn write_encoded_first<W: Write>(
+    batched: &mut BatchedWriter<W>,
+    rows: u64,
+    sources: &[Source],
+    fields: Vec<ParquetType>,
+    options: WriteOptions,
+) -> PolarsResult<()> {
+    let columns = sources
+        .par_iter()
+        .zip(fields)
+        .map(|(source, field)| encode(source, field, options))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
+    batched.write_row_group(rows, &pages)
+}
+
+/// A row group whose columns are encoded in parallel on another thread while this one writes
+/// each, in order, as soon as it is ready: the file's bytes are those of
+/// [`write_encoded_first`].
+fn write_as_encoded<W: Write>(
+    batched: &mut BatchedWriter<W>,
+    rows: u64,
+    sources: &[Source],
+    fields: Vec<ParquetType>,
+    options: WriteOptions,
+) -> PolarsResult<()> {
     let (done, encoded) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         s.spawn(move || {
@@ -126,7 +148,7 @@ pub(crate) fn write_row_group<W: Write>(
                 },
             );
         });
-        let leaves = InOrder::new(encoded, count).map(|leaf| {
+        let leaves = InOrder::new(encoded, sources.len()).map(|leaf| {
             leaf.map(|pages| {
                 DynStreamingIterator::new(Pages {
                     pages: pages.into_iter(),
@@ -138,7 +160,7 @@ pub(crate) fn write_row_group<W: Write>(
             .get_writer()
             .lock()
             .map_err(|_| polars_err!(ComputeError: "the Parquet writer was poisoned"))?;
-        writer.write(df.height() as u64, DynIter::new(leaves))
+        writer.write(rows, DynIter::new(leaves))
     })
 }
 
