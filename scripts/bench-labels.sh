@@ -18,16 +18,12 @@ LABEL_ROWS=${1:-10000}
 REPORT_ROWS=${2:-1000000}
 FACILITIES=${3:-2000}
 RUNS=${4:-3}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voltmetrics-release}"
-cargo build --release --quiet --bin voltmetrics --example generate
-BIN="$CARGO_TARGET_DIR/release"
-WORK="${BENCH_DIR:-$(mktemp -d)}"
-mkdir -p "$WORK"
+# shellcheck source=scripts/measure.sh
+source "$(dirname "$0")/measure.sh"
+bench_setup generate
 [ -f "$WORK/inv-labels.parquet" ] || "$BIN/examples/generate" --rows "$LABEL_ROWS" --facilities 20 -o "$WORK/inv-labels.parquet"
 [ -f "$WORK/inv.parquet" ] || "$BIN/examples/generate" --rows "$REPORT_ROWS" --facilities "$FACILITIES" -o "$WORK/inv.parquet"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
-# shellcheck source=scripts/measure.sh
-source "$(dirname "$0")/measure.sh"
 
 echo "label rows=$LABEL_ROWS report rows=$REPORT_ROWS facilities=$FACILITIES runs=$RUNS cores=$(nproc) $(date -u +%FT%TZ)"
 lines=()

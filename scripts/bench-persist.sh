@@ -17,11 +17,9 @@ ROWS=${1:-1000000}
 FACILITIES=${2:-2000}
 PG=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/test}
 REDIS=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voltmetrics-release}"
-cargo build --release --quiet --bin voltmetrics --example generate --example io_floor
-BIN="$CARGO_TARGET_DIR/release"
-WORK="${BENCH_DIR:-$(mktemp -d)}"
-mkdir -p "$WORK"
+# shellcheck source=scripts/measure.sh
+source "$(dirname "$0")/measure.sh"
+bench_setup generate io_floor
 [ -f "$WORK/inv.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.parquet"
 SCHEMA="vm_bench_$$"
 psql -q "$PG" -c "CREATE SCHEMA $SCHEMA" >/dev/null
@@ -31,7 +29,7 @@ URL="$PG?options=-c%20search_path%3D$SCHEMA"
 stage() { sed -n "s/.*stages: .*$1 \([0-9.]*\) s.*/\1/p" "$2"; }
 
 echo "rows=$ROWS facilities=$FACILITIES cores=$(nproc) $(date -u +%FT%TZ)"
-"$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.csv" -q --postgres "$URL" --migrate -v 2> "$WORK/pg.txt"
+"$BIN/voltmetrics" run "$WORK/inv.parquet" -o "$WORK/results.csv" --postgres "$URL" --migrate -v 2> "$WORK/pg.txt"
 pg_s=$(stage postgres "$WORK/pg.txt")
 # Raw COPY of the same rows: the result columns as CSV into an unlogged table without indexes.
 psql -q "$URL" -c "CREATE UNLOGGED TABLE raw_copy (LIKE voltmetrics_results); ALTER TABLE raw_copy DROP COLUMN as_of, DROP COLUMN run_id, ADD COLUMN location text" >/dev/null
@@ -42,7 +40,7 @@ end=$(date +%s.%N)
 copy_s=$(echo "$end - $start" | bc -l)
 
 PREFIX="vmbench$$:"
-"$BIN/voltmetrics" run "$WORK/inv.parquet" -o /dev/null --format csv -q --redis "$REDIS" --redis-prefix "$PREFIX" -v 2> "$WORK/redis.txt"
+"$BIN/voltmetrics" run "$WORK/inv.parquet" -o /dev/null --format csv --redis "$REDIS" --redis-prefix "$PREFIX" -v 2> "$WORK/redis.txt"
 redis_s=$(stage redis "$WORK/redis.txt")
 HOST=$(echo "$REDIS" | sed -E 's#redis://([^:/]*@)?([^:/]+):?([0-9]*)/?.*#\2#'); PORT=$(echo "$REDIS" | sed -E 's#.*:([0-9]+)/?$#\1#')
 hset_rate=$(redis-benchmark -h "$HOST" -p "$PORT" -P 64 -t hset -n "$ROWS" -q | sed -n 's/.*HSET: \([0-9.]*\) requests per second.*/\1/p')

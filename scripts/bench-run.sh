@@ -25,19 +25,14 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-1000000}
 FACILITIES=${2:-2000}
 RUNS=${3:-5}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voltmetrics-release}"
-cargo build --release --quiet --bin voltmetrics --example generate --example io_floor
-BIN="$CARGO_TARGET_DIR/release"
-WORK="${BENCH_DIR:-$(mktemp -d)}"
-mkdir -p "$WORK"
+# shellcheck source=scripts/measure.sh
+source "$(dirname "$0")/measure.sh"
+bench_setup generate io_floor
 [ -f "$WORK/inv.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.parquet"
 [ -f "$WORK/inv.csv" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv.csv"
 [ -f "$WORK/inv-explicit.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv-explicit.parquet" --devices "$WORK/devices.toml"
 [ -f "$WORK/inv-device.parquet" ] || "$BIN/examples/generate" --rows "$ROWS" --facilities "$FACILITIES" -o "$WORK/inv-device.parquet" --devices "$WORK/devices.toml" --no-durations
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)"; exit 1; }
-
-# shellcheck source=scripts/measure.sh
-source "$(dirname "$0")/measure.sh"
 
 echo "rows=$ROWS facilities=$FACILITIES runs=$RUNS cores=$(nproc) $(date -u +%FT%TZ)"
 floor=$(measure floor "$BIN/examples/io_floor" "$WORK/inv.parquet" "$WORK/floor.parquet")

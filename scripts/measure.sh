@@ -1,3 +1,16 @@
+# bench_setup EXAMPLE...: builds the release binary and the named examples (in $CARGO_TARGET_DIR,
+# by default ~/.cache/voltmetrics-release, kept warm between runs) and sets BIN to their
+# directory and WORK to $BENCH_DIR (created if missing), else to a new temporary directory.
+bench_setup() {
+  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/voltmetrics-release}"
+  local args=(--bin voltmetrics) example
+  for example in "$@"; do args+=(--example "$example"); done
+  cargo build --release --quiet "${args[@]}"
+  BIN="$CARGO_TARGET_DIR/release"
+  WORK="${BENCH_DIR:-$(mktemp -d)}"
+  mkdir -p "$WORK"
+}
+
 # measure NAME COMMAND...: runs COMMAND $RUNS times under /usr/bin/time -v (its stdout
 # discarded, its stderr in $WORK/time.txt) and prints "NAME median_wall_s median_peak_rss_KiB
 # every wall time". Sourced by the bench-*.sh scripts.
