@@ -100,68 +100,80 @@ pub(crate) fn write_row_group<W: Write>(
             },
         )
         .collect();
-    let rows = df.height() as u64;
+    let group = RowGroup {
+        rows: df.height() as u64,
+        sources,
+        fields,
+        options,
+    };
     if rayon::current_thread_index().is_some() {
         // On a thread of a rayon pool, waiting for the columns could hold up the very jobs
         // that encode them (on rayon's global pool of one thread, forever).
-        write_encoded_first(batched, rows, &sources, fields, options)
+        group.write_encoded_first(batched)
     } else {
-        write_as_encoded(batched, rows, &sources, fields, options)
+        group.write_as_encoded(batched)
     }
 }
 
-/// A row group whose columns are all encoded (in parallel) before any is written.
-fn write_encoded_first<W: Write>(
-    batched: &mut BatchedWriter<W>,
+/// A row group to write: its rows, where each column's values come from and its Parquet field.
+struct RowGroup<'a> {
     rows: u64,
-    sources: &[Source],
+    sources: Vec<Source<'a>>,
     fields: Vec<ParquetType>,
     options: WriteOptions,
-) -> PolarsResult<()> {
-    let columns = sources
-        .par_iter()
-        .zip(fields)
-        .map(|(source, field)| encode(source, field, options))
-        .collect::<PolarsResult<Vec<_>>>()?;
-    let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
-    batched.write_row_group(rows, &pages)
 }
 
-/// A row group whose columns are encoded in parallel on another thread while this one writes
-/// each, in order, as soon as it is ready: the file's bytes are those of
-/// [`write_encoded_first`].
-fn write_as_encoded<W: Write>(
-    batched: &mut BatchedWriter<W>,
-    rows: u64,
-    sources: &[Source],
-    fields: Vec<ParquetType>,
-    options: WriteOptions,
-) -> PolarsResult<()> {
-    let (done, encoded) = std::sync::mpsc::channel();
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            sources.par_iter().zip(fields).enumerate().for_each_with(
-                done,
-                |done, (k, (source, field))| {
-                    // Disconnected: the write stopped on an error, which it reports.
-                    let _ = done.send((k, encode(source, field, options)));
-                },
-            );
-        });
-        let leaves = InOrder::new(encoded, sources.len()).map(|leaf| {
-            leaf.map(|pages| {
-                DynStreamingIterator::new(Pages {
-                    pages: pages.into_iter(),
-                    current: None,
+impl RowGroup<'_> {
+    /// Writes the row group with its columns all encoded (in parallel) before any is written.
+    fn write_encoded_first<W: Write>(self, batched: &mut BatchedWriter<W>) -> PolarsResult<()> {
+        let options = self.options;
+        let columns = self
+            .sources
+            .par_iter()
+            .zip(self.fields)
+            .map(|(source, field)| encode(source, field, options))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let pages: Vec<Vec<CompressedPage>> = columns.into_iter().flatten().collect();
+        batched.write_row_group(self.rows, &pages)
+    }
+
+    /// Writes the row group with its columns encoded in parallel on another thread while this
+    /// one writes each, in order, as soon as it is ready: the file's bytes are those of
+    /// [`RowGroup::write_encoded_first`].
+    fn write_as_encoded<W: Write>(self, batched: &mut BatchedWriter<W>) -> PolarsResult<()> {
+        let RowGroup {
+            rows,
+            sources,
+            fields,
+            options,
+        } = self;
+        let sources = &sources;
+        let (done, encoded) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                sources.par_iter().zip(fields).enumerate().for_each_with(
+                    done,
+                    |done, (k, (source, field))| {
+                        // Disconnected: the write stopped on an error, which it reports.
+                        let _ = done.send((k, encode(source, field, options)));
+                    },
+                );
+            });
+            let leaves = InOrder::new(encoded, sources.len()).map(|leaf| {
+                leaf.map(|pages| {
+                    DynStreamingIterator::new(Pages {
+                        pages: pages.into_iter(),
+                        current: None,
+                    })
                 })
-            })
-        });
-        let mut writer = batched
-            .get_writer()
-            .lock()
-            .map_err(|_| polars_err!(ComputeError: "the Parquet writer was poisoned"))?;
-        writer.write(rows, DynIter::new(leaves))
-    })
+            });
+            let mut writer = batched
+                .get_writer()
+                .lock()
+                .map_err(|_| polars_err!(ComputeError: "the Parquet writer was poisoned"))?;
+            writer.write(rows, DynIter::new(leaves))
+        })
+    }
 }
 
 /// One column's pages (one list per Parquet leaf), encoded and compressed.
