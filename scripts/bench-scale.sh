@@ -52,9 +52,7 @@ for c in "${cases[@]}"; do
   echo "$c: median $(median ${walls[$c]}) s, peak RSS $(printf '%s\n' ${rss[$c]} | sort -n | tail -1 | awk '{printf "%.0f", $1/1024}') MiB (all runs:${walls[$c]})"
 done
 for c in 10m 10m-2k; do
-  # shellcheck disable=SC2086
   read -r -a big <<< "${walls[$c]}"
-  # shellcheck disable=SC2086
   read -r -a small <<< "${walls[1m]}"
   per_round=()
   for i in "${!big[@]}"; do
