@@ -7,6 +7,7 @@ pub mod inputs;
 pub mod mapping;
 mod parquet_encode;
 mod parquet_pages;
+mod parquet_plan;
 mod parquet_write;
 pub mod read;
 mod records;
